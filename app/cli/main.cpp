@@ -2,6 +2,7 @@
 #include "clicontext.h"
 #include "codescommand.h"
 #include "decodecommand.h"
+#include "transcriptcommand.h"
 
 #include <QCoreApplication>
 
@@ -19,6 +20,7 @@ struct Command
 const Command kCommands[] = {
     { "decode", "Decode SMTP reply lines: meaning, reason, hard/soft, what to do, evidence.", runDecode },
     { "codes", "List the knowledge base: reply codes, enhanced status codes, providers, rules.", runCodes },
+    { "transcript", "Read SMTP transcripts and mail logs: steps, replies, findings, recipients.", runTranscript },
 };
 
 void printUsage(QTextStream &out)

@@ -1,0 +1,142 @@
+#include "transcriptcommand.h"
+
+#include "clicontext.h"
+
+#include "reply/replydecoder.h"
+#include "transcript/transcriptjson.h"
+#include "transcript/transcriptreader.h"
+
+namespace smtpscope::cli {
+
+namespace {
+
+using namespace smtpscope::core;
+
+QString elided(const QString &text, int width)
+{
+    return text.size() <= width ? text : text.left(width - 1) + QStringLiteral("…");
+}
+
+QString capabilitiesText(const Capabilities &c)
+{
+    QStringList parts;
+    if (c.size >= 0)
+        parts << (c.size > 0 ? QStringLiteral("SIZE %1").arg(c.size) : QStringLiteral("SIZE (no limit)"));
+    if (c.pipelining)
+        parts << QStringLiteral("PIPELINING");
+    if (c.startTls)
+        parts << QStringLiteral("STARTTLS");
+    if (!c.authMechanisms.isEmpty())
+        parts << QStringLiteral("AUTH ") + c.authMechanisms.join(QLatin1Char(' '));
+    if (c.eightBitMime)
+        parts << QStringLiteral("8BITMIME");
+    if (c.smtpUtf8)
+        parts << QStringLiteral("SMTPUTF8");
+    if (c.chunking)
+        parts << QStringLiteral("CHUNKING");
+    if (c.dsn)
+        parts << QStringLiteral("DSN");
+    if (c.enhancedStatusCodes)
+        parts << QStringLiteral("ENHANCEDSTATUSCODES");
+    if (c.requireTls)
+        parts << QStringLiteral("REQUIRETLS");
+    return parts.join(QStringLiteral(", "));
+}
+
+void writeText(QTextStream &out, const Transcript &t, const ReplyDecoder &decoder)
+{
+    out << t.source << ": " << t.dialect << ", " << t.sessions.size()
+        << (t.sessions.size() == 1 ? " session" : " sessions") << '\n';
+    for (qsizetype si = 0; si < t.sessions.size(); ++si) {
+        const Session &s = t.sessions.at(si);
+        out << "\nSession " << si + 1 << "  " << (s.client.isEmpty() ? QStringLiteral("?") : s.client) << " -> "
+            << (s.server.isEmpty() ? QStringLiteral("?") : s.server);
+        if (!s.peer.isEmpty() && s.peer != s.server)
+            out << " (" << s.peer << ')';
+        out << ", TLS " << tlsModeName(s.tls.mode);
+        if (!s.tls.detail.isEmpty())
+            out << " (" << elided(s.tls.detail, 60) << ')';
+        out << ", lines " << s.firstLine << '-' << s.lastLine << '\n';
+        if (s.capabilities.seen)
+            out << "  Capabilities: " << capabilitiesText(s.capabilities) << '\n';
+        for (qsizetype i = 0; i < s.steps.size(); ++i) {
+            const Step &step = s.steps.at(i);
+            QString what = step.command();
+            if (what.isEmpty())
+                what = step.note;
+            const QString lines = QStringLiteral("%1-%2").arg(step.firstLine).arg(step.lastLine);
+            out << "  " << QString::number(i).rightJustified(3) << "  " << lines.leftJustified(9) << ' '
+                << stepKindName(step.kind).leftJustified(9) << ' ' << elided(what, 44).leftJustified(44);
+            if (step.hasReply())
+                out << "  "
+                    << elided(QString(step.reply.codeLabel() + QLatin1Char(' ') + step.reply.text()).trimmed(), 60);
+            if (!step.findings.isEmpty())
+                out << "  [!]";
+            out << '\n';
+        }
+        if (!s.findings.isEmpty()) {
+            out << "  Findings:\n";
+            for (const Finding &f : s.findings)
+                out << "    " << findingSeverityName(f.severity).leftJustified(8)
+                    << (f.step >= 0 ? QStringLiteral("step %1  ").arg(f.step) : QString()) << f.text << '\n';
+        }
+        if (!s.outcomes.isEmpty()) {
+            out << "  Recipients:\n";
+            for (const RecipientOutcome &o : s.outcomes) {
+                const Classification c
+                    = decoder.decode(o.reply, { s.server, o.recipient.section(QLatin1Char('@'), 1) }).classification;
+                out << "    " << o.recipient.leftJustified(32) << ' ' << outcomeKindName(o.kind).leftJustified(14)
+                    << ' ' << o.reply.codeLabel().leftJustified(10) << ' ' << c.reason
+                    << (c.hard ? QStringLiteral(", hard") : QStringLiteral(", soft")) << '\n';
+            }
+        }
+    }
+    if (!t.unplaced.isEmpty()) {
+        out << "\nUnplaced lines (" << t.unplaced.size() << "):\n";
+        for (const UnplacedLine &u : t.unplaced)
+            out << "  " << QString::number(u.line).rightJustified(5) << ": " << elided(u.text, 100) << '\n';
+    }
+    out << '\n';
+}
+
+} // namespace
+
+int runTranscript(CliContext &context)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Read SMTP transcripts and mail logs (swaks, PHPMailer, smtplib, Postfix, Exim, telnet…, detected by "
+        "content) as conversations: each step with its reply, protocol findings, and what happened to each "
+        "recipient. Use '-' to read standard input. JSON output is one object per file and line."));
+    parser.addPositionalArgument(QStringLiteral("file"),
+        QStringLiteral("Transcript or log files; '-' for standard input."), QStringLiteral("FILE..."));
+    int exitCode = ExitOk;
+    if (!context.parse(parser, { QStringLiteral("text"), QStringLiteral("json") }, &exitCode))
+        return exitCode;
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty())
+        return context.usageError(QStringLiteral("no file given (use '-' for standard input)"));
+    if (files.count(QStringLiteral("-")) > 1)
+        return context.usageError(QStringLiteral("standard input ('-') can be read only once"));
+
+    const auto kb = context.knowledgeBase(parser);
+    if (!kb)
+        return ExitInputError;
+    const ReplyDecoder decoder(kb);
+    const bool json = context.format(parser) == QLatin1String("json");
+    int status = ExitOk;
+    for (const QString &file : files) {
+        const Transcript t = TranscriptReader::readFile(file);
+        if (!t.isTranscript()) {
+            context.err() << "smtpscope-cli transcript: " << file << ": " << t.error << '\n';
+            status = ExitInputError;
+        }
+        if (json)
+            context.out() << transcriptToJsonText(t, &decoder) << '\n';
+        else if (t.isTranscript())
+            writeText(context.out(), t, decoder);
+    }
+    return status;
+}
+
+} // namespace smtpscope::cli

@@ -1,0 +1,687 @@
+#include "transcript/conversationbuilder.h"
+
+#include "reply/replyparser.h"
+#include "transcript/protocolchecker.h"
+
+#include <QHash>
+#include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
+
+namespace smtpscope::core {
+
+namespace {
+
+const QString kRedacted = QStringLiteral("[redacted]");
+
+struct VerbInfo
+{
+    Step::Kind kind;
+    Phase phase;
+};
+
+VerbInfo verbInfo(const QString &verb)
+{
+    if (verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO")
+        return { Step::Kind::Command, Phase::Helo };
+    if (verb == u"STARTTLS")
+        return { Step::Kind::TlsStart, Phase::Tls };
+    if (verb == u"AUTH")
+        return { Step::Kind::Auth, Phase::Auth };
+    if (verb == u"MAIL")
+        return { Step::Kind::Command, Phase::Mail };
+    if (verb == u"RCPT")
+        return { Step::Kind::Command, Phase::Rcpt };
+    if (verb == u"DATA")
+        return { Step::Kind::Data, Phase::Data };
+    if (verb == u"BDAT")
+        return { Step::Kind::Data, Phase::Message };
+    if (verb == u"QUIT")
+        return { Step::Kind::Command, Phase::Quit };
+    return { Step::Kind::Command, Phase::Other };
+}
+
+// RFC 5321 and extension verbs, plus the common vendor ones.
+bool isKnownVerb(const QString &text)
+{
+    static const QSet<QString> verbs { QStringLiteral("EHLO"), QStringLiteral("HELO"), QStringLiteral("LHLO"),
+        QStringLiteral("MAIL"), QStringLiteral("RCPT"), QStringLiteral("DATA"), QStringLiteral("BDAT"),
+        QStringLiteral("RSET"), QStringLiteral("NOOP"), QStringLiteral("QUIT"), QStringLiteral("VRFY"),
+        QStringLiteral("EXPN"), QStringLiteral("HELP"), QStringLiteral("AUTH"), QStringLiteral("STARTTLS"),
+        QStringLiteral("ETRN"), QStringLiteral("ATRN"), QStringLiteral("TURN"), QStringLiteral("XCLIENT"),
+        QStringLiteral("XFORWARD"), QStringLiteral("BURL"), QStringLiteral("SEND"), QStringLiteral("SOML"),
+        QStringLiteral("SAML"), QStringLiteral("VERB"), QStringLiteral("XEXCH50"), QStringLiteral("X-EXPS") };
+    return verbs.contains(text.trimmed().section(QLatin1Char(' '), 0, 0).toUpper());
+}
+
+bool isHelo(const QString &verb)
+{
+    return verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO";
+}
+
+struct State
+{
+    Session s;
+    QList<int> pending; ///< steps awaiting a reply, oldest first
+    bool assembling = false; ///< a reply is being assembled
+    bool replyOpen = false; ///< its last line was "DDD-"
+    Reply reply;
+    int lastReplyStep = -1; ///< the step that took the last reply
+    bool greeted = false;
+    bool inData = false;
+    int bodyStep = -1;
+    int authStep = -1;
+    bool authWaiting = false;
+    bool closed = false;
+    bool hasCommands = false; ///< a client command was seen in this session
+    QList<RecipientOutcome> logOutcomes;
+};
+
+class Builder
+{
+public:
+    explicit Builder(QList<UnplacedLine> *unplaced)
+        : m_unplaced(unplaced)
+    { }
+
+    void add(const ProtocolLine &l);
+    QList<Session> finish();
+
+private:
+    State &state(const QString &key) { return m_states[key]; }
+    void rotate(const QString &key);
+    void finalize(State &st);
+
+    int addStep(State &st, Step step);
+    void extend(State &st, int index, int first, int last = 0);
+    void touch(State &st, int line);
+
+    void server(State &st, const QString &key, const ProtocolLine &l);
+    void flushReply(State &st, const QString &key);
+    void dispatch(State &st, const QString &key, Reply reply);
+    void client(State &st, const ProtocolLine &l);
+    void bodyLine(State &st, const ProtocolLine &l);
+    void endBody(State &st, int line);
+    void event(State &st, const QString &key, const ProtocolLine &l);
+    void outcome(State &st, const ProtocolLine &l);
+
+    QHash<QString, State> m_states;
+    QList<Session> m_done;
+    QList<UnplacedLine> *m_unplaced;
+};
+
+int Builder::addStep(State &st, Step step)
+{
+    st.s.steps.append(std::move(step));
+    const int index = int(st.s.steps.size()) - 1;
+    const Step &added = st.s.steps.at(index);
+    touch(st, added.firstLine);
+    touch(st, added.lastLine);
+    return index;
+}
+
+void Builder::touch(State &st, int line)
+{
+    if (line <= 0)
+        return;
+    if (st.s.firstLine == 0 || line < st.s.firstLine)
+        st.s.firstLine = line;
+    st.s.lastLine = std::max(st.s.lastLine, line);
+}
+
+void Builder::extend(State &st, int index, int first, int last)
+{
+    if (index < 0 || index >= st.s.steps.size())
+        return;
+    Step &step = st.s.steps[index];
+    for (int line : { first, last }) {
+        if (line <= 0)
+            continue;
+        if (step.firstLine == 0 || line < step.firstLine)
+            step.firstLine = line;
+        step.lastLine = std::max(step.lastLine, line);
+        touch(st, line);
+    }
+}
+
+void Builder::rotate(const QString &key)
+{
+    State &old = state(key);
+    flushReply(old, key);
+    finalize(old);
+    m_done.append(std::move(old.s));
+    m_states[key] = State();
+}
+
+void Builder::add(const ProtocolLine &l)
+{
+    switch (l.kind) {
+    case ProtocolLine::Kind::Unknown:
+        if (m_unplaced && !l.text.trimmed().isEmpty())
+            m_unplaced->append({ l.line, l.text });
+        return;
+    case ProtocolLine::Kind::Noise:
+        return;
+    default:
+        break;
+    }
+    const QString &key = l.session;
+    if (l.kind != ProtocolLine::Kind::Server || !l.continuation) {
+        // A line that is no continuation ends a reply whose last line was final.
+        State &st = state(key);
+        if (st.assembling && (!st.replyOpen || l.kind != ProtocolLine::Kind::Server))
+            flushReply(st, key);
+    }
+    State *st = &state(key);
+    const bool startsNew = l.kind == ProtocolLine::Kind::Client || l.kind == ProtocolLine::Kind::Data
+        || (l.kind == ProtocolLine::Kind::Server && !l.continuation)
+        || (l.kind == ProtocolLine::Kind::Event && l.event == ProtocolLine::Event::Connect);
+    if (st->closed && startsNew) {
+        rotate(key);
+        st = &state(key);
+    }
+    if (!l.peer.isEmpty() && st->s.peer.isEmpty() && l.kind != ProtocolLine::Kind::Event)
+        st->s.peer = l.peer;
+    switch (l.kind) {
+    case ProtocolLine::Kind::Server:
+        server(*st, key, l);
+        break;
+    case ProtocolLine::Kind::Client:
+        client(*st, l);
+        break;
+    case ProtocolLine::Kind::Data:
+        if (!st->inData) {
+            st->inData = true;
+            st->bodyStep = -1;
+        }
+        bodyLine(*st, l);
+        break;
+    case ProtocolLine::Kind::Event:
+        event(*st, key, l);
+        break;
+    case ProtocolLine::Kind::Outcome:
+        outcome(*st, l);
+        break;
+    default:
+        break;
+    }
+}
+
+void Builder::server(State &st, const QString &key, const ProtocolLine &l)
+{
+    const ReplyLine parsed = ReplyParser::parseLine(l.text);
+    auto append = [&](Reply &r, const QString &text) {
+        r.lines.append(l.text);
+        r.textLines.append(text);
+        if (r.firstLine == 0)
+            r.firstLine = l.line;
+        r.lastLine = std::max(r.lastLine, l.line);
+    };
+    if (l.continuation || !parsed.hasCode) {
+        QString text = parsed.hasCode ? parsed.text : l.text.trimmed();
+        Reply *target = nullptr;
+        if (st.assembling)
+            target = &st.reply;
+        else if (st.lastReplyStep >= 0 && st.lastReplyStep < st.s.steps.size()
+            && (l.continuation || st.pending.isEmpty()))
+            target = &st.s.steps[st.lastReplyStep].reply; // a wrapped line of the reply before
+        if (target) {
+            // go-mail repeats the enhanced code on continuation lines that lost their reply code.
+            const QString status = target->status.toString();
+            if (!status.isEmpty() && text.startsWith(status + QLatin1Char(' ')))
+                text = text.mid(status.size() + 1);
+            else if (!status.isEmpty() && text == status)
+                text.clear();
+            append(*target, text);
+            if (!l.continuation)
+                target->issues.append({ ReplyIssue::Severity::Info, l.line,
+                    QStringLiteral("Line %1 has no reply code; taken as a continuation of the reply above.")
+                        .arg(l.line) });
+            if (target != &st.reply)
+                extend(st, st.lastReplyStep, l.line);
+            else
+                touch(st, l.line);
+            return;
+        }
+        st.assembling = true;
+        st.replyOpen = false;
+        st.reply = Reply();
+        append(st.reply, text);
+        st.reply.issues.append({ ReplyIssue::Severity::Error, l.line,
+            QStringLiteral("Line %1 is a server line without a reply code.").arg(l.line) });
+        touch(st, l.line);
+        return;
+    }
+    if (st.assembling && !(st.replyOpen && parsed.code == st.reply.code))
+        flushReply(st, key);
+    if (!st.assembling) {
+        st.assembling = true;
+        st.reply = Reply();
+        st.reply.code = parsed.code;
+    }
+    if (parsed.status.isValid() && !st.reply.status.isValid())
+        st.reply.status = parsed.status;
+    append(st.reply, parsed.text);
+    st.replyOpen = parsed.continues;
+    touch(st, l.line);
+}
+
+void Builder::flushReply(State &st, const QString &key)
+{
+    if (!st.assembling)
+        return;
+    Reply reply = st.reply;
+    if (st.replyOpen)
+        reply.issues.append({ ReplyIssue::Severity::Warning, reply.lastLine,
+            QStringLiteral("The reply ends with a continuation line (%1-): its final line is missing, so it may "
+                           "be cut short.")
+                .arg(reply.code) });
+    st.assembling = false;
+    st.replyOpen = false;
+    st.reply = Reply();
+    dispatch(st, key, std::move(reply));
+}
+
+void Builder::dispatch(State &st, const QString &key, Reply reply)
+{
+    if (st.inData)
+        endBody(st, 0);
+    const bool greetingCode = reply.code == 220 || reply.code == 421 || reply.code == 554;
+    auto greeting = [&](State &target) {
+        Step step;
+        step.kind = Step::Kind::Greeting;
+        step.phase = Phase::Greeting;
+        step.firstLine = reply.firstLine;
+        step.lastLine = reply.lastLine;
+        step.reply = reply;
+        target.lastReplyStep = addStep(target, step);
+        target.greeted = true;
+        if (reply.code == 421 || reply.code == 554)
+            target.closed = true;
+    };
+
+    if (!st.greeted) {
+        if (st.pending.isEmpty() && greetingCode) {
+            greeting(st);
+            return;
+        }
+        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != u"STARTTLS") {
+            greeting(st);
+            return;
+        }
+    }
+    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == u"QUIT") {
+        // QUIT's 221 is not shown and a new connection greets: the next session starts here.
+        rotate(key);
+        greeting(state(key));
+        return;
+    }
+    if (st.pending.isEmpty() && st.authWaiting && st.authStep >= 0) {
+        // The client's AUTH continuation is not shown (Exchange, redacting tools): the reply still answers it.
+        st.pending.append(st.authStep);
+        st.authWaiting = false;
+    }
+    if (st.pending.isEmpty()) {
+        if (reply.code == 220 && st.greeted && st.hasCommands) {
+            rotate(key);
+            greeting(state(key));
+            return;
+        }
+        Step step;
+        step.kind = reply.code == 421 ? Step::Kind::Close : Step::Kind::Event;
+        step.note = reply.code == 421 ? QStringLiteral("The server closed the session.")
+                                      : QStringLiteral("A reply to no command shown in the transcript.");
+        step.firstLine = reply.firstLine;
+        step.lastLine = reply.lastLine;
+        step.reply = reply;
+        step.phase = st.s.steps.isEmpty() ? Phase::Connect : st.s.steps.last().phase;
+        st.lastReplyStep = addStep(st, step);
+        if (reply.code == 421)
+            st.closed = true;
+        return;
+    }
+    const int index = st.pending.takeFirst();
+    Step &step = st.s.steps[index];
+    step.reply = reply;
+    st.lastReplyStep = index;
+    extend(st, index, reply.firstLine, reply.lastLine);
+    st.greeted = true;
+    if (step.kind == Step::Kind::Auth && reply.code == 334) {
+        st.authWaiting = true;
+        st.authStep = index;
+    } else if (step.kind == Step::Kind::Auth) {
+        st.authWaiting = false;
+    }
+    if (step.verb == u"DATA" && reply.code == 354) {
+        st.inData = true;
+        st.bodyStep = -1;
+    }
+    if (step.verb == u"STARTTLS" && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
+        st.s.tls.mode = TlsInfo::Mode::StartTls;
+    if (step.verb == u"QUIT" || reply.code == 421)
+        st.closed = true;
+}
+
+void Builder::client(State &st, const ProtocolLine &l)
+{
+    if (st.authWaiting && st.authStep >= 0) {
+        st.authWaiting = false;
+        extend(st, st.authStep, l.line);
+        st.pending.prepend(st.authStep);
+        return;
+    }
+    if (st.inData) {
+        if (l.text.trimmed() == u".")
+            endBody(st, l.line);
+        else
+            bodyLine(st, l);
+        return;
+    }
+    // A credential whose 334 prompt the tool did not show (PHPMailer at level 1).
+    if (!st.s.steps.isEmpty() && st.s.steps.last().kind == Step::Kind::Auth
+        && (!st.s.steps.last().hasReply() || st.s.steps.last().reply.code == 334) && !isKnownVerb(l.text)
+        && ConversationBuilder::looksLikeCredential(l.text.trimmed())) {
+        extend(st, int(st.s.steps.size()) - 1, l.line);
+        return;
+    }
+    Step step;
+    ConversationBuilder::splitCommand(l.text, &step.verb, &step.argument);
+    const VerbInfo info = verbInfo(step.verb);
+    step.kind = info.kind;
+    step.phase = info.phase;
+    step.firstLine = step.lastLine = l.line;
+    step.timestamp = l.timestamp;
+    step.pipelined = !st.pending.isEmpty();
+    if (isHelo(step.verb))
+        st.s.client = step.argument.section(QLatin1Char(' '), 0, 0);
+    if (step.verb == u"BDAT") {
+        bool ok = false;
+        const qint64 size = step.argument.section(QLatin1Char(' '), 0, 0).toLongLong(&ok);
+        step.messageSize = ok ? size : -1;
+    }
+    const int index = addStep(st, step);
+    st.pending.append(index);
+    st.hasCommands = true;
+}
+
+void Builder::bodyLine(State &st, const ProtocolLine &l)
+{
+    if (l.text.trimmed() == u"." && st.bodyStep >= 0) {
+        endBody(st, l.line);
+        return;
+    }
+    if (st.bodyStep < 0) {
+        Step step;
+        step.kind = Step::Kind::Data;
+        step.phase = Phase::Message;
+        step.note = QStringLiteral("message body");
+        step.firstLine = step.lastLine = l.line;
+        step.timestamp = l.timestamp;
+        step.messageSize = 0;
+        st.bodyStep = addStep(st, step);
+    }
+    if (l.text.trimmed() == u".") {
+        endBody(st, l.line);
+        return;
+    }
+    extend(st, st.bodyStep, l.line);
+    Step &body = st.s.steps[st.bodyStep];
+    body.messageSize += l.text.toUtf8().size() + 2;
+}
+
+void Builder::endBody(State &st, int line)
+{
+    if (st.bodyStep < 0) {
+        Step step;
+        step.kind = Step::Kind::Data;
+        step.phase = Phase::Message;
+        step.note = QStringLiteral("message body (not shown)");
+        step.firstLine = step.lastLine = line;
+        st.bodyStep = addStep(st, step);
+    } else {
+        extend(st, st.bodyStep, line);
+    }
+    st.s.steps[st.bodyStep].pipelined = false;
+    st.pending.append(st.bodyStep);
+    st.inData = false;
+    st.bodyStep = -1;
+}
+
+void Builder::event(State &st, const QString &key, const ProtocolLine &l)
+{
+    Step step;
+    step.firstLine = step.lastLine = l.line;
+    step.timestamp = l.timestamp;
+    step.note = l.text;
+    const int last = int(st.s.steps.size()) - 1;
+    switch (l.event) {
+    case ProtocolLine::Event::Connect: {
+        if (l.attach) {
+            // "Connected to …" after "Trying …": the same connection, whatever came in between.
+            for (int i = 0; i <= last; ++i)
+                if (st.s.steps.at(i).kind == Step::Kind::Connect) {
+                    extend(st, i, l.line);
+                    return;
+                }
+        }
+        const bool onlyConnect = std::all_of(
+            st.s.steps.cbegin(), st.s.steps.cend(), [](const Step &s) { return s.kind == Step::Kind::Connect; });
+        if (!onlyConnect) {
+            rotate(key);
+            event(state(key), key, l);
+            return;
+        }
+        if (!l.peer.isEmpty() && st.s.peer.isEmpty())
+            st.s.peer = l.peer;
+        if (l.implicitTls)
+            st.s.tls.mode = TlsInfo::Mode::Implicit;
+        if (last >= 0) {
+            extend(st, last, l.line);
+            if (!l.text.isEmpty() && !l.attach)
+                st.s.steps[last].note += QStringLiteral("; ") + l.text;
+            return;
+        }
+        step.kind = Step::Kind::Connect;
+        step.phase = Phase::Connect;
+        addStep(st, step);
+        return;
+    }
+    case ProtocolLine::Event::TlsStarted:
+        if (!l.text.isEmpty())
+            st.s.tls.detail = l.text;
+        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::TlsStart) {
+            extend(st, last, l.line);
+            if (st.s.tls.mode == TlsInfo::Mode::None)
+                st.s.tls.mode = st.s.steps.at(last).verb.isEmpty() ? TlsInfo::Mode::Implicit : TlsInfo::Mode::StartTls;
+            return;
+        }
+        if (st.s.tls.mode == TlsInfo::Mode::None && l.viaStartTls) {
+            st.s.tls.mode = TlsInfo::Mode::StartTls;
+        } else if (st.s.tls.mode == TlsInfo::Mode::None) {
+            const bool sawStartTls = std::any_of(
+                st.s.steps.cbegin(), st.s.steps.cend(), [](const Step &s) { return s.verb == u"STARTTLS"; });
+            st.s.tls.mode = st.greeted || sawStartTls ? TlsInfo::Mode::StartTls : TlsInfo::Mode::Implicit;
+        }
+        step.kind = Step::Kind::TlsStart;
+        step.phase = Phase::Tls;
+        step.note = l.text.isEmpty() ? QStringLiteral("TLS established") : QStringLiteral("TLS established: ") + l.text;
+        addStep(st, step);
+        return;
+    case ProtocolLine::Event::Close:
+        st.closed = true;
+        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Close) {
+            extend(st, last, l.line);
+            return;
+        }
+        step.kind = Step::Kind::Close;
+        step.phase = last >= 0 ? st.s.steps.at(last).phase : Phase::Connect;
+        addStep(st, step);
+        return;
+    case ProtocolLine::Event::HiddenAuth:
+        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth && st.s.steps.at(last).verb == u"AUTH"
+            && l.attach) {
+            extend(st, last, l.line);
+            st.s.steps[last].note += QStringLiteral("; ") + l.text;
+            return;
+        }
+        step.kind = Step::Kind::Auth;
+        step.phase = Phase::Auth;
+        ConversationBuilder::splitCommand(
+            l.command.isEmpty() ? QStringLiteral("AUTH") : l.command, &step.verb, &step.argument);
+        addStep(st, step);
+        return;
+    default:
+        if (l.attach && last >= 0) {
+            extend(st, last, l.line);
+            return;
+        }
+        step.kind = Step::Kind::Event;
+        step.phase = last >= 0 ? st.s.steps.at(last).phase : Phase::Connect;
+        addStep(st, step);
+        return;
+    }
+}
+
+void Builder::outcome(State &st, const ProtocolLine &l)
+{
+    RecipientOutcome o = l.outcome;
+    if (!l.server.isEmpty() && st.s.peer.isEmpty())
+        st.s.peer = l.server;
+    if (l.outcomeStep) {
+        Step step;
+        step.kind = Step::Kind::Event;
+        step.firstLine = step.lastLine = l.line;
+        step.timestamp = l.timestamp;
+        step.note = l.text;
+        step.reply = o.reply;
+        const QString upper = l.command.toUpper();
+        if (upper.startsWith(u"RCPT"))
+            step.phase = Phase::Rcpt;
+        else if (upper.startsWith(u"MAIL"))
+            step.phase = Phase::Mail;
+        else if (upper.contains(u"DATA"))
+            step.phase = Phase::Message;
+        else if (upper.contains(u"CONNECT") || upper.contains(u"GREETING") || upper.contains(u"BANNER"))
+            step.phase = Phase::Connect;
+        else if (upper.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
+            step.phase = Phase::Message; // a delivery is confirmed at the end of the message
+        else if (upper.isEmpty() && o.reply.code == 0)
+            step.phase = Phase::Connect; // no reply at all: the connection failed
+        // The command the reply answered; "greeting" / "initial connection" is no command but the phase.
+        if (step.phase != Phase::Connect && !l.command.isEmpty()) {
+            if (upper.startsWith(u"RCPT") || upper.startsWith(u"MAIL"))
+                ConversationBuilder::splitCommand(l.command, &step.verb, &step.argument);
+            else
+                step.argument = l.command;
+        }
+        o.step = addStep(st, step);
+    } else {
+        // Another recipient of the same log line shares its step.
+        if (!st.s.steps.isEmpty() && st.s.steps.last().firstLine == l.line
+            && st.s.steps.last().kind == Step::Kind::Event)
+            o.step = int(st.s.steps.size()) - 1;
+        touch(st, l.line);
+    }
+    if (!o.recipient.isEmpty())
+        st.logOutcomes.append(o);
+}
+
+void Builder::finalize(State &st)
+{
+    if (st.inData && st.bodyStep >= 0) {
+        st.inData = false;
+        st.bodyStep = -1;
+    }
+    Session &s = st.s;
+    // Log outcomes are authoritative; the conversation adds the recipients they do not mention.
+    s.outcomes = st.logOutcomes;
+    for (int i = int(s.steps.size()) - 1; i >= 0; --i) {
+        const Step &step = s.steps.at(i);
+        if ((step.verb == u"EHLO" || step.verb == u"LHLO") && step.reply.replyClass() == 2) {
+            s.capabilities = Capabilities::fromEhloReply(step.reply);
+            break;
+        }
+    }
+    auto hostLike = [](const QString &word) {
+        static const QRegularExpression host(
+            QStringLiteral("^[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z0-9-]+$|^\\[[0-9a-fA-F.:]+\\]$"));
+        return host.match(word).hasMatch();
+    };
+    for (const Step &step : std::as_const(s.steps)) {
+        if ((step.kind == Step::Kind::Greeting || isHelo(step.verb)) && !step.reply.textLines.isEmpty()) {
+            const QString word = step.reply.textLines.first().section(QLatin1Char(' '), 0, 0);
+            if (hostLike(word)) {
+                s.server = word;
+                break;
+            }
+        }
+    }
+    if (s.server.isEmpty())
+        s.server = s.peer;
+    ProtocolChecker::analyse(s);
+}
+
+QList<Session> Builder::finish()
+{
+    const QStringList keys = m_states.keys();
+    for (const QString &key : keys) {
+        State &st = m_states[key];
+        flushReply(st, key);
+        finalize(st);
+        m_done.append(std::move(st.s));
+    }
+    m_states.clear();
+    QList<Session> sessions;
+    for (Session &s : m_done)
+        if (!s.steps.isEmpty() || !s.outcomes.isEmpty())
+            sessions.append(std::move(s));
+    std::stable_sort(
+        sessions.begin(), sessions.end(), [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; });
+    return sessions;
+}
+
+} // namespace
+
+bool ConversationBuilder::looksLikeCredential(const QString &text)
+{
+    static const QRegularExpression base64(QStringLiteral("^[A-Za-z0-9+/]{4,}={0,2}$"));
+    static const QRegularExpression placeholder(
+        QStringLiteral("^(\\[[^\\]]*(hidden|redacted|removed|credentials|base64|secret|password)[^\\]]*\\]|x{3,}=*|\\*+"
+                       "|<authentication response>)$"),
+        QRegularExpression::CaseInsensitiveOption);
+    return base64.match(text).hasMatch() || placeholder.match(text).hasMatch();
+}
+
+void ConversationBuilder::splitCommand(const QString &text, QString *verb, QString *argument)
+{
+    const QString trimmed = text.trimmed();
+    const qsizetype space = trimmed.indexOf(QLatin1Char(' '));
+    QString v = space < 0 ? trimmed : trimmed.left(space);
+    QString arg = space < 0 ? QString() : trimmed.mid(space + 1).trimmed();
+    static const QRegularExpression word(QStringLiteral("^[A-Za-z]{2,12}$"));
+    const bool mixedCase = v != v.toUpper() && v != v.toLower();
+    if (!word.match(v).hasMatch() || (!isKnownVerb(v) && mixedCase && looksLikeCredential(trimmed))) {
+        // Not a verb: a credential, a placeholder or garbage. Never echo what may be a secret.
+        *verb = QString();
+        *argument = looksLikeCredential(trimmed) ? kRedacted : trimmed;
+        return;
+    }
+    v = v.toUpper();
+    if (v == u"AUTH") {
+        const qsizetype s = arg.indexOf(QLatin1Char(' '));
+        const QString mechanism = (s < 0 ? arg : arg.left(s)).toUpper();
+        arg = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;
+    }
+    *verb = v;
+    *argument = arg;
+}
+
+QList<Session> ConversationBuilder::build(const QList<ProtocolLine> &lines, QList<UnplacedLine> *unplaced)
+{
+    Builder builder(unplaced);
+    for (const ProtocolLine &l : lines)
+        builder.add(l);
+    return builder.finish();
+}
+
+} // namespace smtpscope::core

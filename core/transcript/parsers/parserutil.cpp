@@ -1,0 +1,226 @@
+#include "transcript/parsers/parserutil.h"
+
+#include "reply/replyparser.h"
+
+namespace smtpscope::core::parsers {
+
+namespace {
+
+bool digit(QChar c)
+{
+    return c.unicode() >= u'0' && c.unicode() <= u'9';
+}
+
+} // namespace
+
+int replyCodeOf(QStringView text)
+{
+    if (text.size() < 3 || !digit(text.at(0)) || !digit(text.at(1)) || !digit(text.at(2)))
+        return 0;
+    if (text.at(0) < u'2' || text.at(0) > u'5')
+        return 0;
+    if (text.size() > 3 && text.at(3) != u' ' && text.at(3) != u'-')
+        return 0;
+    return (text.at(0).unicode() - u'0') * 100 + (text.at(1).unicode() - u'0') * 10 + (text.at(2).unicode() - u'0');
+}
+
+bool isReplyLine(QStringView text)
+{
+    return replyCodeOf(text) != 0;
+}
+
+bool isCommandLine(QStringView text)
+{
+    static const QRegularExpression verb(
+        QStringLiteral("^(EHLO|HELO|LHLO|MAIL FROM|MAIL|RCPT TO|RCPT|DATA|QUIT|RSET|NOOP|VRFY|"
+                       "EXPN|AUTH|STARTTLS|BDAT|HELP|ETRN|XCLIENT|TURN|ATRN)(\\s|:|$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return verb.match(text).hasMatch();
+}
+
+int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt)
+{
+    int n = 0;
+    for (const SourceLine &l : sample) {
+        if (re.match(l.text).hasMatch() && ++n >= stopAt)
+            break;
+    }
+    return n;
+}
+
+int contentLines(const QList<SourceLine> &sample)
+{
+    int n = 0;
+    for (const SourceLine &l : sample)
+        if (!l.text.trimmed().isEmpty())
+            ++n;
+    return n;
+}
+
+int scoreFromCount(int count, int minimum, int base, int ceiling)
+{
+    if (count < minimum)
+        return 0;
+    return std::min(ceiling, base + (count - minimum) * 3);
+}
+
+QString unescapePython(QStringView repr)
+{
+    QStringView s = repr.trimmed();
+    if (s.startsWith(u'b') || s.startsWith(u'u'))
+        s = s.mid(1);
+    if (s.size() >= 2 && (s.front() == u'\'' || s.front() == u'"') && s.back() == s.front())
+        s = s.mid(1, s.size() - 2);
+    QByteArray bytes;
+    bytes.reserve(s.size());
+    auto appendChar = [&](QChar c) { bytes += QString(c).toUtf8(); };
+    for (qsizetype i = 0; i < s.size(); ++i) {
+        const QChar c = s.at(i);
+        if (c != u'\\' || i + 1 >= s.size()) {
+            appendChar(c);
+            continue;
+        }
+        const QChar e = s.at(++i);
+        switch (e.unicode()) {
+        case u'r':
+            bytes += '\r';
+            break;
+        case u'n':
+            bytes += '\n';
+            break;
+        case u't':
+            bytes += '\t';
+            break;
+        case u'\\':
+        case u'\'':
+        case u'"':
+            appendChar(e);
+            break;
+        case u'x':
+            if (i + 2 < s.size()) {
+                bool ok = false;
+                const int v = s.mid(i + 1, 2).toInt(&ok, 16);
+                if (ok) {
+                    bytes += char(v);
+                    i += 2;
+                    break;
+                }
+            }
+            bytes += "\\x";
+            break;
+        case u'u':
+            if (i + 4 < s.size()) {
+                bool ok = false;
+                const int v = s.mid(i + 1, 4).toInt(&ok, 16);
+                if (ok) {
+                    appendChar(QChar(v));
+                    i += 4;
+                    break;
+                }
+            }
+            bytes += "\\u";
+            break;
+        default:
+            bytes += '\\';
+            appendChar(e);
+        }
+    }
+    return QString::fromUtf8(bytes);
+}
+
+QStringList resplitFlattenedReply(const QString &line)
+{
+    const int code = replyCodeOf(line);
+    if (!code || line.size() < 5 || line.at(3) != u'-')
+        return { line };
+    const QString codeText = QString::number(code);
+    QStringList parts;
+    qsizetype start = 0;
+    qsizetype from = 4;
+    while (true) {
+        const qsizetype at = line.indexOf(codeText, from);
+        if (at < 0)
+            break;
+        // Glued to the text before it (HTML output) or after a space; followed by '-', ' ' or the end.
+        const bool separator = at + 3 == line.size() || line.at(at + 3) == u'-' || line.at(at + 3) == u' ';
+        if (separator && at > start) {
+            parts.append(line.mid(start, at - start).trimmed());
+            start = at;
+            if (at + 3 < line.size() && line.at(at + 3) == u' ')
+                break; // the final line
+        }
+        from = at + 3;
+    }
+    parts.append(line.mid(start).trimmed());
+    return parts;
+}
+
+Reply replyFromLines(const QStringList &lines, int sourceLine)
+{
+    const ReplyParseResult parsed = ReplyParser::parse(lines.join(QLatin1Char('\n')));
+    Reply reply;
+    if (!parsed.replies.isEmpty()) {
+        reply = parsed.replies.first();
+        // Everything after the first reply belongs to it too: logs hold one reply per entry.
+        for (qsizetype i = 1; i < parsed.replies.size(); ++i) {
+            reply.lines += parsed.replies.at(i).lines;
+            reply.textLines += parsed.replies.at(i).textLines;
+        }
+    } else {
+        reply.lines = lines;
+        reply.textLines = lines;
+    }
+    reply.firstLine = reply.lastLine = sourceLine;
+    for (ReplyIssue &issue : reply.issues)
+        issue.line = sourceLine;
+    return reply;
+}
+
+QList<SourceLine> unwrapEntries(
+    const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry, QList<SourceLine> *joined)
+{
+    constexpr int kMaxJoined = 8;
+    QList<SourceLine> out;
+    out.reserve(lines.size());
+    bool lastWasEntry = false;
+    int joinedToLast = 0;
+    for (const SourceLine &l : lines) {
+        const bool blank = l.wrapperOnly || l.text.trimmed().isEmpty();
+        if (!blank && lastWasEntry && joinedToLast < kMaxJoined && !isEntry(l)) {
+            SourceLine &entry = out.last();
+            if (l.text.startsWith(u' '))
+                entry.text += QLatin1Char(' ') + l.text.trimmed();
+            else
+                entry.text += l.text;
+            ++joinedToLast;
+            joined->append(l);
+            continue;
+        }
+        out.append(l);
+        lastWasEntry = !blank && isEntry(l);
+        joinedToLast = 0;
+    }
+    return out;
+}
+
+DirectionTracker::Role DirectionTracker::classify(QStringView text)
+{
+    if (m_inData) {
+        if (text.trimmed() == u".")
+            m_inData = false;
+        return Role::Body;
+    }
+    const int code = replyCodeOf(text);
+    if (code) {
+        m_inData = code == 354;
+        m_afterChallenge = code == 334;
+        return Role::Server;
+    }
+    if (m_afterChallenge) {
+        m_afterChallenge = false;
+        return Role::AuthData;
+    }
+    return isCommandLine(text) ? Role::Command : Role::Other;
+}
+
+} // namespace smtpscope::core::parsers

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "transcript/transcriptparser.h"
+
+#include <QRegularExpression>
+
+#include <functional>
+
+namespace smtpscope::core::parsers {
+
+/// "250 text", "250-text", "250": the shape of a server reply line (RFC 5321 §4.2).
+bool isReplyLine(QStringView text);
+/// The reply code of a reply-shaped line, 0 otherwise.
+int replyCodeOf(QStringView text);
+/// A line that starts with an SMTP command verb (any case).
+bool isCommandLine(QStringView text);
+
+/// Counts sample lines that match @p re (searching, not anchored unless the pattern is).
+int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt = 1000);
+/// Number of non-blank lines in the sample.
+int contentLines(const QList<SourceLine> &sample);
+
+/// Turns "count of signature lines" into a score: 0 below @p minimum, then rising to @p ceiling.
+int scoreFromCount(int count, int minimum, int base, int ceiling);
+
+/// Undoes a Python repr: quotes, b prefix, \r \n \t \\ \' \" \xNN \uNNNN (bytes decoded as UTF-8).
+QString unescapePython(QStringView repr);
+
+/// Splits a multi-line reply that was flattened onto one line ("250-a250-b250 c" or "250-a 250-b 250 c")
+/// at each repetition of its own code; returns the line unchanged when it is not such a reply.
+QStringList resplitFlattenedReply(const QString &line);
+
+/// Builds a reply from lines that all come from one source line (logs, flattened text).
+Reply replyFromLines(const QStringList &lines, int sourceLine);
+
+/// Joins log entries that a paste hard-wrapped: a non-blank line that is no entry itself, right after an
+/// entry, is appended to it (with a space when it was indented, directly when the wrap split a word).
+/// Returns the entries; the joined continuation lines are appended to @p joined.
+QList<SourceLine> unwrapEntries(
+    const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry, QList<SourceLine> *joined);
+
+/// Tracks who speaks in a transcript without direction markers (telnet, JavaMail, sendmail -v):
+/// reply-shaped lines are the server's, except inside DATA (after 354, until ".").
+class DirectionTracker
+{
+public:
+    enum class Role { Server, Command, Body, AuthData, Other };
+    Role classify(QStringView text);
+    bool inData() const { return m_inData; }
+
+private:
+    bool m_inData = false;
+    bool m_afterChallenge = false;
+};
+
+} // namespace smtpscope::core::parsers

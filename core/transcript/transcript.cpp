@@ -1,0 +1,240 @@
+#include "transcript/transcript.h"
+
+#include <QSet>
+
+namespace smtpscope::core {
+
+QString findingSeverityName(Finding::Severity severity)
+{
+    switch (severity) {
+    case Finding::Severity::Info:
+        return QStringLiteral("info");
+    case Finding::Severity::Warning:
+        return QStringLiteral("warning");
+    case Finding::Severity::Error:
+        return QStringLiteral("error");
+    }
+    return {};
+}
+
+bool sameReply(const Reply &a, const Reply &b)
+{
+    return a.code == b.code && a.status == b.status && a.lines == b.lines && a.textLines == b.textLines
+        && a.firstLine == b.firstLine && a.lastLine == b.lastLine && a.issues == b.issues;
+}
+
+QString phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::Connect:
+        return QStringLiteral("connect");
+    case Phase::Greeting:
+        return QStringLiteral("greeting");
+    case Phase::Helo:
+        return QStringLiteral("helo");
+    case Phase::Tls:
+        return QStringLiteral("tls");
+    case Phase::Auth:
+        return QStringLiteral("auth");
+    case Phase::Mail:
+        return QStringLiteral("mail");
+    case Phase::Rcpt:
+        return QStringLiteral("rcpt");
+    case Phase::Data:
+        return QStringLiteral("data");
+    case Phase::Message:
+        return QStringLiteral("message");
+    case Phase::Quit:
+        return QStringLiteral("quit");
+    case Phase::Other:
+        return QStringLiteral("other");
+    }
+    return {};
+}
+
+QString stepKindName(Step::Kind kind)
+{
+    switch (kind) {
+    case Step::Kind::Connect:
+        return QStringLiteral("connect");
+    case Step::Kind::Greeting:
+        return QStringLiteral("greeting");
+    case Step::Kind::Command:
+        return QStringLiteral("command");
+    case Step::Kind::TlsStart:
+        return QStringLiteral("tls-start");
+    case Step::Kind::Auth:
+        return QStringLiteral("auth");
+    case Step::Kind::Data:
+        return QStringLiteral("data");
+    case Step::Kind::Event:
+        return QStringLiteral("event");
+    case Step::Kind::Close:
+        return QStringLiteral("close");
+    }
+    return {};
+}
+
+QString tlsModeName(TlsInfo::Mode mode)
+{
+    switch (mode) {
+    case TlsInfo::Mode::None:
+        return QStringLiteral("none");
+    case TlsInfo::Mode::StartTls:
+        return QStringLiteral("starttls");
+    case TlsInfo::Mode::Implicit:
+        return QStringLiteral("implicit");
+    }
+    return {};
+}
+
+QString outcomeKindName(RecipientOutcome::Kind kind)
+{
+    switch (kind) {
+    case RecipientOutcome::Kind::Accepted:
+        return QStringLiteral("accepted");
+    case RecipientOutcome::Kind::RejectedAtRcpt:
+        return QStringLiteral("rejected-rcpt");
+    case RecipientOutcome::Kind::RejectedAfterData:
+        return QStringLiteral("rejected-data");
+    case RecipientOutcome::Kind::Rejected:
+        return QStringLiteral("rejected");
+    case RecipientOutcome::Kind::Deferred:
+        return QStringLiteral("deferred");
+    }
+    return {};
+}
+
+QString Step::command() const
+{
+    if (argument.isEmpty())
+        return verb;
+    if (verb.isEmpty())
+        return argument;
+    return verb + QLatin1Char(' ') + argument;
+}
+
+bool operator==(const Step &a, const Step &b)
+{
+    return a.kind == b.kind && a.verb == b.verb && a.argument == b.argument && a.note == b.note
+        && sameReply(a.reply, b.reply) && a.phase == b.phase && a.firstLine == b.firstLine && a.lastLine == b.lastLine
+        && a.timestamp == b.timestamp && a.pipelined == b.pipelined && a.messageSize == b.messageSize
+        && a.findings == b.findings;
+}
+
+bool operator==(const RecipientOutcome &a, const RecipientOutcome &b)
+{
+    return a.recipient == b.recipient && sameReply(a.reply, b.reply) && a.kind == b.kind && a.step == b.step;
+}
+
+namespace {
+
+// Applies one EHLO keyword with its parameters; returns false for words that are no keyword.
+bool applyKeyword(Capabilities &caps, const QString &keyword, const QStringList &params)
+{
+    if (keyword == u"SIZE") {
+        bool ok = false;
+        const qint64 value = params.isEmpty() ? 0 : params.first().toLongLong(&ok);
+        caps.size = ok ? value : 0;
+    } else if (keyword == u"PIPELINING") {
+        caps.pipelining = true;
+    } else if (keyword == u"STARTTLS") {
+        caps.startTls = true;
+    } else if (keyword == u"8BITMIME") {
+        caps.eightBitMime = true;
+    } else if (keyword == u"SMTPUTF8") {
+        caps.smtpUtf8 = true;
+    } else if (keyword == u"CHUNKING") {
+        caps.chunking = true;
+    } else if (keyword == u"DSN") {
+        caps.dsn = true;
+    } else if (keyword == u"ENHANCEDSTATUSCODES") {
+        caps.enhancedStatusCodes = true;
+    } else if (keyword == u"REQUIRETLS") {
+        caps.requireTls = true;
+    } else if (keyword == u"AUTH") {
+        for (const QString &m : params)
+            if (!caps.authMechanisms.contains(m.toUpper()))
+                caps.authMechanisms.append(m.toUpper());
+    } else {
+        static const QSet<QString> others { QStringLiteral("BINARYMIME"), QStringLiteral("DELIVERBY"),
+            QStringLiteral("ETRN"), QStringLiteral("EXPN"), QStringLiteral("HELP"), QStringLiteral("VRFY"),
+            QStringLiteral("ATRN"), QStringLiteral("MTRK"), QStringLiteral("NO-SOLICITING"),
+            QStringLiteral("FUTURERELEASE"), QStringLiteral("LIMITS"), QStringLiteral("PRDR"),
+            QStringLiteral("MT-PRIORITY"), QStringLiteral("BURL"), QStringLiteral("XCLIENT"),
+            QStringLiteral("XFORWARD"), QStringLiteral("XEXCH50"), QStringLiteral("XRDST"), QStringLiteral("X-EXPS"),
+            QStringLiteral("X-ANONYMOUSTLS"), QStringLiteral("X-LINK2STATE"), QStringLiteral("XSHADOW"),
+            QStringLiteral("XSHADOWREQUEST"), QStringLiteral("XOORG"), QStringLiteral("XPROXYFROM"),
+            QStringLiteral("SEND"), QStringLiteral("SOML"), QStringLiteral("SAML"), QStringLiteral("TURN"),
+            QStringLiteral("CHECKPOINT"), QStringLiteral("ONEX"), QStringLiteral("XUSR"), QStringLiteral("VERB"),
+            QStringLiteral("DELIVERBY") };
+        return others.contains(keyword) || keyword.startsWith(u"X-");
+    }
+    return true;
+}
+
+QStringList splitWords(const QString &text)
+{
+    return text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+Capabilities Capabilities::fromEhloReply(const Reply &reply)
+{
+    Capabilities caps;
+    caps.seen = true;
+    if (reply.textLines.size() > 1) {
+        for (qsizetype i = 1; i < reply.textLines.size(); ++i) {
+            QString line = reply.textLines.at(i).trimmed();
+            if (line.isEmpty())
+                continue;
+            // Old servers announce "AUTH=LOGIN PLAIN".
+            if (line.startsWith(u"AUTH=", Qt::CaseInsensitive))
+                line[4] = QLatin1Char(' ');
+            QStringList words = splitWords(line);
+            const QString keyword = words.takeFirst().toUpper();
+            applyKeyword(caps, keyword, words);
+            caps.keywords.append(
+                QStringList { keyword, words.join(QLatin1Char(' ')) }.join(QLatin1Char(' ')).trimmed());
+        }
+        return caps;
+    }
+    // Flattened onto one line (Exchange logs, pasted HTML): keywords follow the greeting words.
+    const QStringList words = reply.textLines.isEmpty() ? QStringList() : splitWords(reply.textLines.first());
+    QString keyword;
+    QStringList params;
+    auto flush = [&] {
+        if (!keyword.isEmpty()) {
+            applyKeyword(caps, keyword, params);
+            caps.keywords.append((QStringList { keyword } + params).join(QLatin1Char(' ')));
+        }
+        keyword.clear();
+        params.clear();
+    };
+    for (const QString &w : words) {
+        const QString upper = w.toUpper();
+        Capabilities probe;
+        if (upper != u"HELLO" && applyKeyword(probe, upper, {})) {
+            flush();
+            keyword = upper;
+        } else if (!keyword.isEmpty()) {
+            params.append(w);
+        }
+    }
+    flush();
+    return caps;
+}
+
+void registerTranscriptMetaTypes()
+{
+    qRegisterMetaType<Finding>();
+    qRegisterMetaType<Step>();
+    qRegisterMetaType<Capabilities>();
+    qRegisterMetaType<TlsInfo>();
+    qRegisterMetaType<RecipientOutcome>();
+    qRegisterMetaType<Session>();
+    qRegisterMetaType<Transcript>();
+}
+
+} // namespace smtpscope::core

@@ -1,0 +1,216 @@
+#include "transcript/transcriptjson.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace smtpscope::core {
+
+namespace {
+
+QJsonValue nullable(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+}
+
+QJsonValue replyJson(const Step &step)
+{
+    if (!step.hasReply())
+        return QJsonValue(QJsonValue::Null);
+    const Reply &r = step.reply;
+    return QJsonObject {
+        { QStringLiteral("code"), r.code ? QJsonValue(r.code) : QJsonValue(QJsonValue::Null) },
+        { QStringLiteral("status"), nullable(r.status.toString()) },
+        { QStringLiteral("text"), r.text() },
+    };
+}
+
+QJsonObject sessionJson(const Session &s, const ReplyDecoder *decoder)
+{
+    QJsonArray steps;
+    for (const Step &step : s.steps)
+        steps.append(QJsonObject {
+            { QStringLiteral("kind"), stepKindName(step.kind) },
+            { QStringLiteral("command"), step.command() },
+            { QStringLiteral("reply"), replyJson(step) },
+            { QStringLiteral("phase"), phaseName(step.phase) },
+            { QStringLiteral("lines"), QJsonArray { step.firstLine, step.lastLine } },
+        });
+    QJsonArray findings;
+    for (const Finding &f : s.findings)
+        findings.append(QJsonObject {
+            { QStringLiteral("severity"), findingSeverityName(f.severity) },
+            { QStringLiteral("step"), f.step >= 0 ? QJsonValue(f.step) : QJsonValue(QJsonValue::Null) },
+            { QStringLiteral("text"), f.text },
+        });
+    QJsonArray outcomes;
+    for (const RecipientOutcome &o : s.outcomes) {
+        Classification c;
+        if (decoder) {
+            const DecodeContext where { s.server, o.recipient.section(QLatin1Char('@'), 1) };
+            c = decoder->decode(o.reply, where).classification;
+        }
+        outcomes.append(QJsonObject {
+            { QStringLiteral("recipient"), o.recipient },
+            { QStringLiteral("code"), o.reply.code ? QJsonValue(o.reply.code) : QJsonValue(QJsonValue::Null) },
+            { QStringLiteral("status"), nullable(o.reply.status.toString()) },
+            { QStringLiteral("reason"), c.reason },
+            { QStringLiteral("hard"), c.hard },
+            { QStringLiteral("action"), outcomeKindName(o.kind) },
+        });
+    }
+    return {
+        { QStringLiteral("server"), s.server },
+        { QStringLiteral("client"), s.client },
+        { QStringLiteral("tls"), tlsModeName(s.tls.mode) },
+        { QStringLiteral("steps"), steps },
+        { QStringLiteral("findings"), findings },
+        { QStringLiteral("outcome"), outcomes },
+    };
+}
+
+} // namespace
+
+namespace {
+
+const QStringList &keyOrder()
+{
+    static const QStringList order { QStringLiteral("source"), QStringLiteral("dialect"), QStringLiteral("sessions"),
+        QStringLiteral("server"), QStringLiteral("client"), QStringLiteral("tls"), QStringLiteral("steps"),
+        QStringLiteral("findings"), QStringLiteral("outcome"), QStringLiteral("kind"), QStringLiteral("command"),
+        QStringLiteral("reply"), QStringLiteral("phase"), QStringLiteral("lines"), QStringLiteral("recipient"),
+        QStringLiteral("code"), QStringLiteral("status"), QStringLiteral("severity"), QStringLiteral("step"),
+        QStringLiteral("text"), QStringLiteral("reason"), QStringLiteral("hard"), QStringLiteral("action") };
+    return order;
+}
+
+void writeString(QByteArray &out, const QString &s)
+{
+    out += '"';
+    const QByteArray utf8 = s.toUtf8();
+    for (const char ch : utf8) {
+        const uchar c = uchar(ch);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            } else {
+                out += ch;
+            }
+        }
+    }
+    out += '"';
+}
+
+void write(QByteArray &out, const QJsonValue &v, bool indented, int depth)
+{
+    const QByteArray pad = indented ? QByteArray((depth + 1) * 4, ' ') : QByteArray();
+    const QByteArray closePad = indented ? QByteArray(depth * 4, ' ') : QByteArray();
+    const char *newline = indented ? "\n" : "";
+    switch (v.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        break;
+    case QJsonValue::Bool:
+        out += v.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        if (d == double(qint64(d)))
+            out += QByteArray::number(qint64(d));
+        else
+            out += QByteArray::number(d, 'g', 17);
+        break;
+    }
+    case QJsonValue::String:
+        writeString(out, v.toString());
+        break;
+    case QJsonValue::Array: {
+        const QJsonArray a = v.toArray();
+        // Short arrays of numbers ([first, last]) stay on one line.
+        const bool flat
+            = !indented || std::all_of(a.begin(), a.end(), [](const QJsonValue &x) { return x.isDouble(); });
+        out += '[';
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            if (i)
+                out += flat && indented ? ", " : ",";
+            if (!flat)
+                out += newline + pad;
+            write(out, a.at(i), indented, depth + 1);
+        }
+        if (!flat && !a.isEmpty())
+            out += newline + closePad;
+        out += ']';
+        break;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject o = v.toObject();
+        QStringList keys = o.keys();
+        std::stable_sort(keys.begin(), keys.end(), [](const QString &a, const QString &b) {
+            const qsizetype ia = keyOrder().indexOf(a);
+            const qsizetype ib = keyOrder().indexOf(b);
+            return (ia < 0 ? keyOrder().size() : ia) < (ib < 0 ? keyOrder().size() : ib);
+        });
+        out += '{';
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            if (i)
+                out += ',';
+            out += newline + pad;
+            writeString(out, keys.at(i));
+            out += indented ? ": " : ":";
+            write(out, o.value(keys.at(i)), indented, depth + 1);
+        }
+        if (!keys.isEmpty())
+            out += newline + closePad;
+        out += '}';
+        break;
+    }
+    }
+}
+
+} // namespace
+
+QByteArray orderedJson(const QJsonValue &value, bool indented)
+{
+    QByteArray out;
+    write(out, value, indented, 0);
+    return out;
+}
+
+QByteArray transcriptToJsonText(const Transcript &transcript, const ReplyDecoder *decoder, bool indented)
+{
+    return orderedJson(transcriptToJson(transcript, decoder), indented);
+}
+
+QJsonObject transcriptToJson(const Transcript &t, const ReplyDecoder *decoder)
+{
+    QJsonArray sessions;
+    for (const Session &s : t.sessions)
+        sessions.append(sessionJson(s, decoder));
+    return {
+        { QStringLiteral("source"), t.source },
+        { QStringLiteral("dialect"), nullable(t.dialect) },
+        { QStringLiteral("sessions"), sessions },
+    };
+}
+
+} // namespace smtpscope::core

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "reply/replydecoder.h"
+#include "transcript/transcript.h"
+
+#include <QJsonObject>
+
+namespace smtpscope::core {
+
+/// The JSON form of a transcript shared by the CLI and the tests' golden files:
+/// {"source","dialect","sessions":[{"server","client","tls","steps","findings","outcome"}]}.
+/// Recipient outcomes are classified with @p decoder (reason, hard); without one they stay undefined.
+QJsonObject transcriptToJson(const Transcript &transcript, const ReplyDecoder *decoder);
+
+/// The same as text with the keys in the documented order (QJsonDocument would sort them):
+/// compact on one line, or indented by four spaces.
+QByteArray transcriptToJsonText(const Transcript &transcript, const ReplyDecoder *decoder, bool indented = false);
+
+/// Writes any JSON value with the keys of the transcript format in their documented order.
+QByteArray orderedJson(const QJsonValue &value, bool indented = false);
+
+} // namespace smtpscope::core

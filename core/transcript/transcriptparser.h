@@ -1,0 +1,73 @@
+#pragma once
+
+#include "transcript/transcript.h"
+#include "transcript/wrapperstripper.h"
+
+namespace smtpscope::core {
+
+/// One line as a dialect parser understood it: who said it and what, before commands and replies
+/// are paired. The conversation builder turns a list of these into sessions and steps.
+struct ProtocolLine
+{
+    enum class Kind {
+        Client, ///< a command, or an AUTH continuation, or a body line while in DATA
+        Server, ///< a reply line
+        Data, ///< a message body line the tool logged without a direction (or "." to end it)
+        Event, ///< a tool's own event: connect, TLS up, close, error
+        Outcome, ///< a per-recipient verdict from a log line (status=, **, stat=)
+        Noise, ///< recognised tool chatter with no place in the conversation
+        Unknown ///< not understood: reported as an unplaced line
+    };
+    /// HiddenAuth: the tool says an AUTH exchange happened but does not show it (JavaMail >= 1.6).
+    enum class Event { None, Connect, TlsStarted, Close, Error, Info, HiddenAuth };
+
+    Kind kind = Kind::Unknown;
+    Event event = Event::None;
+    int line = 0; ///< 1-based source line
+    QString text; ///< the payload without the dialect's prefix
+    QString timestamp;
+    QString session; ///< key of an interleaved session (connection id, pid, queue id); empty = one stream
+    bool continuation = false; ///< a server line that lost its code: it continues the previous reply
+    bool attach = false; ///< an event line that only extends the step before it
+    QString peer; ///< for Connect events: where the client connected
+    bool implicitTls = false; ///< for Connect events: the connection starts with TLS (smtps, port 465)
+    bool viaStartTls = false; ///< for TlsStarted events: the log says TLS came by STARTTLS
+
+    // For Outcome lines.
+    RecipientOutcome outcome;
+    QString command; ///< the command the log says the reply answered ("RCPT TO:<a@b>", "end of DATA");
+                     ///< for HiddenAuth events, the AUTH command the tool did not show ("AUTH LOGIN")
+    bool outcomeStep = true; ///< also show it as a step (logs); false when the conversation shows it
+    QString server; ///< the remote host the log names
+
+    static ProtocolLine make(Kind kind, const SourceLine &source, const QString &text)
+    {
+        ProtocolLine l;
+        l.kind = kind;
+        l.line = source.number;
+        l.text = text;
+        l.timestamp = source.timestamp;
+        return l;
+    }
+    static ProtocolLine makeEvent(Event event, const SourceLine &source, const QString &text)
+    {
+        ProtocolLine l = make(Kind::Event, source, text);
+        l.event = event;
+        return l;
+    }
+};
+
+/// A parser for one transcript dialect: scores how well a sample fits, and turns lines into
+/// client/server lines and events for the shared conversation builder.
+class TranscriptParser
+{
+public:
+    virtual ~TranscriptParser() = default;
+    /// The dialect id ("swaks", "postfix-log", …).
+    virtual QString id() const = 0;
+    /// 0 when the sample is not this dialect; higher is surer (a unique signature scores 60 or more).
+    virtual int score(const QList<SourceLine> &sample) const = 0;
+    virtual QList<ProtocolLine> parse(const QList<SourceLine> &lines) const = 0;
+};
+
+} // namespace smtpscope::core

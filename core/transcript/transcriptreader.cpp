@@ -1,0 +1,202 @@
+#include "transcript/transcriptreader.h"
+
+#include "transcript/conversationbuilder.h"
+#include "transcript/parsers/dialectparsers.h"
+
+#include <QFile>
+#include <algorithm>
+
+namespace smtpscope::core {
+
+namespace {
+
+constexpr int kSampleLines = 300;
+// Longer lines are cut: no transcript line is this long, and regexes must stay linear.
+constexpr qsizetype kMaxLineLength = 1 << 20;
+
+QList<SourceLine> sampleOf(const QList<SourceLine> &lines)
+{
+    QList<SourceLine> sample;
+    for (const SourceLine &l : lines) {
+        if (l.wrapperOnly || l.text.trimmed().isEmpty())
+            continue;
+        sample.append(l);
+        if (sample.size() >= kSampleLines)
+            break;
+    }
+    return sample;
+}
+
+// A run of lines read by one dialect parser.
+struct Segment
+{
+    const TranscriptParser *parser = nullptr;
+    qsizetype begin = 0;
+    qsizetype end = 0;
+};
+
+// FORMATS.md §14: a paste may hold several dialects (a PHPMailer transcript and the receiving Postfix
+// log). Blocks split at blank lines keep the current dialect while it recognises them at all; a block
+// it does not recognise switches to another dialect only on a unique signature (score >= 60).
+QList<Segment> segmentsOf(const QList<SourceLine> &lines, const TranscriptParser *first)
+{
+    constexpr int kMinBlockLines = 3;
+    constexpr int kSwitchScore = 60;
+    QList<Segment> segments { { first, 0, lines.size() } };
+    qsizetype i = 0;
+    while (i < lines.size()) {
+        while (i < lines.size() && (lines.at(i).wrapperOnly || lines.at(i).text.trimmed().isEmpty()))
+            ++i;
+        const qsizetype begin = i;
+        while (i < lines.size() && !(lines.at(i).wrapperOnly || lines.at(i).text.trimmed().isEmpty()))
+            ++i;
+        if (begin == 0 || i - begin < kMinBlockLines)
+            continue;
+        const QList<SourceLine> block = sampleOf(lines.mid(begin, i - begin));
+        const TranscriptParser *current = segments.last().parser;
+        if (current->score(block) > 0)
+            continue;
+        const TranscriptParser *best = nullptr;
+        int bestScore = kSwitchScore - 1;
+        for (const TranscriptParser *p : TranscriptReader::parsers()) {
+            const int score = p == current ? 0 : p->score(block);
+            if (score > bestScore) {
+                best = p;
+                bestScore = score;
+            }
+        }
+        if (!best)
+            continue;
+        segments.last().end = begin;
+        segments.append({ best, begin, lines.size() });
+    }
+    return segments;
+}
+
+} // namespace
+
+const QList<const TranscriptParser *> &TranscriptReader::parsers()
+{
+    using namespace parsers;
+    // Specific signatures first: on equal scores the earlier parser wins; raw is the fallback.
+    static const SwaksParser swaks;
+    static const PhpMailerParser phpmailer;
+    static const SmtplibParser smtplib;
+    static const MailKitParser mailkit;
+    static const NodemailerParser nodemailer;
+    static const CurlParser curl;
+    static const JavaMailParser javamail;
+    static const ExchangeParser exchange;
+    static const PostfixDebugParser postfixDebug;
+    static const PostfixLogParser postfixLog;
+    static const EximDebugParser eximDebug;
+    static const EximLogParser eximLog;
+    static const SendmailVerboseParser sendmailVerbose;
+    static const SendmailLogParser sendmailLog;
+    static const MsmtpParser msmtp;
+    static const GoMailParser gomail;
+    static const HarakaParser haraka;
+    static const RawParser raw;
+    static const QList<const TranscriptParser *> all { &swaks, &phpmailer, &smtplib, &mailkit, &nodemailer, &curl,
+        &javamail, &exchange, &postfixDebug, &postfixLog, &eximDebug, &eximLog, &sendmailVerbose, &sendmailLog, &msmtp,
+        &gomail, &haraka, &raw };
+    return all;
+}
+
+const TranscriptParser *TranscriptReader::parser(const QString &id)
+{
+    for (const TranscriptParser *p : parsers())
+        if (p->id() == id)
+            return p;
+    return nullptr;
+}
+
+QList<DialectScore> TranscriptReader::scores(const QList<SourceLine> &lines)
+{
+    const QList<SourceLine> sample = sampleOf(lines);
+    QList<DialectScore> result;
+    if (sample.isEmpty())
+        return result;
+    for (const TranscriptParser *p : parsers()) {
+        const int score = p->score(sample);
+        if (score > 0)
+            result.append({ p->id(), score });
+    }
+    std::stable_sort(
+        result.begin(), result.end(), [](const DialectScore &a, const DialectScore &b) { return a.score > b.score; });
+    return result;
+}
+
+QString TranscriptReader::detect(const QList<SourceLine> &lines)
+{
+    const QList<DialectScore> all = scores(lines);
+    return all.isEmpty() ? QString() : all.first().dialect;
+}
+
+Transcript TranscriptReader::parseLines(const QList<SourceLine> &lines, const QString &dialect, const QString &source)
+{
+    Transcript t;
+    t.source = source;
+    t.lineCount = lines.isEmpty() ? 0 : lines.last().number;
+    const QString id = dialect.isEmpty() ? detect(lines) : dialect;
+    const TranscriptParser *p = parser(id);
+    if (!p) {
+        t.error = lines.isEmpty() ? QStringLiteral("the input is empty")
+                                  : QStringLiteral("not an SMTP transcript or mail log: no dialect matches "
+                                                   "(no reply lines such as \"250 OK\" were found)");
+        return t;
+    }
+    QList<ProtocolLine> protocol;
+    const QList<Segment> segments
+        = dialect.isEmpty() ? segmentsOf(lines, p) : QList<Segment> { { p, 0, lines.size() } };
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const Segment &seg = segments.at(i);
+        QList<ProtocolLine> part = seg.parser->parse(lines.mid(seg.begin, seg.end - seg.begin));
+        if (i > 0) {
+            // Sessions of different dialects never merge, even when their keys look alike.
+            const QString prefix = QStringLiteral("#%1:").arg(i);
+            for (ProtocolLine &l : part)
+                l.session.prepend(prefix);
+        }
+        protocol += std::move(part);
+    }
+    t.sessions = ConversationBuilder::build(protocol, &t.unplaced);
+    if (t.sessions.isEmpty()) {
+        t.error = QStringLiteral("not an SMTP transcript or mail log: no conversation or delivery found");
+        return t;
+    }
+    t.dialect = id;
+    return t;
+}
+
+Transcript TranscriptReader::read(const QByteArray &bytes, const QString &source)
+{
+    StrippedText stripped = WrapperStripper::strip(bytes);
+    if (!stripped.error.isEmpty()) {
+        Transcript t;
+        t.source = source;
+        t.error = stripped.error;
+        return t;
+    }
+    for (SourceLine &l : stripped.lines)
+        if (l.text.size() > kMaxLineLength)
+            l.text.truncate(kMaxLineLength);
+    return parseLines(stripped.lines, {}, source);
+}
+
+Transcript TranscriptReader::readFile(const QString &path)
+{
+    QFile file;
+    const bool stdinput = path == u"-";
+    const bool opened
+        = stdinput ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        Transcript t;
+        t.source = path;
+        t.error = QStringLiteral("cannot read: ") + file.errorString();
+        return t;
+    }
+    return read(file.readAll(), path);
+}
+
+} // namespace smtpscope::core

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "transcript/transcriptparser.h"
+
+namespace smtpscope::core {
+
+/// How well each dialect fits a sample, best first.
+struct DialectScore
+{
+    QString dialect;
+    int score = 0;
+};
+
+/// Reads SMTP transcripts and mail logs: strips wrappers, detects the dialect by content, runs its
+/// parser and the shared conversation builder. Stateless and safe to use from several threads.
+class TranscriptReader
+{
+public:
+    /// Reads @p bytes; @p source names them in the result.
+    static Transcript read(const QByteArray &bytes, const QString &source = {});
+    /// Reads a file ("-" reads standard input); an unreadable file gives a transcript with an error.
+    static Transcript readFile(const QString &path);
+    /// Parses already stripped lines with the given dialect (or the detected one when empty).
+    static Transcript parseLines(const QList<SourceLine> &lines, const QString &dialect, const QString &source = {});
+
+    /// Every dialect's score for the first lines of @p lines, best first; empty when none fits.
+    static QList<DialectScore> scores(const QList<SourceLine> &lines);
+    /// The best dialect for @p lines, empty when the text is no transcript.
+    static QString detect(const QList<SourceLine> &lines);
+
+    /// All dialect parsers, in the order ties are decided.
+    static const QList<const TranscriptParser *> &parsers();
+    static const TranscriptParser *parser(const QString &id);
+};
+
+} // namespace smtpscope::core

@@ -1,0 +1,254 @@
+#include "transcript/wrapperstripper.h"
+
+#include <QRegularExpression>
+#include <QStringDecoder>
+
+namespace smtpscope::core {
+
+namespace {
+
+constexpr int kSampleLines = 400;
+
+bool isBlankText(const QString &s)
+{
+    for (QChar c : s)
+        if (!c.isSpace())
+            return false;
+    return true;
+}
+
+QString decodeEntities(const QString &in)
+{
+    if (!in.contains(QLatin1Char('&')))
+        return in;
+    static const QRegularExpression entity(QStringLiteral("&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,6});"));
+    QString out;
+    out.reserve(in.size());
+    qsizetype last = 0;
+    auto it = entity.globalMatch(in);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        out += QStringView(in).mid(last, m.capturedStart() - last);
+        const QString name = m.captured(1);
+        QString replacement;
+        if (name.startsWith(u'#')) {
+            bool ok = false;
+            const uint code
+                = name.at(1) == u'x' || name.at(1) == u'X' ? name.mid(2).toUInt(&ok, 16) : name.mid(1).toUInt(&ok, 10);
+            if (ok && code > 0 && code < 0x110000) {
+                const char32_t c = code;
+                replacement = QString::fromUcs4(&c, 1);
+            }
+        } else if (name == u"gt") {
+            replacement = QStringLiteral(">");
+        } else if (name == u"lt") {
+            replacement = QStringLiteral("<");
+        } else if (name == u"amp") {
+            replacement = QStringLiteral("&");
+        } else if (name == u"quot") {
+            replacement = QStringLiteral("\"");
+        } else if (name == u"apos") {
+            replacement = QStringLiteral("'");
+        } else if (name == u"nbsp") {
+            replacement = QStringLiteral(" ");
+        }
+        out += replacement.isNull() ? m.captured(0) : replacement;
+        last = m.capturedEnd();
+    }
+    out += QStringView(in).mid(last);
+    return out;
+}
+
+} // namespace
+
+bool WrapperStripper::looksBinary(const QByteArray &bytes)
+{
+    const qsizetype n = std::min<qsizetype>(bytes.size(), 65536);
+    qsizetype controls = 0;
+    for (qsizetype i = 0; i < n; ++i) {
+        const uchar c = uchar(bytes.at(i));
+        if (c == 0)
+            return true;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b)
+            ++controls;
+    }
+    return n > 0 && controls * 20 > n;
+}
+
+QList<SourceLine> WrapperStripper::splitLines(const QString &text)
+{
+    QList<SourceLine> lines;
+    const bool hasLineFeed = text.contains(QLatin1Char('\n'));
+    const QChar separator = hasLineFeed ? QLatin1Char('\n') : QLatin1Char('\r');
+    lines.reserve(text.count(separator) + 1);
+    qsizetype start = 0;
+    int number = 0;
+    while (start < text.size()) {
+        qsizetype end = text.indexOf(separator, start);
+        if (end < 0)
+            end = text.size();
+        QStringView piece = QStringView(text).mid(start, end - start);
+        while (piece.endsWith(u'\r'))
+            piece.chop(1);
+        // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
+        const qsizetype cr = piece.lastIndexOf(u'\r');
+        if (cr >= 0) {
+            const QStringView tail = piece.mid(cr + 1);
+            piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
+            piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
+        }
+        lines.append(SourceLine { ++number, piece.toString(), {}, {}, false });
+        start = end + 1;
+    }
+    return lines;
+}
+
+StrippedText WrapperStripper::strip(const QByteArray &bytes)
+{
+    if (looksBinary(bytes)) {
+        StrippedText out;
+        out.error = QStringLiteral("binary data, not a text transcript");
+        return out;
+    }
+    QStringDecoder utf8(QStringDecoder::Utf8);
+    QString text = utf8.decode(bytes);
+    // Exchange logs and old pastes are often Windows-1252; Latin-1 keeps every byte readable.
+    if (utf8.hasError())
+        text = QString::fromLatin1(bytes);
+    if (text.startsWith(QChar(0xfeff)))
+        text.remove(0, 1);
+    return strip(text);
+}
+
+StrippedText WrapperStripper::strip(const QString &text)
+{
+    StrippedText out;
+    out.lines = splitLines(text);
+    QList<SourceLine> &lines = out.lines;
+
+    QList<qsizetype> sample;
+    for (qsizetype i = 0; i < lines.size() && sample.size() < kSampleLines; ++i)
+        if (!isBlankText(lines.at(i).text))
+            sample.append(i);
+    if (sample.isEmpty())
+        return out;
+
+    // HTML output (PHPMailer's 'html' debug mode): "<br>" line ends and entities.
+    static const QRegularExpression brEnd(QStringLiteral("<br\\s*/?>\\s*$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression entityHint(QStringLiteral("&(gt|lt|amp|quot|#0?39);"));
+    int htmlHints = 0;
+    for (qsizetype i : sample)
+        if (brEnd.match(lines.at(i).text).hasMatch() || entityHint.match(lines.at(i).text).hasMatch())
+            ++htmlHints;
+    if (htmlHints * 4 >= sample.size()) {
+        out.wrappers.append(QStringLiteral("html"));
+        for (SourceLine &l : lines) {
+            l.text.remove(brEnd);
+            l.text = decodeEntities(l.text);
+        }
+    }
+
+    // Markdown: code fences, one backtick per line, "> " quoting.
+    static const QRegularExpression fence(QStringLiteral("^\\s*(```|~~~)"));
+    QList<qsizetype> content;
+    for (qsizetype i : sample) {
+        if (fence.match(lines.at(i).text).hasMatch()) {
+            lines[i].text.clear();
+            lines[i].wrapperOnly = true;
+            if (!out.wrappers.contains(QStringLiteral("markdown-fence")))
+                out.wrappers.append(QStringLiteral("markdown-fence"));
+        } else {
+            content.append(i);
+        }
+    }
+    for (qsizetype i = sample.isEmpty() ? 0 : sample.last() + 1; i < lines.size(); ++i)
+        if (fence.match(lines.at(i).text).hasMatch()) {
+            lines[i].text.clear();
+            lines[i].wrapperOnly = true;
+        }
+    if (content.isEmpty())
+        return out;
+    int ticked = 0;
+    for (qsizetype i : content) {
+        const QString t = lines.at(i).text.trimmed();
+        if (t.size() >= 2 && t.startsWith(u'`') && t.endsWith(u'`'))
+            ++ticked;
+    }
+    if (ticked * 5 >= content.size() * 4) {
+        out.wrappers.append(QStringLiteral("markdown-backticks"));
+        for (SourceLine &l : lines) {
+            const QString t = l.text.trimmed();
+            if (t.size() >= 2 && t.startsWith(u'`') && t.endsWith(u'`'))
+                l.text = t.mid(1, t.size() - 2);
+        }
+    } else {
+        // A paste wrapped in one pair of backticks: only the first and last line carry one.
+        SourceLine &first = lines[content.first()];
+        if (first.text.startsWith(u'`') && !first.text.startsWith(QLatin1String("``")))
+            first.text.remove(0, 1);
+        SourceLine &last = lines[content.last()];
+        if (last.text.endsWith(u'`') && !last.text.endsWith(QLatin1String("``")))
+            last.text.chop(1);
+    }
+    for (int level = 0; level < 3; ++level) {
+        bool allQuoted = true;
+        for (qsizetype i = 0; i < lines.size() && allQuoted; ++i)
+            if (!lines.at(i).wrapperOnly && !isBlankText(lines.at(i).text) && !lines.at(i).text.startsWith(u'>'))
+                allQuoted = false;
+        // ">>> " is sendmail's client prefix, not a quote: a whole sendmail -v paste is never all ">>>".
+        if (!allQuoted)
+            break;
+        out.wrappers.append(QStringLiteral("markdown-quote"));
+        for (SourceLine &l : lines) {
+            if (l.text.startsWith(u'>'))
+                l.text.remove(0, l.text.size() > 1 && l.text.at(1) == u' ' ? 2 : 1);
+        }
+    }
+
+    // Fences inside the quote show up only now.
+    for (SourceLine &l : lines)
+        if (!l.wrapperOnly && fence.match(l.text).hasMatch()) {
+            l.text.clear();
+            l.wrapperOnly = true;
+        }
+
+    // docker-compose: "service_1    | " before every line.
+    static const QRegularExpression docker(QStringLiteral("^[A-Za-z0-9][\\w.-]*\\s*\\| "));
+    int dockerLines = 0;
+    for (qsizetype i : content)
+        if (docker.match(lines.at(i).text).hasMatch())
+            ++dockerLines;
+    if (dockerLines * 2 > content.size()) {
+        out.wrappers.append(QStringLiteral("docker"));
+        for (SourceLine &l : lines) {
+            const QRegularExpressionMatch m = docker.match(l.text);
+            if (m.hasMatch())
+                l.text.remove(0, m.capturedLength());
+        }
+    }
+
+    // syslog, journald and RFC 3339 rsyslog prefixes: "<timestamp> <host> " before "program[pid]: ".
+    static const QRegularExpression syslog(QStringLiteral(
+        "^(?:<\\d{1,3}>)?((?:[A-Z][a-z]{2} [ 0-3]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)|(?:\\d{4}-\\d\\d-\\d\\dT\\d\\d:"
+        "\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)) ([\\w.:-]+) (?=[\\w./-]+(?:\\[\\d+\\])?: )"));
+    bool sawSyslog = false;
+    for (SourceLine &l : lines) {
+        if (l.text.isEmpty() || l.text.at(0).unicode() > 127 || !l.text.at(0).isLetterOrNumber())
+            continue;
+        const QRegularExpressionMatch m = syslog.match(l.text);
+        if (!m.hasMatch())
+            continue;
+        l.timestamp = m.captured(1);
+        l.host = m.captured(2);
+        l.text.remove(0, m.capturedLength());
+        sawSyslog = true;
+    }
+    if (sawSyslog)
+        out.wrappers.append(QStringLiteral("syslog"));
+
+    for (SourceLine &l : lines)
+        l.text.replace(QLatin1Char('\t'), QLatin1Char(' '));
+    return out;
+}
+
+} // namespace smtpscope::core

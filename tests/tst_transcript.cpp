@@ -1,0 +1,669 @@
+// SMTP transcripts: wrappers, dialect detection, every dialect's parser, the conversation builder,
+// protocol findings and the JSON form, against golden files; bad input must never crash.
+#include "reply/replydecoder.h"
+#include "transcript/transcriptjson.h"
+#include "transcript/transcriptreader.h"
+#include "transcript/wrapperstripper.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTest>
+
+#include <optional>
+
+using namespace smtpscope::core;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QStringList findingIds(const Transcript &t)
+{
+    QStringList ids;
+    for (const Session &s : t.sessions)
+        for (const Finding &f : s.findings)
+            ids.append(f.id);
+    return ids;
+}
+
+// A small line diff (longest common subsequence) for golden mismatches.
+QString lineDiff(const QString &expected, const QString &actual)
+{
+    const QStringList a = expected.split(QLatin1Char('\n'));
+    const QStringList b = actual.split(QLatin1Char('\n'));
+    const qsizetype n = a.size();
+    const qsizetype m = b.size();
+    QList<QList<int>> lcs(n + 1, QList<int>(m + 1, 0));
+    for (qsizetype i = n - 1; i >= 0; --i)
+        for (qsizetype j = m - 1; j >= 0; --j)
+            lcs[i][j] = a.at(i) == b.at(j) ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    QString out;
+    qsizetype i = 0;
+    qsizetype j = 0;
+    int shown = 0;
+    while ((i < n || j < m) && shown < 60) {
+        if (i < n && j < m && a.at(i) == b.at(j)) {
+            ++i;
+            ++j;
+        } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+            out += QStringLiteral("+%1: %2\n").arg(j + 1).arg(b.at(j));
+            ++j;
+            ++shown;
+        } else {
+            out += QStringLiteral("-%1: %2\n").arg(i + 1).arg(a.at(i));
+            ++i;
+            ++shown;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+class TestTranscript : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void golden_data();
+    void golden();
+    void wrappers_data();
+    void wrappers();
+    void lineEndings_data();
+    void lineEndings();
+    void detection_data();
+    void detection();
+    void findings_data();
+    void findings();
+    void pipelinedRepliesPairInOrder();
+    void capabilities();
+    void credentialsAreRedacted();
+    void badInput_data();
+    void badInput();
+    void mutatedFixturesDoNotCrash();
+    void metaTypes();
+    void cli_data();
+    void cli();
+    void cliJsonMatchesGolden();
+    void classifiedOutcomes();
+    void corpus();
+
+private:
+    Transcript readFixture(const QString &name) const;
+
+    QString m_dataDir;
+    std::optional<ReplyDecoder> m_decoder;
+};
+
+void TestTranscript::initTestCase()
+{
+    registerTranscriptMetaTypes();
+    m_dataDir = QFINDTESTDATA("data/transcripts");
+    QVERIFY2(!m_dataDir.isEmpty(), "tests/data/transcripts not found");
+    const auto kb = KnowledgeBase::builtIn();
+    QVERIFY(kb);
+    m_decoder.emplace(kb);
+}
+
+Transcript TestTranscript::readFixture(const QString &name) const
+{
+    return TranscriptReader::read(readAll(m_dataDir + QLatin1Char('/') + name), name);
+}
+
+void TestTranscript::golden_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("dialect");
+    QTest::addColumn<int>("unplaced"); // lines no dialect rule explains (prose in a paste)
+    QTest::addRow("raw telnet, 250 in the body") << u"raw-telnet.txt"_qs << u"raw"_qs << 0;
+    QTest::addRow("raw openssl -starttls") << u"raw-openssl.txt"_qs << u"raw"_qs << 0;
+    QTest::addRow("swaks STARTTLS 550") << u"swaks-starttls.txt"_qs << u"swaks"_qs << 0;
+    QTest::addRow("swaks implicit TLS pipeline") << u"swaks-pipeline-implicit.txt"_qs << u"swaks"_qs << 0;
+    QTest::addRow("phpmailer echo") << u"phpmailer-echo.txt"_qs << u"phpmailer"_qs << 0;
+    QTest::addRow("phpmailer html flattened") << u"phpmailer-html.txt"_qs << u"phpmailer"_qs << 0;
+    QTest::addRow("smtplib level 2") << u"smtplib-level2.txt"_qs << u"smtplib"_qs << 0;
+    QTest::addRow("postfix log docker quoted") << u"postfix-log-docker-quoted.txt"_qs << u"postfix-log"_qs << 0;
+    QTest::addRow("postfix debug pipelined 421") << u"postfix-debug.txt"_qs << u"postfix-debug"_qs << 0;
+    QTest::addRow("mailkit auth failure") << u"mailkit.txt"_qs << u"mailkit"_qs << 0;
+    QTest::addRow("nodemailer dropped line") << u"nodemailer-dropped-line.txt"_qs << u"nodemailer"_qs << 0;
+    QTest::addRow("curl SIZE exceeded") << u"curl-size.txt"_qs << u"curl"_qs << 0;
+    QTest::addRow("javamail exception dump") << u"javamail-exception.txt"_qs << u"javamail"_qs << 0;
+    QTest::addRow("exchange receive log") << u"exchange-receive.txt"_qs << u"exchange"_qs << 0;
+    QTest::addRow("exim -v pipelined BDAT") << u"exim-verbose.txt"_qs << u"exim-debug"_qs << 0;
+    QTest::addRow("exim mainlog") << u"exim-mainlog.txt"_qs << u"exim-log"_qs << 0;
+    QTest::addRow("sendmail -v") << u"sendmail-verbose.txt"_qs << u"sendmail-verbose"_qs << 0;
+    QTest::addRow("sendmail maillog") << u"sendmail-log.txt"_qs << u"sendmail-log"_qs << 0;
+    QTest::addRow("msmtp pipelined, DATA refused") << u"msmtp.txt"_qs << u"msmtp"_qs << 0;
+    QTest::addRow("go-mail codes stripped") << u"gomail.txt"_qs << u"gomail"_qs << 0;
+    QTest::addRow("haraka in syslog") << u"haraka-syslog.txt"_qs << u"haraka"_qs << 0;
+    QTest::addRow("phpmailer and the server's postfix log")
+        << u"mixed-phpmailer-postfix.txt"_qs << u"phpmailer"_qs << 1;
+}
+
+void TestTranscript::golden()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, dialect);
+    QFETCH(int, unplaced);
+    const Transcript t = readFixture(file);
+    QVERIFY2(t.error.isEmpty(), qPrintable(t.error));
+    QCOMPARE(t.dialect, dialect);
+    QCOMPARE(
+        TranscriptReader::detect(WrapperStripper::strip(readAll(m_dataDir + QLatin1Char('/') + file)).lines), dialect);
+    QString lines;
+    for (const UnplacedLine &u : t.unplaced)
+        lines += QStringLiteral("%1: %2\n").arg(u.line).arg(u.text);
+    QVERIFY2(t.unplaced.size() == unplaced, qPrintable(u"unplaced lines:\n"_qs + lines));
+
+    // Without a decoder: the goldens pin what the transcript code decides, not the knowledge base's
+    // reasons (classifiedOutcomes checks that those are filled in).
+    const QByteArray actual = transcriptToJsonText(t, nullptr, true) + '\n';
+    const QString base = m_dataDir + QLatin1Char('/') + QFileInfo(file).completeBaseName();
+    const QString expectedPath = base + u".expected"_qs;
+    const QString actualPath = base + u".actual"_qs;
+    if (qEnvironmentVariableIsSet("SMTPSCOPE_UPDATE_GOLDEN")) {
+        QFile out(expectedPath);
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write(actual);
+    }
+    const QByteArray expected = readAll(expectedPath);
+    if (expected != actual) {
+        QFile out(actualPath);
+        if (out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            out.write(actual);
+        qWarning().noquote() << "golden mismatch for" << file << "- wrote" << actualPath << "\n"
+                             << lineDiff(QString::fromUtf8(expected), QString::fromUtf8(actual));
+        QFAIL("output differs from the golden file (set SMTPSCOPE_UPDATE_GOLDEN=1 to accept a reviewed change)");
+    }
+    QFile::remove(actualPath);
+}
+
+void TestTranscript::wrappers_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<int>("line"); // 1-based line to check
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("timestamp");
+    QTest::addRow("syslog") << u"Mar  2 11:02:10 relay postfix/smtp[951]: 1F2E3D4C5B: removed"_qs << 1
+                            << u"postfix/smtp[951]: 1F2E3D4C5B: removed"_qs << u"Mar  2 11:02:10"_qs;
+    QTest::addRow("rfc 3339") << u"2026-11-23T08:57:38.572111+00:00 vm sendmail[24639]: x: to=a@b.example, stat=Sent"_qs
+                              << 1 << u"sendmail[24639]: x: to=a@b.example, stat=Sent"_qs
+                              << u"2026-11-23T08:57:38.572111+00:00"_qs;
+    QTest::addRow("journald short-precise")
+        << u"Mar 02 11:02:10.123456 relay postfix/qmgr[900]: 1F2E3D4C5B: removed"_qs << 1
+        << u"postfix/qmgr[900]: 1F2E3D4C5B: removed"_qs << u"Mar 02 11:02:10.123456"_qs;
+    QTest::addRow("docker-compose + syslog")
+        << u"mail_1   | Apr 14 10:00:00 mx postfix/smtp[7]: a\nmail_1   | Apr 14 10:00:01 mx postfix/smtp[7]: b"_qs << 2
+        << u"postfix/smtp[7]: b"_qs << u"Apr 14 10:00:01"_qs;
+    QTest::addRow("markdown quote and fence")
+        << u"> ```\n> 220 mx.example ESMTP\n> EHLO a.example\n> ```"_qs << 2 << u"220 mx.example ESMTP"_qs << QString();
+    QTest::addRow("backtick per line") << u"`220 mx.example ESMTP`\n`EHLO a.example`"_qs << 2 << u"EHLO a.example"_qs
+                                       << QString();
+    QTest::addRow("html entities and br")
+        << u"2026-03-02 10:20:44 CLIENT -&gt; SERVER: MAIL FROM:&lt;a@b.example&gt;<br>\n2026-03-02 10:20:44 SERVER -&gt; CLIENT: 250 OK<br />"_qs
+        << 1 << u"2026-03-02 10:20:44 CLIENT -> SERVER: MAIL FROM:<a@b.example>"_qs << QString();
+    QTest::addRow("tabs") << u"2026-03-02 10:15:01\tCLIENT -> SERVER: QUIT"_qs << 1
+                          << u"2026-03-02 10:15:01 CLIENT -> SERVER: QUIT"_qs << QString();
+    QTest::addRow("swaks leading space kept")
+        << u" -> EHLO a.example\n<-  250 ok"_qs << 1 << u" -> EHLO a.example"_qs << QString();
+    QTest::addRow("no syslog for exim's own stamp")
+        << u"2026-11-23 08:53:52 1xVPo8-0005m4-1m Completed"_qs << 1
+        << u"2026-11-23 08:53:52 1xVPo8-0005m4-1m Completed"_qs << QString();
+}
+
+void TestTranscript::wrappers()
+{
+    QFETCH(QString, input);
+    QFETCH(int, line);
+    QFETCH(QString, text);
+    QFETCH(QString, timestamp);
+    const StrippedText stripped = WrapperStripper::strip(input.toUtf8());
+    QVERIFY(stripped.error.isEmpty());
+    QVERIFY(line <= stripped.lines.size());
+    const SourceLine &l = stripped.lines.at(line - 1);
+    QCOMPARE(l.number, line);
+    QCOMPARE(l.text, text);
+    QCOMPARE(l.timestamp, timestamp);
+}
+
+void TestTranscript::lineEndings_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addRow("LF") << QByteArray("220 mx ESMTP\nEHLO a\n250 mx\n");
+    QTest::addRow("CRLF") << QByteArray("220 mx ESMTP\r\nEHLO a\r\n250 mx\r\n");
+    QTest::addRow("CR only") << QByteArray("220 mx ESMTP\rEHLO a\r250 mx\r");
+    QTest::addRow("CRCRLF (pty)") << QByteArray("220 mx ESMTP\r\r\nEHLO a\r\r\n250 mx\r\r\n");
+    QTest::addRow("no final newline") << QByteArray("220 mx ESMTP\nEHLO a\n250 mx");
+}
+
+void TestTranscript::lineEndings()
+{
+    QFETCH(QByteArray, input);
+    const Transcript t = TranscriptReader::read(input, u"inline"_qs);
+    QCOMPARE(t.dialect, u"raw"_qs);
+    QCOMPARE(t.lineCount, 3);
+    QCOMPARE(t.sessions.size(), 1);
+    const Session &s = t.sessions.first();
+    QCOMPARE(s.steps.size(), 2);
+    QCOMPARE(s.steps.at(1).verb, u"EHLO"_qs);
+    QCOMPARE(s.steps.at(1).firstLine, 2);
+    QCOMPARE(s.steps.at(1).lastLine, 3);
+    QCOMPARE(s.steps.at(1).reply.code, 250);
+}
+
+void TestTranscript::detection_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("dialect");
+    QTest::addRow("mailkit without the connect line")
+        << u"S: 220 mx ESMTP\nC: EHLO a\nS: 250 mx\nC: QUIT\nS: 221 bye"_qs << u"mailkit"_qs;
+    QTest::addRow("smtplib python 2")
+        << u"send: 'ehlo a\\r\\n'\nreply: '250 mx\\r\\n'\nreply: retcode (250); Msg: mx"_qs << u"smtplib"_qs;
+    QTest::addRow("swaks mid-session") << u"<-  250 2.1.0 OK\n -> RCPT TO:<a@b.example>\n<** 550 5.1.1 no"_qs
+                                       << u"swaks"_qs;
+    QTest::addRow("phpmailer without timestamps")
+        << u"SERVER -> CLIENT: 220 mx ESMTP\nCLIENT -> SERVER: EHLO a\nSERVER -> CLIENT: 250 mx"_qs << u"phpmailer"_qs;
+    QTest::addRow("exim mainlog with pid")
+        << u"2026-03-02 13:10:02 [4411] 1wXzAb-000Bcd-3R Completed"_qs << u"exim-log"_qs;
+    QTest::addRow("a bare reply") << u"550 5.1.1 <a@b.example>: Recipient address rejected"_qs << u"raw"_qs;
+    QTest::addRow("prose is not a transcript") << u"Hello,\nmy mail does not arrive.\nThanks"_qs << QString();
+}
+
+void TestTranscript::detection()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, dialect);
+    QCOMPARE(TranscriptReader::detect(WrapperStripper::strip(text.toUtf8()).lines), dialect);
+}
+
+void TestTranscript::findings_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<QStringList>("absent");
+    const QString ok
+        = u"220 mx.example ESMTP\nEHLO c.example\n250-mx.example\n250-PIPELINING\n250-SIZE 1000\n250 STARTTLS\n"_qs;
+    QTest::addRow("clean session") << ok + u"MAIL FROM:<a@b.example>\n250 OK\nQUIT\n221 bye"_qs << QStringList()
+                                   << QStringList { u"missing-quit"_qs, u"mail-before-helo"_qs };
+    QTest::addRow("command before greeting")
+        << u"EHLO c.example\n220 mx.example ESMTP\n250 mx.example\nQUIT\n221 bye"_qs
+        << QStringList { u"command-before-greeting"_qs } << QStringList();
+    QTest::addRow("MAIL before EHLO")
+        << u"220 mx.example ESMTP\nMAIL FROM:<a@b.example>\n503 5.5.1 EHLO first\nQUIT\n221 bye"_qs
+        << QStringList { u"mail-before-helo"_qs } << QStringList();
+    QTest::addRow("MAIL after STARTTLS without EHLO")
+        << ok + u"STARTTLS\n220 2.0.0 go\nMAIL FROM:<a@b.example>\n250 OK\nQUIT\n221 bye"_qs
+        << QStringList { u"mail-before-helo"_qs } << QStringList();
+    QTest::addRow("pipelining not offered")
+        << u"220 mx.example ESMTP\nEHLO c.example\n250-mx.example\n250 SIZE 1000\nMAIL FROM:<a@b.example>\nRCPT TO:<x@y.example>\n250 OK\n250 OK\nQUIT\n221 bye"_qs
+        << QStringList { u"pipelining-not-offered"_qs } << QStringList();
+    QTest::addRow("pipelining offered") << ok
+            + u"MAIL FROM:<a@b.example>\nRCPT TO:<x@y.example>\n250 OK\n250 OK\nQUIT\n221 bye"_qs
+                                        << QStringList() << QStringList { u"pipelining-not-offered"_qs };
+    QTest::addRow("AUTH before TLS") << ok + u"AUTH PLAIN AGFAYgBj\n235 2.7.0 ok\nQUIT\n221 bye"_qs
+                                     << QStringList { u"auth-before-tls"_qs } << QStringList();
+    QTest::addRow("AUTH after STARTTLS") << ok
+            + u"STARTTLS\n220 2.0.0 go\nEHLO c.example\n250 mx.example\nAUTH PLAIN AGFAYgBj\n235 2.7.0 ok\nQUIT\n221 bye"_qs
+                                         << QStringList() << QStringList { u"auth-before-tls"_qs };
+    QTest::addRow("DATA after every RCPT rejected")
+        << ok
+            + u"MAIL FROM:<a@b.example>\n250 OK\nRCPT TO:<x@y.example>\n550 5.1.1 no\nDATA\n554 5.5.1 no valid recipients\nQUIT\n221 bye"_qs
+        << QStringList { u"data-after-all-rcpt-rejected"_qs } << QStringList();
+    QTest::addRow("message larger than SIZE")
+        << ok + u"MAIL FROM:<a@b.example> SIZE=5000\n552 5.3.4 too big\nQUIT\n221 bye"_qs
+        << QStringList { u"message-too-large"_qs } << QStringList();
+    QTest::addRow("body larger than SIZE")
+        << ok + u"MAIL FROM:<a@b.example>\n250 OK\nRCPT TO:<x@y.example>\n250 OK\nDATA\n354 go\n"_qs
+            + QString(20, QLatin1Char('x')).repeated(1) + u"\n"_qs + QString(1200, QLatin1Char('y'))
+            + u"\n.\n552 5.3.4 too big\nQUIT\n221 bye"_qs
+        << QStringList { u"message-too-large"_qs } << QStringList();
+    QTest::addRow("421 mid-session") << ok + u"MAIL FROM:<a@b.example>\n421 4.7.0 try later"_qs
+                                     << QStringList { u"421-mid-session"_qs } << QStringList { u"missing-quit"_qs };
+    QTest::addRow("missing QUIT") << ok + u"MAIL FROM:<a@b.example>\n250 OK"_qs << QStringList { u"missing-quit"_qs }
+                                  << QStringList();
+    QTest::addRow("enhanced class differs")
+        << ok + u"MAIL FROM:<a@b.example>\n250 OK\nRCPT TO:<x@y.example>\n450 5.1.1 unknown\nQUIT\n221 bye"_qs
+        << QStringList { u"enhanced-class-mismatch"_qs } << QStringList();
+    QTest::addRow("non-standard code") << ok + u"NOOP\n299 odd\nQUIT\n221 bye"_qs
+                                       << QStringList { u"non-standard-code"_qs } << QStringList();
+    QTest::addRow("reply without code")
+        << u"<-  220 mx.example ESMTP\n -> EHLO c.example\n<-  hello there\n -> QUIT\n<-  221 bye"_qs
+        << QStringList { u"reply-without-code"_qs } << QStringList();
+    QTest::addRow("cut mid-reply") << u"220 mx.example ESMTP\nEHLO c.example\n250-mx.example\n250-SIZE 1000"_qs
+                                   << QStringList { u"reply-cut-short"_qs } << QStringList();
+}
+
+void TestTranscript::findings()
+{
+    QFETCH(QString, text);
+    QFETCH(QStringList, expected);
+    QFETCH(QStringList, absent);
+    const Transcript t = TranscriptReader::read(text.toUtf8(), u"inline"_qs);
+    QVERIFY2(t.isTranscript(), qPrintable(t.error));
+    const QStringList ids = findingIds(t);
+    for (const QString &id : expected)
+        QVERIFY2(ids.contains(id), qPrintable(id + u" not in "_qs + ids.join(u", "_qs)));
+    for (const QString &id : absent)
+        QVERIFY2(!ids.contains(id), qPrintable(id + u" unexpectedly in "_qs + ids.join(u", "_qs)));
+    // Every finding tied to a step is listed on that step too.
+    for (const Session &s : t.sessions)
+        for (const Finding &f : s.findings)
+            if (f.step >= 0)
+                QVERIFY(s.steps.at(f.step).findings.contains(f));
+}
+
+void TestTranscript::pipelinedRepliesPairInOrder()
+{
+    // Exim sends QUIT before the RCPT replies arrive: a FIFO pairs them, not adjacency.
+    const Transcript t = readFixture(u"exim-verbose.txt"_qs);
+    QCOMPARE(t.sessions.size(), 1);
+    const Session &s = t.sessions.first();
+    QStringList pairs;
+    for (const Step &step : s.steps)
+        if (!step.verb.isEmpty())
+            pairs << step.verb + QLatin1Char('=') + QString::number(step.reply.code);
+    QCOMPARE(pairs,
+        QStringList(
+            { u"EHLO=250"_qs, u"MAIL=250"_qs, u"RCPT=250"_qs, u"RCPT=550"_qs, u"BDAT=250"_qs, u"QUIT=221"_qs }));
+    QVERIFY(s.steps.at(4).pipelined);
+    QCOMPARE(s.steps.at(5).reply.lines.size(), 2); // "550-Unrouteable address" + indented "550 (gone.user)"
+}
+
+void TestTranscript::capabilities()
+{
+    const Transcript t = readFixture(u"swaks-starttls.txt"_qs);
+    const Capabilities &c = t.sessions.first().capabilities;
+    QVERIFY(c.seen);
+    QCOMPARE(c.size, 52428800);
+    QVERIFY(c.pipelining);
+    QVERIFY(!c.startTls); // the EHLO after STARTTLS no longer offers it
+    QVERIFY(c.enhancedStatusCodes);
+    QCOMPARE(c.authMechanisms, QStringList({ u"PLAIN"_qs, u"LOGIN"_qs }));
+    QCOMPARE(t.sessions.first().tls.mode, TlsInfo::Mode::StartTls);
+    QCOMPARE(t.sessions.first().tls.detail, u"TLSv1.3:TLS_AES_256_GCM_SHA384:256"_qs);
+
+    // Exchange flattens the EHLO reply onto one line.
+    const Capabilities x = readFixture(u"exchange-receive.txt"_qs).sessions.first().capabilities;
+    QCOMPARE(x.size, 37748736);
+    QVERIFY(x.pipelining && x.dsn && x.startTls && x.chunking && x.eightBitMime && x.enhancedStatusCodes);
+    QCOMPARE(x.authMechanisms, QStringList({ u"NTLM"_qs, u"LOGIN"_qs }));
+
+    Reply old;
+    old.code = 250;
+    old.textLines = QStringList { u"mx.example"_qs, u"AUTH=LOGIN PLAIN"_qs, u"REQUIRETLS"_qs, u"SMTPUTF8"_qs };
+    const Capabilities o = Capabilities::fromEhloReply(old);
+    QCOMPARE(o.authMechanisms, QStringList({ u"LOGIN"_qs, u"PLAIN"_qs }));
+    QVERIFY(o.requireTls && o.smtpUtf8);
+    QCOMPARE(o.size, -1);
+}
+
+void TestTranscript::credentialsAreRedacted()
+{
+    const QStringList secrets { u"YW5uQHNob3AuZXhhbXBsZQ=="_qs, u"aHVudGVyMg=="_qs,
+        u"AGFubkBzaG9wLmV4YW1wbGUAaHVudGVyMg=="_qs, u"c2VjcmV0LXBhc3N3b3Jk"_qs,
+        u"AGNyb25Ac2hvcC5leGFtcGxlAHMzY3IzdA=="_qs, u"AGN1cmxAc2hvcC5leGFtcGxlAHB3"_qs, u"YXBwQHNob3AuZXhhbXBsZQ=="_qs,
+        u"AHdvcmtlckBzaG9wLmV4YW1wbGUAcHc="_qs };
+    const QStringList files = QDir(m_dataDir).entryList({ u"*.txt"_qs }, QDir::Files);
+    for (const QString &file : files) {
+        const Transcript t = readFixture(file);
+        const QString json = QString::fromUtf8(transcriptToJsonText(t, &*m_decoder));
+        for (const QString &secret : secrets)
+            QVERIFY2(!json.contains(secret), qPrintable(file + u" leaks "_qs + secret));
+        for (const Session &s : t.sessions)
+            for (const Step &step : s.steps)
+                if (step.verb == u"AUTH")
+                    QVERIFY2(step.argument.count(QLatin1Char(' ')) == 0 || step.argument.endsWith(u"[redacted]"),
+                        qPrintable(file + u": "_qs + step.argument));
+    }
+    const Transcript smtplib = readFixture(u"smtplib-level2.txt"_qs);
+    QCOMPARE(smtplib.sessions.first().steps.at(3).command(), u"AUTH PLAIN [redacted]"_qs);
+}
+
+void TestTranscript::badInput_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<bool>("transcript");
+    QByteArray binary(4096, '\0');
+    for (int i = 0; i < binary.size(); ++i)
+        binary[i] = char((i * 37 + 11) % 256);
+    QTest::addRow("binary data") << binary << false;
+    QTest::addRow("empty") << QByteArray() << false;
+    QTest::addRow("only blank lines") << QByteArray("\n\n  \n\r\n") << false;
+    QTest::addRow("prose") << QByteArray("Dear support,\nmy emails bounce.\nRegards") << false;
+    QTest::addRow("invalid UTF-8") << QByteArray("220 mx \xff\xfe ESMTP\nEHLO a\n250 ok\n") << true;
+    QTest::addRow("cut mid-reply") << QByteArray(
+        "<-  220 mx ESMTP\n -> EHLO a\n<-  250-mx\n<-  250-SIZE 10\n<-  250-PIPE")
+                                   << true;
+    QTest::addRow("reply without code") << QByteArray("S: 220 mx\nC: EHLO a\nS: Hello\nC: QUIT\nS:") << true;
+    QTest::addRow("lone continuation") << QByteArray("250-\n") << true;
+    QTest::addRow("replies only") << QByteArray("221 bye\n421 closing\n") << true;
+    QTest::addRow("huge line") << QByteArray("220 mx ESMTP\nEHLO ") + QByteArray(3 << 20, 'a') + "\n250 ok\n" << true;
+    QTest::addRow("unterminated DATA") << QByteArray("220 mx\nDATA\n354 go\nline\nline\n") << true;
+    QTest::addRow("AUTH never answered") << QByteArray("220 mx\nAUTH LOGIN\n334 VXNlcm5hbWU6\nYQ==\n") << true;
+}
+
+void TestTranscript::badInput()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(bool, transcript);
+    const Transcript t = TranscriptReader::read(input, u"bad"_qs);
+    QCOMPARE(t.isTranscript(), transcript);
+    QCOMPARE(t.error.isEmpty(), transcript);
+    // The JSON form exists either way.
+    QVERIFY(!transcriptToJsonText(t, &*m_decoder).isEmpty());
+}
+
+void TestTranscript::mutatedFixturesDoNotCrash()
+{
+    // A cheap fuzz pass: cut, splice and corrupt every fixture; parsing must never crash or hang.
+    QRandomGenerator rng(20260302);
+    const QStringList files = QDir(m_dataDir).entryList({ u"*.txt"_qs }, QDir::Files);
+    int parsed = 0;
+    for (const QString &file : files) {
+        const QByteArray original = readAll(m_dataDir + QLatin1Char('/') + file);
+        for (int round = 0; round < 25; ++round) {
+            QByteArray data = original;
+            const int edits = 1 + int(rng.bounded(6));
+            for (int e = 0; e < edits && !data.isEmpty(); ++e) {
+                const qsizetype at = rng.bounded(int(data.size()));
+                switch (rng.bounded(4)) {
+                case 0:
+                    data.truncate(at);
+                    break;
+                case 1:
+                    data.remove(at, rng.bounded(200));
+                    break;
+                case 2:
+                    data.insert(at, original.mid(rng.bounded(int(original.size())), rng.bounded(120)));
+                    break;
+                default:
+                    data[at] = char(rng.bounded(256));
+                }
+            }
+            const Transcript t = TranscriptReader::read(data, file);
+            transcriptToJsonText(t, &*m_decoder);
+            ++parsed;
+        }
+    }
+    QVERIFY(parsed > 0);
+}
+
+void TestTranscript::metaTypes()
+{
+    const Transcript t = readFixture(u"swaks-starttls.txt"_qs);
+    const QVariant v = QVariant::fromValue(t);
+    QCOMPARE(v.value<Transcript>(), t);
+    QVERIFY(QMetaType::fromType<Step>().isValid());
+    QVERIFY(QMetaType::fromName("smtpscope::core::Session").isValid());
+}
+
+void TestTranscript::cli_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("outContains");
+    const QString swaks = m_dataDir + u"/swaks-starttls.txt"_qs;
+    QTest::addRow("text") << QStringList { u"transcript"_qs, swaks } << QByteArray() << 0 << u"rejected-rcpt"_qs;
+    QTest::addRow("json") << QStringList { u"transcript"_qs, u"--format"_qs, u"json"_qs, swaks } << QByteArray() << 0
+                          << u"{\"source\":"_qs;
+    QTest::addRow("stdin") << QStringList { u"transcript"_qs, u"--format"_qs, u"json"_qs, u"-"_qs }
+                           << QByteArray("220 mx ESMTP\nEHLO a\n250 mx\n") << 0 << u"\"dialect\":\"raw\""_qs;
+    QTest::addRow("not a transcript") << QStringList { u"transcript"_qs, u"-"_qs } << QByteArray("hello\nworld\n") << 1
+                                      << QString();
+    QTest::addRow("missing file, others still read")
+        << QStringList { u"transcript"_qs, u"--format"_qs, u"json"_qs, u"/nonexistent/x.txt"_qs, swaks } << QByteArray()
+        << 1 << u"swaks-starttls.txt"_qs;
+    QTest::addRow("no file") << QStringList { u"transcript"_qs } << QByteArray() << 2 << QString();
+    QTest::addRow("bad format") << QStringList { u"transcript"_qs, u"--format"_qs, u"xml"_qs, swaks } << QByteArray()
+                                << 2 << QString();
+    QTest::addRow("unknown option") << QStringList { u"transcript"_qs, u"--frobnicate"_qs, swaks } << QByteArray() << 2
+                                    << QString();
+}
+
+void TestTranscript::cli()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, input);
+    QFETCH(int, exitCode);
+    QFETCH(QString, outContains);
+    QProcess p;
+    p.start(QStringLiteral(SMTPSCOPE_CLI), args);
+    QVERIFY(p.waitForStarted());
+    p.write(input);
+    p.closeWriteChannel();
+    QVERIFY(p.waitForFinished(60000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == exitCode, qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
+    if (!outContains.isEmpty())
+        QVERIFY2(out.contains(outContains), qPrintable(out));
+}
+
+void TestTranscript::cliJsonMatchesGolden()
+{
+    // The CLI prints the golden form, compact, one object per line, with the path as given.
+    const QString file = m_dataDir + u"/postfix-debug.txt"_qs;
+    QProcess p;
+    p.start(QStringLiteral(SMTPSCOPE_CLI), { u"transcript"_qs, u"--format"_qs, u"json"_qs, file });
+    QVERIFY(p.waitForFinished(60000));
+    const QByteArray out = p.readAllStandardOutput();
+    QCOMPARE(out.count('\n'), 1);
+    QVERIFY(out.startsWith("{\"source\":"));
+    QJsonObject actual = QJsonDocument::fromJson(out).object();
+    QJsonObject expected = QJsonDocument::fromJson(readAll(m_dataDir + u"/postfix-debug.expected"_qs)).object();
+    QCOMPARE(actual.value(u"source"_qs).toString(), file);
+    // The CLI classifies outcomes; the golden leaves that to the knowledge base tests.
+    auto normalise = [](QJsonObject doc) {
+        doc.remove(u"source"_qs);
+        QJsonArray sessions = doc.value(u"sessions"_qs).toArray();
+        for (qsizetype i = 0; i < sessions.size(); ++i) {
+            QJsonObject session = sessions.at(i).toObject();
+            QJsonArray outcomes = session.value(u"outcome"_qs).toArray();
+            for (qsizetype j = 0; j < outcomes.size(); ++j) {
+                QJsonObject o = outcomes.at(j).toObject();
+                o.remove(u"reason"_qs);
+                o.remove(u"hard"_qs);
+                outcomes[j] = o;
+            }
+            session.insert(u"outcome"_qs, outcomes);
+            sessions[i] = session;
+        }
+        doc.insert(u"sessions"_qs, sessions);
+        return doc;
+    };
+    QCOMPARE(normalise(actual), normalise(expected));
+}
+
+void TestTranscript::classifiedOutcomes()
+{
+    // The JSON outcome carries the knowledge base's verdict for the deciding reply.
+    const Transcript t = readFixture(u"swaks-starttls.txt"_qs);
+    const QJsonObject doc = QJsonDocument::fromJson(transcriptToJsonText(t, &*m_decoder)).object();
+    const QJsonObject o = doc.value(u"sessions"_qs)[0][u"outcome"_qs][0].toObject();
+    QCOMPARE(o.value(u"recipient"_qs).toString(), u"gone.user@inbound.example"_qs);
+    QCOMPARE(o.value(u"code"_qs).toInt(), 550);
+    QCOMPARE(o.value(u"status"_qs).toString(), u"5.1.1"_qs);
+    QCOMPARE(o.value(u"reason"_qs).toString(), u"userunknown"_qs);
+    QCOMPARE(o.value(u"hard"_qs).toBool(), true);
+    QCOMPARE(o.value(u"action"_qs).toString(), u"rejected-rcpt"_qs);
+
+    const QJsonObject none = QJsonDocument::fromJson(transcriptToJsonText(t, nullptr)).object();
+    QCOMPARE(none.value(u"sessions"_qs)[0][u"outcome"_qs][0][u"reason"_qs].toString(), u"undefined"_qs);
+}
+
+void TestTranscript::corpus()
+{
+    const QString dir = QStringLiteral(SMTPSCOPE_SOURCE_DIR "/../shared/corpus/transcripts");
+    if (!QFileInfo::exists(dir))
+        QSKIP("the shared transcript corpus is not available here");
+    // File name prefixes as FORMATS.md names them; the parsers themselves never look at names.
+    const QList<std::pair<QString, QString>> dialects {
+        { u"swaks-"_qs, u"swaks"_qs },
+        { u"phpmailer-"_qs, u"phpmailer"_qs },
+        { u"mailkit-"_qs, u"mailkit"_qs },
+        { u"smtplib-"_qs, u"smtplib"_qs },
+        { u"nodemailer-"_qs, u"nodemailer"_qs },
+        { u"curl-"_qs, u"curl"_qs },
+        { u"javamail-"_qs, u"javamail"_qs },
+        { u"exchange-"_qs, u"exchange"_qs },
+        { u"postfix-maillog-"_qs, u"postfix-log"_qs },
+        { u"postfix-debug-"_qs, u"postfix-debug"_qs },
+        { u"exim-mainlog-"_qs, u"exim-log"_qs },
+        { u"exim-v-"_qs, u"exim-debug"_qs },
+        { u"exim-d-"_qs, u"exim-debug"_qs },
+        { u"sendmail-maillog-"_qs, u"sendmail-log"_qs },
+        { u"sendmail-v-"_qs, u"sendmail-verbose"_qs },
+        { u"msmtp-"_qs, u"msmtp"_qs },
+        { u"gomail-"_qs, u"gomail"_qs },
+        { u"haraka-"_qs, u"haraka"_qs },
+        { u"nc-"_qs, u"raw"_qs },
+        { u"telnet-"_qs, u"raw"_qs },
+        { u"openssl-"_qs, u"raw"_qs },
+    };
+    const QStringList files = QDir(dir).entryList({ u"*.txt"_qs }, QDir::Files, QDir::Name);
+    int checked = 0;
+    QStringList problems;
+    for (const QString &file : files) {
+        QString expected;
+        for (const auto &[prefix, dialect] : dialects)
+            if (file.startsWith(prefix))
+                expected = dialect;
+        if (expected.isEmpty())
+            continue; // a dialect this product does not read as a conversation (KumoMTA, PowerMTA, …)
+        ++checked;
+        const Transcript t = TranscriptReader::read(readAll(dir + QLatin1Char('/') + file), file);
+        if (t.dialect != expected) {
+            problems
+                << QStringLiteral("%1: detected \"%2\", expected \"%3\" (%4)").arg(file, t.dialect, expected, t.error);
+            continue;
+        }
+        for (const UnplacedLine &u : t.unplaced)
+            problems << QStringLiteral("%1:%2: unplaced: %3").arg(file).arg(u.line).arg(u.text.left(100));
+        bool failing = false;
+        for (const Session &s : t.sessions) {
+            for (const Step &step : s.steps)
+                failing = failing || step.reply.replyClass() == 4 || step.reply.replyClass() == 5;
+            for (const RecipientOutcome &o : s.outcomes)
+                failing = failing || o.kind != RecipientOutcome::Kind::Accepted;
+        }
+        if (!failing)
+            problems << file + u": no failing reply found"_qs;
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    QVERIFY(checked > 0);
+}
+
+QTEST_GUILESS_MAIN(TestTranscript)
+#include "tst_transcript.moc"
