@@ -1,4 +1,5 @@
 // smtpscope-cli: the headless twin of the workbench (decode replies, list the knowledge base).
+#include "classifycommand.h"
 #include "clicontext.h"
 #include "codescommand.h"
 #include "decodecommand.h"
@@ -21,6 +22,8 @@ const Command kCommands[] = {
     { "decode", "Decode SMTP reply lines: meaning, reason, hard/soft, what to do, evidence.", runDecode },
     { "codes", "List the knowledge base: reply codes, enhanced status codes, providers, rules.", runCodes },
     { "transcript", "Read SMTP transcripts and mail logs: steps, replies, findings, recipients.", runTranscript },
+    { "classify", "Decode and classify bounces, DSNs, complaints and auto-replies in files, folders, mbox.",
+        runClassify },
 };
 
 void printUsage(QTextStream &out)

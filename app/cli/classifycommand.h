@@ -1,0 +1,11 @@
+#pragma once
+
+namespace smtpscope::cli {
+
+class CliContext;
+
+/// `smtpscope-cli classify [--format table|jsonl] [--stats] PATH...`: decodes and classifies every bounce,
+/// DSN, complaint report and auto-reply in files, folders, mbox files and Maildirs.
+int runClassify(CliContext &context);
+
+} // namespace smtpscope::cli

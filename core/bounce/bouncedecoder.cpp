@@ -1,0 +1,827 @@
+#include "bounce/bouncedecoder.h"
+
+#include "bounce/dsnfields.h"
+#include "bounce/formats/amazonses.h"
+#include "bounce/formats/bounceformats.h"
+#include "bounce/formats/mailtext.h"
+#include "bounce/formats/textscanner.h"
+#include "kb/duration.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <tuple>
+
+namespace smtpscope::core {
+
+using namespace bounce;
+
+namespace {
+
+bool isAttachedMessage(const QString &type)
+{
+    return type == u"message/rfc822" || type == u"message/global";
+}
+
+bool isDeliveryStatus(const QString &type)
+{
+    return type == u"message/delivery-status" || type == u"message/global-delivery-status";
+}
+
+bool isFeedbackReport(const QString &type)
+{
+    return type == u"message/feedback-report";
+}
+
+bool isHeadersPart(const QString &type)
+{
+    return type == u"text/rfc822-headers" || type == u"message/global-headers" || type == u"text/rfc822-header";
+}
+
+/// Where the parts that matter are: the report's own parts, not those of a returned original.
+struct PartMap
+{
+    QList<qsizetype> dsn;
+    QList<qsizetype> arf;
+    QList<qsizetype> headers; ///< text/rfc822-headers and the like
+    QList<qsizetype> attached; ///< message/rfc822 and message/global
+    QList<qsizetype> plain;
+    QList<qsizetype> html;
+    QList<qsizetype> nestedDsn; ///< delivery-status parts inside an attached message (a forwarded bounce)
+};
+
+PartMap mapParts(const ParsedMessage &m)
+{
+    PartMap map;
+    int attachedDepth = -1;
+    for (qsizetype i = 0; i < m.parts.size(); ++i) {
+        const MimePart &p = m.parts.at(i);
+        if (attachedDepth >= 0 && p.depth > attachedDepth) {
+            if (isDeliveryStatus(p.contentType))
+                map.nestedDsn.append(i);
+            continue;
+        }
+        attachedDepth = -1;
+        if (isAttachedMessage(p.contentType)) {
+            map.attached.append(i);
+            attachedDepth = p.depth;
+        } else if (isDeliveryStatus(p.contentType)) {
+            map.dsn.append(i);
+        } else if (isFeedbackReport(p.contentType)) {
+            map.arf.append(i);
+        } else if (isHeadersPart(p.contentType)) {
+            map.headers.append(i);
+        } else if (p.contentType == u"text/plain" || (p.contentType.isEmpty() && p.depth == 0)) {
+            map.plain.append(i);
+        } else if (p.contentType == u"text/html") {
+            map.html.append(i);
+        }
+    }
+    return map;
+}
+
+/// The human-readable report: its text parts (HTML only when there is no plain text).
+QString reportText(const ParsedMessage &m, const PartMap &map)
+{
+    QStringList texts;
+    for (qsizetype i : map.plain) {
+        if (!m.parts.at(i).text.trimmed().isEmpty())
+            texts.append(m.parts.at(i).text);
+    }
+    if (texts.isEmpty()) {
+        for (qsizetype i : map.html)
+            texts.append(htmlToText(m.parts.at(i).text));
+    }
+    return texts.join(QStringLiteral("\n\n"));
+}
+
+/// Splits the report text where the returned original begins.
+QPair<QString, QString> cutAtOriginal(const QString &text)
+{
+    const QRegularExpression &boundary = BounceSignals::instance().originalBoundary();
+    auto it = boundary.globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        if (m.capturedStart() == 0)
+            continue; // a report does not begin with its original
+        const qsizetype lineStart = text.lastIndexOf(u'\n', m.capturedStart()) + 1;
+        return { text.left(lineStart), text.mid(lineStart) };
+    }
+    return { text, {} };
+}
+
+OriginalMessage identityFrom(const HeaderList &h)
+{
+    OriginalMessage o;
+    o.messageId = headerValue(h, u"Message-ID").trimmed();
+    o.from = headerValue(h, u"From").trimmed();
+    o.to = headerValue(h, u"To").trimmed();
+    o.subject = headerValue(h, u"Subject").trimmed();
+    o.date = headerValue(h, u"Date").trimmed();
+    return o;
+}
+
+bool hasIdentity(const OriginalMessage &o)
+{
+    return !o.messageId.isEmpty() || !o.from.isEmpty() || !o.subject.isEmpty() || !o.to.isEmpty();
+}
+
+/// The returned original's header block in free text: the first run of header fields.
+HeaderList quotedHeaders(const QString &text)
+{
+    static const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
+    const QStringList lines = splitLines(text);
+    for (qsizetype i = 0; i < lines.size() && i < 200; ++i) {
+        if (!fieldLine.match(lines.at(i)).hasMatch())
+            continue;
+        // Quoted copies are sometimes indented as a whole (fml); take the indentation off.
+        QStringList block;
+        qsizetype lead = 0;
+        while (lead < lines.at(i).size() && lines.at(i).at(lead).isSpace())
+            ++lead;
+        for (qsizetype j = i; j < lines.size(); ++j) {
+            const QString &l = lines.at(j);
+            if (l.trimmed().isEmpty())
+                break;
+            block.append(lead && l.left(lead).trimmed().isEmpty() ? l.mid(lead) : l);
+        }
+        const HeaderList h = parseHeaderBlock(block);
+        if (!headerValue(h, u"From").isEmpty() || !headerValue(h, u"Message-ID").isEmpty()
+            || !headerValue(h, u"Subject").isEmpty())
+            return h;
+    }
+    return {};
+}
+
+OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const QString &afterReport)
+{
+    for (qsizetype i : map.headers) {
+        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLines(m.parts.at(i).text)));
+        if (hasIdentity(o))
+            return o;
+    }
+    for (qsizetype i : map.attached) {
+        const MimePart &p = m.parts.at(i);
+        if (i + 1 < m.parts.size() && m.parts.at(i + 1).depth > p.depth) {
+            const OriginalMessage o = identityFrom(m.parts.at(i + 1).headers);
+            if (hasIdentity(o))
+                return o;
+        }
+        OriginalMessage o = identityFrom(parseHeaderBlock(splitLines(p.text)));
+        if (hasIdentity(o))
+            return o;
+        o = identityFrom(quotedHeaders(p.text));
+        if (hasIdentity(o))
+            return o;
+    }
+    if (!afterReport.isEmpty())
+        return identityFrom(quotedHeaders(afterReport));
+    return {};
+}
+
+bool isPlausibleAddress(const QString &a)
+{
+    const qsizetype at = a.lastIndexOf(u'@');
+    return at > 0 && at < a.size() - 1 && !a.startsWith(u'/') && !a.contains(u' ');
+}
+
+Classification fixedClassification(
+    const QString &reason, const QString &action, const QString &ruleId, const QString &summary, const QString &advice)
+{
+    Classification c;
+    c.reason = reason;
+    c.hard = false;
+    c.action = action;
+    c.retryPolicy = QStringLiteral("never");
+    c.retry = QStringLiteral("never");
+    c.advice = advice;
+    c.confidence = 0.95;
+    c.evidence.source = EvidenceSource::None;
+    c.evidence.ruleId = ruleId;
+    c.evidence.summary = summary;
+    return c;
+}
+
+EnhancedStatus statusOrInvalid(const QString &text)
+{
+    return EnhancedStatus::fromString(text.trimmed());
+}
+
+int classOfAction(const QString &action)
+{
+    if (action == u"failed")
+        return 5;
+    if (action == u"delayed")
+        return 4;
+    if (action == u"delivered" || action == u"relayed" || action == u"expanded")
+        return 2;
+    return 0;
+}
+
+bool isGeneric(const EnhancedStatus &s)
+{
+    return s.isValid() && s.subject == 0 && s.detail == 0;
+}
+
+struct Signals
+{
+    bool sender = false;
+    bool subject = false;
+    bool body = false;
+    bool failedRecipientsHeader = false;
+    bool any() const { return sender || subject || body || failedRecipientsHeader; }
+};
+
+/// The classification a knowledge-base rule gives, for verdicts the bounce as a whole decides (a transient
+/// failure given up on, a recipient refused only after DATA) rather than the words of one reply.
+Classification classificationFromRule(
+    const KnowledgeBase &kb, const QString &ruleId, const QString &evidenceId, const QString &summary)
+{
+    Classification c;
+    const RuleEntry *rule = kb.rule(ruleId);
+    if (!rule)
+        return c;
+    c.reason = rule->outcome.reason;
+    c.hard = isHardBounce(c.reason, 5);
+    c.action = rule->outcome.action;
+    c.retryPolicy = rule->outcome.retry;
+    c.advice = rule->outcome.advice;
+    c.confidence = 0.75;
+    c.evidence.source = EvidenceSource::None;
+    c.evidence.ruleId = evidenceId;
+    c.evidence.summary = summary;
+    if (const RetryPolicy *policy = kb.retryPolicy(c.retryPolicy)) {
+        c.retry = policy->retry;
+        for (qint64 seconds : policy->scheduleSeconds)
+            c.schedule.append(formatDuration(seconds));
+        if (policy->giveUpAfterSeconds)
+            c.giveUpAfter = formatDuration(policy->giveUpAfterSeconds);
+    }
+    return c;
+}
+
+DeliveryResult complaintResult(const QString &rcpt, const QString &type, const QString &remote)
+{
+    DeliveryResult r;
+    r.recipient = rcpt;
+    r.action = QStringLiteral("delivered");
+    r.recipientDomain = domainOf(rcpt);
+    r.remoteMta = remote;
+    r.diagnostic = QStringLiteral("Feedback-Type: %1").arg(type);
+    r.classification = fixedClassification(QStringLiteral("feedback"), QStringLiteral("suppress"),
+        QStringLiteral("arf.%1").arg(type), QStringLiteral("A complaint report with Feedback-Type %1.").arg(type),
+        QStringLiteral("The recipient reported the message as unwanted; stop mailing this address and review why it "
+                       "complained."));
+    return r;
+}
+
+bool allEmpty(const QList<DsnFields> &dsns)
+{
+    return std::all_of(dsns.cbegin(), dsns.cend(), [](const DsnFields &d) { return d.recipients.isEmpty(); });
+}
+
+/// A DSN written into a text part (broken MIME, or MTAs that inline it): the block from its per-message
+/// group to where the returned original starts.
+DsnFields inlineDsn(const QString &text)
+{
+    constexpr auto options = QRegularExpression::CaseInsensitiveOption | QRegularExpression::MultilineOption;
+    static const QRegularExpression firstRecipient(QStringLiteral(R"(^\s*(?:Final|Original)-Recipient\s*:)"), options);
+    static const QRegularExpression blockStart(
+        QStringLiteral(R"(^\s*(?:Reporting-MTA|Original-Envelope-Id|Received-From-MTA|Arrival-Date|Action)\s*:)"),
+        options);
+    static const QRegularExpression blockEnd(
+        QStringLiteral(
+            R"(^(?:--|Return-Path:|Received:|Content-Type:|From:|Date:|Message-Id:|To:|Subject:|MIME-Version:|DKIM-Signature:))"),
+        options);
+    const QRegularExpressionMatch im = firstRecipient.match(text);
+    if (!im.hasMatch())
+        return {};
+    qsizetype start = im.capturedStart();
+    // The per-message group starts a little above the first recipient group.
+    auto bs = blockStart.globalMatch(text, std::max<qsizetype>(0, start - 2000));
+    if (bs.hasNext())
+        start = std::min(start, bs.next().capturedStart());
+    QString block = text.mid(start);
+    const QRegularExpressionMatch em = blockEnd.match(block);
+    if (em.hasMatch())
+        block.truncate(em.capturedStart());
+    return DsnFields::parse(block);
+}
+
+/// Decodes one message: the families are tried from the most to the least structured.
+class MessageDecoder
+{
+public:
+    MessageDecoder(const BounceDecoder &decoder, const ParsedMessage &message)
+        : m_decoder(decoder)
+        , m_message(message)
+        , m_sig(BounceSignals::instance())
+    { }
+
+    BounceReport run()
+    {
+        m_report.source = m_message.source;
+        m_report.index = m_message.index;
+        if (m_message.parts.isEmpty() && m_message.headers.isEmpty()) {
+            m_report.kind = QStringLiteral("unreadable");
+            m_report.note = m_message.note.isEmpty() ? QStringLiteral("empty message") : m_message.note;
+            return m_report;
+        }
+        readFacts();
+        if (decodeComplaint() || decodeSesNotification() || decodeDsn() || decodeText() || decodeDsnWithoutGroups()
+            || decodeAutoReply())
+            return m_report;
+        // A mail system's message without a recipient we can read is reported, but not as a failure.
+        m_report.kind = m_signals.any() ? QStringLiteral("unrecognised bounce") : QStringLiteral("not a bounce");
+        m_report.note = QStringLiteral("not a bounce");
+        return m_report;
+    }
+
+private:
+    void readFacts()
+    {
+        m_from = headerValue(m_message.headers, u"From");
+        m_subject = headerValue(m_message.headers, u"Subject");
+        m_fromAddress = firstAddress(m_from);
+        m_map = mapParts(m_message);
+        m_fullText = reportText(m_message, m_map);
+        std::tie(m_text, m_afterReport) = cutAtOriginal(m_fullText);
+        m_report.original = findOriginal(m_message, m_map, m_afterReport);
+        m_failedHeader = addressList(headerValues(m_message.headers, u"X-Failed-Recipients").join(u','));
+
+        // The bounce's own addresses are never the recipients it reports.
+        QStringList ignore;
+        for (const QString &name :
+            { QStringLiteral("From"), QStringLiteral("Sender"), QStringLiteral("Return-Path") }) {
+            const QString a = firstAddress(headerValue(m_message.headers, name));
+            if (!a.isEmpty() && !ignore.contains(a, Qt::CaseInsensitive))
+                ignore.append(a);
+        }
+        m_scanned = TextScanner::scan(m_text, ignore);
+        m_delayWording = m_sig.delay().match(m_subject).hasMatch()
+            || (m_sig.delay().match(m_scanned.preamble).hasMatch()
+                && !m_sig.permanent().match(m_scanned.preamble).hasMatch());
+
+        m_signals.sender = m_sig.sender().match(m_from).hasMatch();
+        m_signals.subject = m_sig.subject().match(m_subject).hasMatch();
+        m_signals.failedRecipientsHeader = !m_failedHeader.isEmpty();
+        // The body's wording is only needed when nothing cheaper already says "mail system".
+        m_signals.body = !m_signals.any() && m_sig.body().match(m_text).hasMatch();
+    }
+
+    /// ARF (RFC 5965) reports, and the providers' complaint formats that predate it.
+    bool decodeComplaint()
+    {
+        if (m_map.arf.isEmpty()) {
+            const ComplaintFormat complaint = identifyComplaint(m_from, m_subject);
+            if (!complaint.isValid())
+                return false;
+            QString rcpt;
+            for (qsizetype i : m_map.attached) {
+                HeaderList h
+                    = i + 1 < m_message.parts.size() && m_message.parts.at(i + 1).depth > m_message.parts.at(i).depth
+                    ? m_message.parts.at(i + 1).headers
+                    : HeaderList();
+                if (headerValue(h, complaint.recipientHeader).isEmpty())
+                    h = parseHeaderBlock(splitLines(m_message.parts.at(i).text));
+                rcpt = firstAddress(headerValue(h, complaint.recipientHeader));
+                if (!rcpt.isEmpty())
+                    break;
+            }
+            if (rcpt.isEmpty())
+                rcpt = firstAddress(m_report.original.to);
+            m_report.kind = QStringLiteral("arf");
+            m_report.feedbackType = complaint.feedbackType;
+            m_report.results.append(complaintResult(rcpt, complaint.feedbackType, QString()));
+            return true;
+        }
+        const HeaderList fields = parseHeaderBlock(splitLines(m_message.parts.at(m_map.arf.first()).text));
+        m_report.kind = QStringLiteral("arf");
+        m_report.feedbackType = headerValue(fields, u"Feedback-Type").trimmed().toLower();
+        m_report.reportingMta = DsnFields::typedValue(headerValue(fields, u"Reporting-MTA"), false).value;
+        const QString arrival = headerValue(fields, u"Arrival-Date");
+        m_report.arrivalDate
+            = DsnFields::parseDate(arrival.isEmpty() ? headerValue(fields, u"Received-Date") : arrival);
+        QStringList recipients;
+        for (const QString &v : headerValues(fields, u"Original-Rcpt-To"))
+            recipients += addressList(v);
+        if (recipients.isEmpty()) {
+            for (const QString &v : headerValues(fields, u"Removal-Recipient"))
+                recipients += addressList(v);
+        }
+        if (recipients.isEmpty())
+            recipients = addressList(m_report.original.to);
+        if (recipients.isEmpty())
+            recipients.append(QString());
+        const QString type = m_report.feedbackType.isEmpty() ? QStringLiteral("abuse") : m_report.feedbackType;
+        for (const QString &rcpt : std::as_const(recipients))
+            m_report.results.append(complaintResult(rcpt, type, m_report.reportingMta));
+        return true;
+    }
+
+    /// Amazon SES notifications carry their results as JSON.
+    bool decodeSesNotification()
+    {
+        if (!m_fromAddress.contains(QLatin1String("amazonaws.com"), Qt::CaseInsensitive) && !m_text.startsWith(u'{'))
+            return false;
+        const SesNotification ses = readSesNotification(m_fullText);
+        if (!ses.isValid() || ses.recipients.isEmpty())
+            return false;
+        m_report.kind = QStringLiteral("non-standard:AmazonSES");
+        m_report.reportingMta = ses.reportingMta;
+        m_report.feedbackType = ses.feedbackType;
+        m_report.original = { ses.messageId, ses.from, ses.to, ses.subject, ses.date };
+        for (const SesRecipient &s : ses.recipients) {
+            if (s.action == u"complaint") {
+                m_report.results.append(complaintResult(
+                    s.address, ses.feedbackType.isEmpty() ? QStringLiteral("abuse") : ses.feedbackType, QString()));
+                continue;
+            }
+            DeliveryResult r;
+            r.recipient = s.address;
+            r.remoteMta = s.remoteMta;
+            r.action = s.action;
+            r.status = statusOrInvalid(s.status);
+            r.diagnostic = s.diagnostic;
+            const TextReply reply = TextScanner::readReply(s.diagnostic);
+            r.replyCode = reply.code;
+            if ((!r.status.isValid() || isGeneric(r.status)) && reply.status.isValid())
+                r.status = reply.status;
+            m_decoder.classify(r);
+            m_report.results.append(r);
+        }
+        return true;
+    }
+
+    /// What the human-readable part says about @p address, if it names it.
+    const TextFinding *findingFor(const QString &address) const
+    {
+        for (const TextFinding &f : m_scanned.findings) {
+            if (f.recipient.compare(address, Qt::CaseInsensitive) == 0
+                || f.originalRecipient.compare(address, Qt::CaseInsensitive) == 0)
+                return &f;
+        }
+        // A DSN that reports one recipient while the text names one: the same recipient, differently written.
+        return m_scanned.findings.size() == 1 ? &m_scanned.findings.first() : nullptr;
+    }
+
+    /// RFC 3464 / RFC 6533 delivery status notifications, also when forwarded or written inline.
+    bool decodeDsn()
+    {
+        QList<DsnFields> dsns;
+        for (qsizetype i : m_map.dsn)
+            dsns.append(DsnFields::parse(m_message.parts.at(i).text));
+        if (allEmpty(dsns)) {
+            const DsnFields inlined = inlineDsn(m_fullText);
+            if (!inlined.recipients.isEmpty())
+                dsns = { inlined };
+        }
+        if (allEmpty(dsns)) {
+            dsns.clear();
+            for (qsizetype i : m_map.nestedDsn)
+                dsns.append(DsnFields::parse(m_message.parts.at(i).text));
+        }
+        if (allEmpty(dsns))
+            return false;
+
+        qsizetype recipientCount = 0;
+        for (const DsnFields &dsn : std::as_const(dsns))
+            recipientCount += dsn.recipients.size();
+        for (const DsnFields &dsn : std::as_const(dsns)) {
+            if (m_report.reportingMta.isEmpty())
+                m_report.reportingMta = dsn.message.reportingMta.value;
+            if (!m_report.arrivalDate.isValid())
+                m_report.arrivalDate = DsnFields::parseDate(dsn.message.arrivalDate);
+            if (m_report.original.messageId.isEmpty() && !dsn.message.originalMessageId.isEmpty())
+                m_report.original.messageId = dsn.message.originalMessageId;
+            for (const DsnRecipientFields &g : dsn.recipients)
+                m_report.results.append(dsnResult(g, dsn.recipients.size(), recipientCount));
+        }
+        m_report.kind = QStringLiteral("dsn");
+        return true;
+    }
+
+    DeliveryResult dsnResult(const DsnRecipientFields &g, qsizetype groupSize, qsizetype recipientCount) const
+    {
+        DeliveryResult r;
+        r.recipient = g.recipient();
+        r.originalRecipient = g.originalRecipient.value;
+        r.action = g.action;
+        r.remoteMta = g.remoteMta.value;
+        r.diagnostic = g.diagnosticCode.value;
+        r.diagnosticType = g.diagnosticCode.type;
+        r.lastAttempt = DsnFields::parseDate(g.lastAttemptDate);
+        r.willRetryUntil = DsnFields::parseDate(g.willRetryUntil);
+        const EnhancedStatus fieldStatus = statusOrInvalid(g.status);
+
+        const bool plausible = isPlausibleAddress(r.recipient);
+        const TextFinding *f = plausible ? findingFor(r.recipient) : nullptr;
+        if (!plausible) {
+            // "@mx.example.org", a mailbox path: the text, X-Failed-Recipients or the original say who.
+            if (m_scanned.findings.size() == 1)
+                f = &m_scanned.findings.first();
+            const QStringList originalTo = addressList(m_report.original.to);
+            QString better = f ? f->recipient : QString();
+            if (better.isEmpty() && m_failedHeader.size() == 1)
+                better = m_failedHeader.first();
+            if (better.isEmpty() && groupSize == 1 && originalTo.size() == 1)
+                better = originalTo.first();
+            if (!better.isEmpty())
+                r.recipient = better;
+        }
+
+        TextReply reply = TextScanner::readReply(r.diagnostic);
+        if (!reply.code && !r.diagnostic.isEmpty())
+            reply = TextScanner::findReply(splitLines(r.diagnostic));
+        // A diagnostic that says nothing the text does not say better ("X-Postfix; …" without a code).
+        if ((!reply.code && f && f->replyCode) || (r.diagnostic.isEmpty() && f)) {
+            r.diagnostic = f->diagnostic;
+            reply = TextScanner::readReply(f->diagnostic);
+        }
+        r.replyCode = reply.code;
+        EnhancedStatus diagStatus = reply.status;
+        if (!diagStatus.isValid() && !reply.code)
+            diagStatus = TextScanner::findStatus(r.diagnostic, fieldStatus.statusClass);
+        // Status: the remote's own code in the diagnostic when it states one; the Status field is often a
+        // coarser summary ("5.0.0") or the reporting MTA's guess.
+        if (diagStatus.isValid() && !isGeneric(diagStatus))
+            r.status = diagStatus;
+        else if (fieldStatus.isValid() && !isGeneric(fieldStatus))
+            r.status = fieldStatus;
+        else
+            r.status = diagStatus.isValid() ? diagStatus : fieldStatus;
+        if (r.remoteMta.isEmpty()) {
+            r.remoteMta = TextScanner::findRemoteHost(r.diagnostic);
+            if (r.remoteMta.isEmpty() && f)
+                r.remoteMta = f->remoteMta;
+        }
+        r.failedCommand = TextScanner::findCommand(r.diagnostic);
+        if (r.failedCommand.isEmpty() && f)
+            r.failedCommand = f->command;
+        if (r.failedCommand.isEmpty() && recipientCount == 1)
+            r.failedCommand = m_scanned.command;
+        // With pipelining, Sendmail shows RCPT errors after ">>> DATA"; an X.1.x status names the address.
+        if (r.failedCommand == u"DATA" && (fieldStatus.subject == 1 || diagStatus.subject == 1))
+            r.failedCommand = QStringLiteral("RCPT");
+        if (r.action.isEmpty()) {
+            const int cls = r.status.isValid() ? r.status.statusClass : r.replyCode / 100;
+            r.action = cls == 2 ? QStringLiteral("delivered")
+                                : (cls == 4 && m_delayWording ? QStringLiteral("delayed") : QStringLiteral("failed"));
+        }
+        m_decoder.classify(r);
+        return r;
+    }
+
+    /// The free-text bounces of other MTAs, read by the generic scanner.
+    bool decodeText()
+    {
+        if (!m_signals.any())
+            return false;
+        QList<TextFinding> findings = m_scanned.findings;
+        if (findings.isEmpty()) {
+            for (const QString &a : m_failedHeader) {
+                TextFinding f;
+                f.recipient = a;
+                findings.append(f);
+            }
+        }
+        if (findings.isEmpty())
+            return false;
+        const QString format = identifyFormat(m_from, m_subject, m_text);
+        const QString explanation = formatExplanation(format);
+        for (const TextFinding &f : std::as_const(findings)) {
+            DeliveryResult r;
+            r.recipient = f.recipient;
+            r.originalRecipient = f.originalRecipient;
+            r.diagnostic = f.diagnostic;
+            r.replyCode = f.replyCode;
+            r.status = f.status;
+            r.remoteMta = f.remoteMta;
+            r.failedCommand = f.command;
+            // A reply stated once above a list of recipients applies to each of them.
+            if (!f.hasCodes() && m_scanned.preambleReply.code && (r.diagnostic.isEmpty() || findings.size() == 1)) {
+                r.diagnostic = m_scanned.preambleReply.text;
+                r.replyCode = m_scanned.preambleReply.code;
+                r.status = m_scanned.preambleReply.status;
+            }
+            if (r.diagnostic.isEmpty())
+                useReportWording(r);
+            if (r.remoteMta.isEmpty())
+                r.remoteMta = TextScanner::findRemoteHost(r.diagnostic);
+            if (r.failedCommand.isEmpty())
+                r.failedCommand = TextScanner::findCommand(r.diagnostic);
+            if (r.failedCommand.isEmpty() && findings.size() == 1)
+                r.failedCommand = m_scanned.command;
+            if (!explanation.isEmpty() && !r.replyCode && !r.status.isValid())
+                r.diagnostic = explanation + u' ' + r.diagnostic;
+            const int cls = r.replyCode ? r.replyCode / 100 : r.status.statusClass;
+            r.action = cls == 2 ? QStringLiteral("delivered")
+                                : (m_delayWording && cls != 5 ? QStringLiteral("delayed") : QStringLiteral("failed"));
+            m_decoder.classify(r);
+            // An address merely mentioned in a sentence, with no code and no wording any rule explains, is
+            // not evidence of a failure ("target mail address: a@b").
+            const EvidenceSource source = r.classification.evidence.source;
+            if (f.inlineMention && !f.hasCodes() && !r.replyCode && source != EvidenceSource::TextRule
+                && source != EvidenceSource::ProviderRule && !m_sig.body().match(f.mention).hasMatch())
+                continue;
+            m_report.results.append(r);
+        }
+        if (m_report.results.isEmpty())
+            return false;
+        m_report.reportingMta = reportingHost(m_text);
+        if (m_report.reportingMta.isEmpty() && m_signals.sender) {
+            // MAILER-DAEMON@host: the mail system signs with its own host name.
+            const QString host = domainOf(m_fromAddress);
+            if (host.contains(u'.'))
+                m_report.reportingMta = host;
+        }
+        m_report.kind = QStringLiteral("non-standard:%1").arg(format.isEmpty() ? QStringLiteral("unknown") : format);
+        return true;
+    }
+
+    /// When only a header named the recipient: the report's first reply, or its wording, explains it.
+    void useReportWording(DeliveryResult &r) const
+    {
+        const TextReply any = TextScanner::findReply(splitLines(m_text));
+        if (any.code) {
+            r.diagnostic = any.text;
+            r.replyCode = any.code;
+            r.status = any.status;
+        } else {
+            r.diagnostic = m_scanned.preamble.simplified().left(1000);
+            r.status = TextScanner::findStatus(r.diagnostic);
+        }
+    }
+
+    /// A DSN that lost its per-recipient groups ("Delivery report unavailable"): the original's recipients.
+    bool decodeDsnWithoutGroups()
+    {
+        const bool dsnMessage = !m_map.dsn.isEmpty()
+            || headerParameter(headerValue(m_message.headers, u"Content-Type"), u"report-type")
+                    .compare(u"delivery-status", Qt::CaseInsensitive)
+                == 0;
+        if (!dsnMessage)
+            return false;
+        for (const QString &a : addressList(m_report.original.to)) {
+            DeliveryResult r;
+            r.recipient = a;
+            r.action = m_delayWording ? QStringLiteral("delayed") : QStringLiteral("failed");
+            useReportWording(r);
+            m_decoder.classify(r);
+            m_report.results.append(r);
+        }
+        if (m_report.results.isEmpty())
+            return false;
+        m_report.kind = QStringLiteral("dsn");
+        return true;
+    }
+
+    /// RFC 3834 automatic replies: not failures, unless they say the mailbox is gone.
+    bool decodeAutoReply()
+    {
+        const bool autoReply = headerValue(m_message.headers, u"Auto-Submitted")
+                                   .trimmed()
+                                   .startsWith(u"auto-replied", Qt::CaseInsensitive)
+            || !headerValue(m_message.headers, u"X-Autoreply").isEmpty()
+            || !headerValue(m_message.headers, u"X-Autorespond").isEmpty()
+            || headerValue(m_message.headers, u"Precedence").trimmed().compare(u"auto_reply", Qt::CaseInsensitive) == 0
+            || m_sig.autoReplySubject().match(m_subject).hasMatch();
+        // A mail system's notice is never an autoresponder's reply, whatever its headers say.
+        if (!autoReply || m_signals.sender)
+            return false;
+        m_report.kind = QStringLiteral("auto-reply");
+        m_report.note = QStringLiteral("auto-reply");
+        DeliveryResult r;
+        r.recipient = m_fromAddress;
+        r.recipientDomain = domainOf(m_fromAddress);
+        r.action = QStringLiteral("delivered");
+        r.diagnostic = m_fullText.simplified().left(500);
+        // An autoresponder that announces a closed or moved mailbox is as good as a hard bounce.
+        const Classification said = m_decoder.replyDecoder().classify(r.diagnostic, 0, EnhancedStatus { 5, 0, 0 });
+        if (said.evidence.source == EvidenceSource::TextRule
+            && (said.reason == u"suspend" || said.reason == u"hasmoved" || said.reason == u"userunknown")) {
+            r.status = EnhancedStatus { 5, 0, 0 };
+            r.classification = said;
+        } else {
+            r.classification = fixedClassification(QStringLiteral("vacation"), QStringLiteral("none"),
+                QStringLiteral("rfc3834.auto-reply"),
+                QStringLiteral("An automatic reply (RFC 3834): the message was delivered."),
+                QStringLiteral("Nothing to do: the recipient's autoresponder answered."));
+        }
+        m_report.results.append(r);
+        return true;
+    }
+
+    const BounceDecoder &m_decoder;
+    const ParsedMessage &m_message;
+    const BounceSignals &m_sig;
+    BounceReport m_report;
+    QString m_from;
+    QString m_subject;
+    QString m_fromAddress;
+    PartMap m_map;
+    QString m_fullText; ///< the report's text parts
+    QString m_text; ///< the same, cut where the returned original begins
+    QString m_afterReport;
+    QStringList m_failedHeader; ///< X-Failed-Recipients
+    TextScanner::Result m_scanned;
+    bool m_delayWording = false;
+    Signals m_signals;
+};
+
+} // namespace
+
+BounceDecoder::BounceDecoder(std::shared_ptr<const KnowledgeBase> kb)
+    : m_decoder(std::move(kb))
+{ }
+
+BounceReport BounceDecoder::decode(const ParsedMessage &message) const
+{
+    return MessageDecoder(*this, message).run();
+}
+
+void BounceDecoder::classify(DeliveryResult &r) const
+{
+    if (r.recipientDomain.isEmpty())
+        r.recipientDomain = domainOf(r.recipient);
+
+    // What the rules read: the diagnostic without its codes, as Reply::text() would give it.
+    QString bare = r.diagnostic;
+    if (!bare.isEmpty()) {
+        const TextReply reply = TextScanner::readReply(bare);
+        if (reply.code) {
+            bare = reply.bareText;
+            if (!r.replyCode)
+                r.replyCode = reply.code;
+        } else {
+            static const QRegularExpression leadingStatus(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s+)"));
+            bare.remove(leadingStatus);
+        }
+    }
+    const bool statusStated = r.status.isValid();
+    if (!r.status.isValid()) {
+        int cls = r.replyCode ? r.replyCode / 100 : classOfAction(r.action);
+        if (cls == 4 && r.action == u"failed" && !r.replyCode)
+            cls = 5;
+        if (cls >= 2 && cls <= 5 && cls != 3)
+            r.status = EnhancedStatus { cls, 0, 0 };
+    }
+
+    Reply reply;
+    reply.code = r.replyCode;
+    reply.status = r.status;
+    reply.textLines = { bare };
+    const Decoding d = m_decoder.decode(reply, DecodeContext { r.remoteMta, r.recipientDomain });
+    r.classification = d.classification;
+    if (!d.scope.providerIds.isEmpty())
+        r.provider = d.scope.providerIds.first();
+
+    const QString &reason = r.classification.reason;
+    // Rules that say the destination could not be reached at all (no SMTP reply came back).
+    static const QStringList unreachable = { QStringLiteral("text.networkerror.connection-timeout"),
+        QStringLiteral("text.networkerror.connection-refused"), QStringLiteral("text.networkerror.no-answer"),
+        QStringLiteral("text.networkerror.hosts-failing"), QStringLiteral("text.networkerror.no-route") };
+    const bool unreached = unreachable.contains(r.classification.evidence.ruleId);
+    if (r.action == u"failed" && !r.replyCode
+        && ((r.status.statusClass == 4 && (reason == u"onhold" || reason == u"undefined" || unreached))
+            || (!statusStated && unreached))) {
+        // The MTA gave up on a destination it could not reach: the message expired in its queue.
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.expired.retry-timeout"), QStringLiteral("bounce.expired.gave-up"),
+            QStringLiteral("The reporting MTA gave up after retrying a temporary failure (%1, action failed): the "
+                           "message expired in its queue.")
+                .arg(r.status.toString()));
+    } else if ((r.failedCommand == u"CONN" || r.failedCommand == u"HELO" || r.failedCommand == u"EHLO")
+        && (reason == u"undefined" || reason == u"onhold" || reason == u"userunknown" || reason == u"hostunknown")) {
+        // Refused before MAIL FROM: the verdict is about the connecting host, not about any address.
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.blocked.client-host-rejected"), QStringLiteral("bounce.blocked.before-mail"),
+            QStringLiteral("The receiver refused the session at %1, before any address was sent: it blocks the "
+                           "sending host.")
+                .arg(r.failedCommand));
+    } else if (r.failedCommand == u"MAIL"
+        && (reason == u"undefined" || reason == u"userunknown" || reason == u"hostunknown")) {
+        // A refusal of MAIL FROM is about the sender's address, whatever words it uses.
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.rejected.sender-address-rejected"), QStringLiteral("bounce.rejected.at-mail-from"),
+            QStringLiteral("The receiver refused MAIL FROM: the sender address or its domain was rejected."));
+    } else if (r.diagnosticType == u"x-unix" && !r.replyCode
+        && r.classification.evidence.source != EvidenceSource::TextRule
+        && r.classification.evidence.source != EvidenceSource::ProviderRule) {
+        // An "X-Unix" diagnostic is the exit status of a local delivery program, not a remote reply.
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.mailererror.mailer-error"), QStringLiteral("bounce.mailererror.x-unix"),
+            QStringLiteral("The local delivery program failed (X-Unix; %1).").arg(r.diagnostic));
+    } else if (reason == u"userunknown" && r.failedCommand == u"DATA" && r.status.subject != 1
+        && r.classification.evidence.source != EvidenceSource::ProviderRule) {
+        // (An X.1.x status names the address itself: with pipelining, Sendmail reports RCPT errors after DATA.)
+        // The address was accepted at RCPT; refusing it after DATA is a filter's verdict on the content.
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.filtered.message-filtered"), QStringLiteral("bounce.filtered.after-data"),
+            QStringLiteral("\"%1\" came in reply to DATA, after the recipient had been accepted: a filter refused "
+                           "the message; the address exists.")
+                .arg(r.diagnostic.left(80)));
+    }
+}
+
+} // namespace smtpscope::core

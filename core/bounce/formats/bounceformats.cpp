@@ -1,0 +1,251 @@
+#include "bounce/formats/bounceformats.h"
+
+#include <QList>
+
+namespace smtpscope::core::bounce {
+
+namespace {
+
+constexpr auto kOptions = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
+
+QRegularExpression compile(const char *pattern, QRegularExpression::PatternOptions extra = {})
+{
+    QRegularExpression re(QString::fromUtf8(pattern), kOptions | extra);
+    Q_ASSERT_X(re.isValid(), "BounceSignals", pattern);
+    re.optimize();
+    return re;
+}
+
+// clang-format off
+const char kSender[] =
+    R"(mailer[-_ ]?daemon|\bpost_?master\b|\bpoostmaster\b|mail\s*deliver(?:y)?\s*(?:sub)?system|mail\.delivery\.system)"
+    R"(|\bsystem\s+administrator\b|\bmail\s+system\b|\bMAILER_DAEMON\b)";
+
+const char kSubject[] =
+    R"(undeliver(?:ed|able)|returned\s+mail|returning\s+message|returned\s+to\s+sender)"
+    R"(|delivery\s+(?:status\s+notification|failure|failed|notification|has\s+failed|problem))"
+    R"(|mail\s+delivery\s+failed|failure\s+notice|failure\s+delivery|failed\s+delivery|non[- ]?delivery)"
+    R"(|could\s+not\s+be\s+delivered|mail\s+system\s+error|delayed\s+mail|message\s+\S+\s+delayed)"
+    R"(|could\s+not\s+send\s+(?:mail|message)|cannot\s+send\s+message|mail\s+failure|mail\s+failed)"
+    R"(|error\s+sending\s+your\s+mail|message\s+delivery\s+has\s+failed|malformed\s+recipient)"
+    R"(|unzustellbar|nicht\s+zustellbar|non\s+remis|no\s+entregado|non\s+recapitato)"
+    R"(|配信できません|配送エラー|не\s+доставлено)";
+
+const char kBody[] =
+    R"(this\s+is\s+the\s+qmail-send\s+program|this\s+is\s+the\s+(?:mail\s+system|postfix\s+program)\s+at\s+host)"
+    R"(|created\s+automatically\s+by\s+mail\s+delivery\s+software)"
+    R"(|the\s+following\s+addresses\s+had\s+(?:permanent\s+fatal\s+errors|(?:transient\s+non-fatal\s+|delivery\s+)(?:errors|problems)))"
+    R"(|transcript\s+of\s+session\s+follows|could\s+not\s+be\s+delivered\s+to)"
+    R"(|delivery\s+to\s+the\s+following\s+recipients?\s+(?:failed|has\s+been\s+delayed|was\s+aborted))"
+    R"(|did\s+not\s+reach\s+the\s+following\s+recipient|delivery\s+has\s+failed\s+to\s+these\s+recipients)"
+    R"(|unable\s+to\s+deliver\s+(?:your\s+)?(?:message|mail)|wasn'?t\s+able\s+to\s+deliver)"
+    R"(|there\s+was\s+an\s+error\s+delivering|an\s+error\s+(?:has\s+)?occurred\s+while\s+(?:attempting|trying)\s+to\s+deliver)"
+    R"(|we\s+had\s+trouble\s+delivering|message\s+could\s+not\s+be\s+delivered|could\s+not\s+deliver\s+(?:the\s+)?message)"
+    R"(|automatically\s+generated\s+delivery\s+status\s+notification|delivery\s+status\s+notification)"
+    R"(|this\s+is\s+the\s+mailer-daemon|following\s+recipients?\s+(?:was|were)\s+rejected)";
+
+// A line where the returned original (or its headers) begins; the report ends above it.
+const char kOriginalBoundary[] =
+    R"(^\s*[-=*|]*\s*(?:-+\s*)?(?:below\s+this\s+line\s+is\s+a\s+copy\s+of\s+the\s+message)"
+    R"(|this\s+is\s+a\s+copy\s+of\s+(?:the|your)\s+message|(?:the\s+)?original\s+message\s+(?:follows|headers?)\b)"
+    R"(|original\s+message\s*-*\s*$|message\s+headers\s+follow|unsent\s+message\s+follows)"
+    R"(|returned\s+message\s*-*\s*$|the\s+header\s+of\s+the\s+original\s+message|original\s+mail\s+as\s+follows)"
+    R"(|returned\s+mail\s+follows|message\s+text\s+follows|headers?\s+of\s+(?:the\s+)?original\s+message)"
+    R"(|a\s+copy\s+of\s+the\s+original\s+message|original\s+message\s+header|content-type:\s*message/rfc822)"
+    R"(|(?:return-path|received|dkim-signature|arc-seal|x-google-dkim-signature|authentication-results|x-received):))";
+
+const char kDelay[] =
+    R"(\bdelay(?:ed)?\b|warning\s+message\s+only|this\s+is\s+a\s+warning|warning\s+only|will\s+(?:be\s+)?retr(?:y|ied))"
+    R"(|still\s+being\s+retried|could\s+not\s+send\s+mail\s+for\s+past|not\s+yet\s+been\s+delivered)"
+    R"(|will\s+(?:keep|continue)\s+(?:trying|to\s+try)|delivery\s+attempts\s+will\s+continue)";
+
+const char kPermanent[] =
+    R"(permanent(?:ly)?\s+(?:error|failure|fatal)|failed\s+permanently|(?:have|has|I've)\s+given\s+up|giving\s+up)"
+    R"(|no\s+further\s+(?:delivery\s+)?attempts|not\s+going\s+to\s+try\s+again|returning\s+message\s+to\s+sender)";
+
+const char kAutoReplySubject[] =
+    R"(auto(?:matic)?[\s_-]*(?:reply|response|respons|antwort|r[ée]ponse|answer)|out\s+of\s+(?:the\s+)?office)"
+    R"(|away\s+from\s+(?:the\s+|my\s+)?office|\bon\s+vacation\b|vacation\s+(?:reply|message|notice)|abwesenheit)"
+    R"(|absence|autosvar|respuesta\s+autom|risposta\s+automatica|自動応答|自動返信|不在)";
+
+struct FormatMarker
+{
+    const char *name;
+    const char *pattern; ///< over "from\nsubject\ntext"
+};
+
+// First match wins: more specific markers come first.
+const FormatMarker kFormats[] = {
+    { "GoogleGroups", R"(groups\.google\.com)" },
+    { "Gmail", R"(Technical\s+details\s+of\s+(?:permanent|temporary)\s+failure|Delivery\s+to\s+the\s+following\s+recipient\s+(?:failed\s+permanently|has\s+been\s+delayed)|mailer-daemon@googlemail\.com)" },
+    { "MailRu", R"(mail\.ru\b)" },
+    { "qmail", R"(qmail-send\s+program|qmail-remote)" },
+    { "DragonFly", R"(DragonFly\s+Mail\s+Agent)" },
+    { "OpenSMTPD", R"(This\s+is\s+the\s+MAILER-DAEMON,\s+please\s+DO\s+NOT\s+REPLY)" },
+    { "Postfix", R"(this\s+is\s+the\s+(?:mail\s+system|postfix\s+program)\s+at\s+host|Postfix\s+SMTP\s+server)" },
+    { "GMX", R"(@(?:\w+\.)*(?:gmx\.\w+|kundenserver\.\w+)|1and1\.com)" },
+    { "Exim", R"(created\s+automatically\s+by\s+mail\s+delivery\s+software|SMTP\s+error\s+from\s+remote\s+mail)" },
+    { "Exchange", R"(did\s+not\s+reach\s+the\s+following\s+recipient|Diagnostic\s+information\s+for\s+administrators|Delivery\s+has\s+failed\s+to\s+these\s+recipients|MSEXCH:)" },
+    { "Notes", R"(Failure\s+Reasons|Lotus\s+Notes|Domino)" },
+    { "Courier", R"(delivery\s+status\s+notification\s+from|Courier\s+mail\s+server)" },
+    { "Yahoo", R"(Sorry,\s+we\s+were\s+unable\s+to\s+deliver\s+your\s+message\s+to\s+the\s+following\s+address)" },
+    { "AmazonSES", R"(amazonses\.com|Amazon\s+SES)" },
+    { "MessagingServer", R"(Messaging\s+Server|PMDF)" },
+    { "mFILTER", R"(m-FILTER)" },
+    { "InterScanMSS", R"(InterScan)" },
+    { "McAfee", R"(McAfee)" },
+    { "KDDI", R"(ezweb\.ne\.jp|dion\.ne\.jp|au\s+one\s+net)" },
+    { "Sendmail", R"(transcript\s+of\s+session\s+follows|the\s+following\s+addresses\s+had\s+permanent\s+fatal\s+errors)" },
+};
+// Where bounce texts name their own host; group 1 is the host.
+const char kReportingHost[] =
+    R"((?:mail\s+system|postfix\s+program|qmail-send\s+program|mail\s+agent\s+v?[\d.]*)\s+at\s+(?:host\s+)?([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}))"
+    R"(|generating\s+server:\s*([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,})|reporting-mta:\s*(?:dns;\s*)?<?([A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}))";
+
+struct FormatExplanation
+{
+    const char *format;
+    const char *explanation;
+};
+
+const FormatExplanation kExplanations[] = {
+    { "GoogleGroups", "Google Groups: the group does not exist, or the sender is not permitted to post to it." },
+};
+
+struct ComplaintMarker
+{
+    const char *provider;
+    const char *from;
+    const char *subject;
+    const char *recipientHeader;
+    const char *feedbackType;
+};
+
+const ComplaintMarker kComplaints[] = {
+    // Hotmail/Outlook.com's JMRP reports: the original comes back with the complainer in a header.
+    { "Outlook.com", R"(@(?:hotmail|outlook|live|msn)\.com\b)", R"(^\s*complaint\s+about\s+message\s+from)", "X-HmXmrOriginalRecipient", "abuse" },
+};
+// clang-format on
+
+struct Compiled
+{
+    QString name;
+    QRegularExpression re;
+};
+
+} // namespace
+
+const BounceSignals &BounceSignals::instance()
+{
+    static const BounceSignals signals_;
+    return signals_;
+}
+
+const QRegularExpression &BounceSignals::sender() const
+{
+    static const QRegularExpression re = compile(kSender);
+    return re;
+}
+
+const QRegularExpression &BounceSignals::subject() const
+{
+    static const QRegularExpression re = compile(kSubject);
+    return re;
+}
+
+const QRegularExpression &BounceSignals::body() const
+{
+    static const QRegularExpression re = compile(kBody);
+    return re;
+}
+
+const QRegularExpression &BounceSignals::originalBoundary() const
+{
+    static const QRegularExpression re = compile(kOriginalBoundary, QRegularExpression::MultilineOption);
+    return re;
+}
+
+const QRegularExpression &BounceSignals::delay() const
+{
+    static const QRegularExpression re = compile(kDelay);
+    return re;
+}
+
+const QRegularExpression &BounceSignals::permanent() const
+{
+    static const QRegularExpression re = compile(kPermanent);
+    return re;
+}
+
+const QRegularExpression &BounceSignals::autoReplySubject() const
+{
+    static const QRegularExpression re = compile(kAutoReplySubject);
+    return re;
+}
+
+ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
+{
+    struct CompiledComplaint
+    {
+        QRegularExpression from;
+        QRegularExpression subject;
+        ComplaintFormat format;
+    };
+    static const QList<CompiledComplaint> complaints = [] {
+        QList<CompiledComplaint> out;
+        for (const ComplaintMarker &c : kComplaints)
+            out.append({ compile(c.from), compile(c.subject),
+                { QString::fromLatin1(c.provider), QString::fromLatin1(c.recipientHeader),
+                    QString::fromLatin1(c.feedbackType) } });
+        return out;
+    }();
+    for (const CompiledComplaint &c : complaints) {
+        if (c.from.match(from).hasMatch() && c.subject.match(subject).hasMatch())
+            return c.format;
+    }
+    return {};
+}
+
+QString reportingHost(QStringView text)
+{
+    static const QRegularExpression re = compile(kReportingHost);
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return {};
+    for (int i = 1; i <= m.lastCapturedIndex(); ++i) {
+        if (m.hasCaptured(i)) {
+            QString host = m.captured(i);
+            while (host.endsWith(u'.'))
+                host.chop(1);
+            return host;
+        }
+    }
+    return {};
+}
+
+QString formatExplanation(const QString &format)
+{
+    for (const FormatExplanation &e : kExplanations) {
+        if (format == QLatin1StringView(e.format))
+            return QString::fromUtf8(e.explanation);
+    }
+    return {};
+}
+
+QString identifyFormat(const QString &from, const QString &subject, QStringView text)
+{
+    static const QList<Compiled> formats = [] {
+        QList<Compiled> out;
+        for (const FormatMarker &f : kFormats)
+            out.append({ QString::fromLatin1(f.name), compile(f.pattern) });
+        return out;
+    }();
+    const QString haystack = from + u'\n' + subject + u'\n' + text.left(8000);
+    for (const Compiled &f : formats) {
+        if (f.re.match(haystack).hasMatch())
+            return f.name;
+    }
+    return {};
+}
+
+} // namespace smtpscope::core::bounce

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QRegularExpression>
+#include <QString>
+
+namespace smtpscope::core::bounce {
+
+/// What bounces of different MTAs and providers look like, as data: the signals that say a message
+/// was written by a mail system, where the returned original starts, and which MTA wrote it.
+/// The decoding itself is generic (textscanner.h); these tables only steer it.
+struct BounceSignals
+{
+    /// From addresses or display names of mail systems (MAILER-DAEMON, postmaster, …).
+    const QRegularExpression &sender() const;
+    /// Subjects of delivery failure and delay notices in several languages.
+    const QRegularExpression &subject() const;
+    /// Sentences that only delivery reports contain.
+    const QRegularExpression &body() const;
+    /// A line where the copy of the original message (or its headers) begins.
+    const QRegularExpression &originalBoundary() const;
+    /// Wording of a delay warning (the message is still queued).
+    const QRegularExpression &delay() const;
+    /// Wording of a final give-up, which overrides a delay wording in the same report.
+    const QRegularExpression &permanent() const;
+    /// Subjects of RFC 3834 automatic replies ("Out of Office", "Automatic reply", …).
+    const QRegularExpression &autoReplySubject() const;
+
+    static const BounceSignals &instance();
+};
+
+/// A complaint report written before (or outside) ARF: the provider, and the header of the returned
+/// message that names the complaining recipient.
+struct ComplaintFormat
+{
+    QString provider;
+    QString recipientHeader;
+    QString feedbackType;
+
+    bool isValid() const { return !provider.isEmpty(); }
+};
+
+/// Recognises the non-ARF complaint reports of the providers in the table by their sender and subject.
+ComplaintFormat identifyComplaint(const QString &from, const QString &subject);
+
+/// A plain statement of what a bounce format means, for formats whose wording is localised prose that
+/// no text rule can read (Google Groups answers in the sender's language); empty for other formats.
+/// Classification reads this statement; the knowledge base still decides the reason.
+QString formatExplanation(const QString &format);
+
+/// The host that wrote a non-standard bounce, when its text names it ("This is the mail system at host
+/// x", "Generating server: x"); empty otherwise.
+QString reportingHost(QStringView text);
+
+/// The MTA or provider that wrote a non-standard bounce, from markers in its sender, subject or text.
+/// Empty when no marker matches.
+QString identifyFormat(const QString &from, const QString &subject, QStringView text);
+
+} // namespace smtpscope::core::bounce

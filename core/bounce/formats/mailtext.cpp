@@ -1,0 +1,161 @@
+#include "bounce/formats/mailtext.h"
+
+namespace smtpscope::core::bounce {
+
+QString headerValue(const HeaderList &headers, QStringView name)
+{
+    for (const auto &h : headers) {
+        if (name.compare(h.first, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return {};
+}
+
+QStringList headerValues(const HeaderList &headers, QStringView name)
+{
+    QStringList out;
+    for (const auto &h : headers) {
+        if (name.compare(h.first, Qt::CaseInsensitive) == 0)
+            out.append(h.second);
+    }
+    return out;
+}
+
+QStringList splitLines(QStringView text)
+{
+    QStringList lines;
+    qsizetype start = 0;
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = text[i];
+        if (c == u'\n' || c == u'\r') {
+            lines.append(text.mid(start, i - start).toString());
+            if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+                ++i;
+            start = i + 1;
+        }
+    }
+    if (start < n)
+        lines.append(text.mid(start).toString());
+    return lines;
+}
+
+HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)
+{
+    HeaderList headers;
+    for (qsizetype i = first; i < lines.size(); ++i) {
+        const QString &line = lines.at(i);
+        if (line.trimmed().isEmpty())
+            break;
+        if ((line.front() == u' ' || line.front() == u'\t')) {
+            if (!headers.isEmpty())
+                headers.last().second += u' ' + line.trimmed();
+            continue;
+        }
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0) {
+            if (i == first)
+                continue; // a leading "From " line of an mbox copy
+            break;
+        }
+        const QStringView name = QStringView(line).left(colon).trimmed();
+        bool valid = true;
+        for (QChar c : name)
+            valid = valid && c.unicode() > 32 && c.unicode() < 127;
+        if (!valid)
+            break;
+        headers.append({ name.toString(), line.mid(colon + 1).trimmed() });
+    }
+    return headers;
+}
+
+const QRegularExpression &addressPattern()
+{
+    // Letters beyond ASCII are allowed for internationalised addresses; the domain needs a dot.
+    static const QRegularExpression re(
+        QStringLiteral(R"([\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@[\w-]+(?:\.[\w-]+)+)"),
+        QRegularExpression::UseUnicodePropertiesOption);
+    return re;
+}
+
+QString firstAddress(QStringView text)
+{
+    const QRegularExpressionMatch m = addressPattern().match(text);
+    if (!m.hasMatch())
+        return {};
+    QString a = m.captured(0);
+    while (a.endsWith(u'.') || a.endsWith(u'-'))
+        a.chop(1);
+    return a;
+}
+
+QStringList addressList(QStringView text)
+{
+    QStringList out;
+    auto it = addressPattern().globalMatch(text);
+    while (it.hasNext()) {
+        QString a = it.next().captured(0);
+        while (a.endsWith(u'.'))
+            a.chop(1);
+        if (!out.contains(a, Qt::CaseInsensitive))
+            out.append(a);
+    }
+    return out;
+}
+
+QString domainOf(QStringView address)
+{
+    const qsizetype at = address.lastIndexOf(u'@');
+    return at < 0 ? QString() : address.mid(at + 1).toString().toLower();
+}
+
+QString htmlToText(QStringView html)
+{
+    static const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression breaks(
+        QStringLiteral(R"(<\s*(br|/p|p|/div|div|/tr|tr|/li|li|/h\d|/table|hr)\b[^>]*>)"),
+        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression tags(QStringLiteral("<[^>]*>"));
+    QString s = html.toString();
+    s.remove(dropBlocks);
+    s.replace(breaks, QStringLiteral("\n"));
+    s.remove(tags);
+    struct Entity
+    {
+        const char *name;
+        const char *text;
+    };
+    static const Entity entities[] = { { "&nbsp;", " " }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+        { "&#39;", "'" }, { "&apos;", "'" }, { "&amp;", "&" } };
+    for (const Entity &e : entities)
+        s.replace(QLatin1StringView(e.name), QLatin1StringView(e.text), Qt::CaseInsensitive);
+    return s;
+}
+
+QString headerParameter(QStringView value, QStringView parameter)
+{
+    // Parameters are "; name=value" or "; name="value""; names are case-insensitive.
+    qsizetype pos = 0;
+    while (true) {
+        const qsizetype semi = value.indexOf(u';', pos);
+        if (semi < 0)
+            return {};
+        pos = semi + 1;
+        QStringView rest = value.mid(pos).trimmed();
+        const qsizetype eq = rest.indexOf(u'=');
+        if (eq <= 0)
+            continue;
+        if (rest.left(eq).trimmed().compare(parameter, Qt::CaseInsensitive) != 0)
+            continue;
+        QStringView v = rest.mid(eq + 1).trimmed();
+        if (v.startsWith(u'"')) {
+            const qsizetype close = v.indexOf(u'"', 1);
+            return v.mid(1, close < 0 ? -1 : close - 1).toString();
+        }
+        const qsizetype end = v.indexOf(u';');
+        return (end < 0 ? v : v.left(end)).trimmed().toString();
+    }
+}
+
+} // namespace smtpscope::core::bounce

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QList>
+#include <QPair>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+namespace smtpscope::core::bounce {
+
+using HeaderList = QList<QPair<QString, QString>>;
+
+/// The value of the first header with this name (case-insensitive), or an empty string.
+QString headerValue(const HeaderList &headers, QStringView name);
+/// Every value of the headers with this name, in order.
+QStringList headerValues(const HeaderList &headers, QStringView name);
+
+/// Splits text into lines, accepting LF, CRLF and CR-only line ends.
+QStringList splitLines(QStringView text);
+/// Reads a block of RFC 5322 header fields (unfolding continuation lines) up to the first blank line.
+HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first = 0);
+
+/// An e-mail address pattern for free text (local part with the usual specials, a dotted domain).
+const QRegularExpression &addressPattern();
+/// The first address in @p text ("Name <a@b>", "<a@b>" or "a@b"), or an empty string.
+QString firstAddress(QStringView text);
+/// Every distinct address of a header value such as X-Failed-Recipients or To, in order.
+QStringList addressList(QStringView text);
+/// The domain part of an address, lower case.
+QString domainOf(QStringView address);
+
+/// Visible text of an HTML body: tags removed, block elements as line breaks, common entities decoded.
+QString htmlToText(QStringView html);
+
+/// The value of a parameter of a structured header such as Content-Type ("report-type").
+QString headerParameter(QStringView value, QStringView parameter);
+
+} // namespace smtpscope::core::bounce

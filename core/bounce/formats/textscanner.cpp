@@ -1,0 +1,534 @@
+#include "bounce/formats/textscanner.h"
+
+#include "bounce/formats/mailtext.h"
+#include "reply/replyparser.h"
+
+#include <QRegularExpression>
+
+namespace smtpscope::core::bounce {
+
+namespace {
+
+constexpr auto kCi = QRegularExpression::CaseInsensitiveOption;
+constexpr auto kUnicode = QRegularExpression::UseUnicodePropertiesOption;
+
+// The address part shared by the recipient line patterns (same as addressPattern()).
+#define SMTPSCOPE_ADDR R"(([\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@[\w-]+(?:\.[\w-]+)+))"
+
+// A line that starts with the recipient: "<a@b>:", "  a@b", "* a@b", ">>> a@b <a@b>", "a@b on <date>",
+// "a@b (expanded from <c@d>): …", "\"a@b\":". Group 1 is the address, group 2 what follows it.
+const QRegularExpression &leadingAddressLine()
+{
+    static const QRegularExpression re(
+        QStringLiteral(R"(^\s*(?:[*•>-]+\s*|\d{1,3}[.)]\s+)?["'<]*)" SMTPSCOPE_ADDR R"(\.?["'>]*(.*)$)"),
+        kCi | kUnicode);
+    return re;
+}
+
+// What may follow the address on a recipient line; anything else reads as a sentence about it.
+const QRegularExpression &leadingAddressRest()
+{
+    static const QRegularExpression re(
+        QStringLiteral(R"(^(?:\s*$|\s*[:.,;(\[<]|\s+on\s|\s*\.\.\.|\s+-+\s|\s+\S+@\S+\s*$))"), kCi);
+    return re;
+}
+
+// Sendmail's "550 5.1.1 <a@b>... User unknown" (also "<<< 550 <a@b>: User unknown").
+const QRegularExpression &codedAddressLine()
+{
+    static const QRegularExpression re(
+        QStringLiteral(R"(^\s*(?:<<<\s*)?[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?["'<]*)" SMTPSCOPE_ADDR
+                       R"(["'>]*\s*(?:\.\.\.|:)\s*(.*)$)"),
+        kCi | kUnicode);
+    return re;
+}
+
+// A recipient named inside a sentence: "delivered to: <a@b>", "Recipient: <a@b>", "RCPT TO:<a@b>",
+// "Unknown user: a@b", "rejected recipient <a@b>".
+const QRegularExpression &inlineAddress()
+{
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"(\b(?:to|for|recipients?(?:\(s\))?|user|mailbox|addressee|rcpt\s+to|generated\s+by)\b\s*:?\s*["'<]*)" SMTPSCOPE_ADDR),
+        kCi | kUnicode);
+    return re;
+}
+
+// A recipient closing a sentence after a colon: "User mailbox exceeds allowed size: a@b".
+const QRegularExpression &trailingAddress()
+{
+    static const QRegularExpression re(
+        QStringLiteral(R"(:\s*["'<]*)" SMTPSCOPE_ADDR R"(["'>]*\.?\s*$)"), kCi | kUnicode);
+    return re;
+}
+
+// Summary lines that quote the original's header fields, not recipients of the report.
+const QRegularExpression &headerLikeLine()
+{
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"(^\s*(?:from|to|cc|bcc|subject|date|sent|reply-to|return-path|sender|message-id|envelope-from|original sender)\s*:)"),
+        kCi);
+    return re;
+}
+
+// Decorations and section headings ("=====", "----- Transcript of session follows -----") end a paragraph.
+const QRegularExpression &decorationLine()
+{
+    static const QRegularExpression re(QStringLiteral(R"(^\s*(?:[-=*#_~|+]{3,}.*[-=*#_~|+]{3,}|[-=*#_~|+]{3,})\s*$)"));
+    return re;
+}
+
+// A reply code where replies are written: at the start of a line (after transcript markers), or after
+// "said:", "returned '", "]: ", "follows: [" and the like.
+const QRegularExpression &replyStart()
+{
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"((?:^\s*(?:<<<|<-|Out:|S:|\*\*\*)?\s*|[:=>]\s*|\b(?:said|says|returned|replied|responded|answered|with|was|error|response)\s+)[\[('"#]?\s*([245]\d\d)(?![\d.,/])(?=[\s-]|:\s|$))"
+            R"(|(?<=\s)([245]\d\d)(?=[ -]#?[245]\.\d{1,3}\.\d{1,3}\s))"),
+        kCi);
+    return re;
+}
+
+// Client commands in a transcript; a reply's text never continues onto them.
+const QRegularExpression &commandLine()
+{
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"(^\s*(?:>>>|In:|C:|->)|^\s*(?:RCPT|MAIL|DATA|QUIT|RSET|EHLO|HELO|STARTTLS|AUTH)\b|^\s*(?:Giving up|I'm not going to try|\(Other MXes tried))"
+            R"(|^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"),
+        kCi);
+    return re;
+}
+
+const QRegularExpression &statusPattern()
+{
+    static const QRegularExpression re(QStringLiteral(R"((?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
+    return re;
+}
+
+bool isBlankOrDecoration(const QString &line)
+{
+    return line.trimmed().isEmpty() || decorationLine().match(line).hasMatch();
+}
+
+struct Anchor
+{
+    int line = 0;
+    QString address;
+    QString original;
+    QString firstText; ///< the anchor line's own text that belongs to the segment
+    bool inlineForm = false;
+    bool coded = false; ///< Sendmail's "550 <a@b>... reason" summary line
+};
+
+// "While talking to mx.example.com:": a Sendmail transcript section for another host begins.
+const QRegularExpression &hostSection()
+{
+    static const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
+    return re;
+}
+
+// A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
+const QRegularExpression &statusLine()
+{
+    static const QRegularExpression re(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s)"));
+    return re;
+}
+
+QString cleanAddress(QString a)
+{
+    while (a.endsWith(u'.') || a.endsWith(u'-'))
+        a.chop(1);
+    return a;
+}
+
+bool ignored(const QString &address, const QStringList &ignore)
+{
+    return ignore.contains(address, Qt::CaseInsensitive);
+}
+
+QString expandedFrom(QStringView rest)
+{
+    static const QRegularExpression re(
+        QStringLiteral(R"(^\s*\((?:expanded|generated)\s+from:?\s*<?([^>)\s]+)>?\))"), kCi);
+    const QRegularExpressionMatch m = re.match(rest);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
+QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
+{
+    QList<Anchor> strong;
+    QList<Anchor> weak;
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString &line = lines.at(i);
+        if (!line.contains(u'@'))
+            continue;
+        QRegularExpressionMatch m = codedAddressLine().match(line);
+        if (m.hasMatch()) {
+            const QString a = cleanAddress(m.captured(1));
+            if (!ignored(a, ignore))
+                strong.append({ i, a, {}, line.trimmed(), false, true });
+            continue;
+        }
+        m = leadingAddressLine().match(line);
+        if (m.hasMatch() && leadingAddressRest().match(m.captured(2)).hasMatch()) {
+            QString a = cleanAddress(m.captured(1));
+            QString rest = m.captured(2);
+            // "a@b <c@d>: …": the bracketed address is the one the line is about (Exim).
+            static const QRegularExpression bracketed(QStringLiteral(R"(^\s+<)" SMTPSCOPE_ADDR R"(>)"), kCi | kUnicode);
+            const QRegularExpressionMatch bm = bracketed.match(rest);
+            if (bm.hasMatch()) {
+                a = bm.captured(1);
+                rest = rest.mid(bm.capturedEnd());
+            }
+            if (!ignored(a, ignore)) {
+                const QString original = expandedFrom(rest);
+                if (!original.isEmpty())
+                    rest = rest.mid(rest.indexOf(u')') + 1);
+                // "a@b on Thu, 29 Apr 2010 …" (Exchange): the date is not part of the diagnostic.
+                static const QRegularExpression onDate(QStringLiteral(R"(^\s+on\s+\w{3},?\s+\d)"), kCi);
+                if (onDate.match(rest).hasMatch())
+                    rest.clear();
+                rest = rest.trimmed();
+                while (rest.startsWith(u':') || rest.startsWith(u','))
+                    rest = rest.mid(1).trimmed();
+                strong.append({ i, a, original, rest, false });
+            }
+            continue;
+        }
+        if (headerLikeLine().match(line).hasMatch())
+            continue;
+        m = inlineAddress().match(line);
+        if (!m.hasMatch())
+            m = trailingAddress().match(line);
+        if (m.hasMatch()) {
+            const QString a = cleanAddress(m.captured(1));
+            if (!ignored(a, ignore)) {
+                QString text = line;
+                text.remove(m.capturedStart(1), m.capturedLength(1));
+                text.remove(QStringLiteral("<>"));
+                weak.append({ i, a, {}, text.simplified(), true });
+            }
+        }
+    }
+    QList<Anchor> anchors = strong.isEmpty() ? weak : strong;
+    // An address repeated on the next anchor line belongs to the same recipient block.
+    QList<Anchor> out;
+    for (const Anchor &a : anchors) {
+        if (!out.isEmpty() && out.last().address.compare(a.address, Qt::CaseInsensitive) == 0
+            && a.line - out.last().line <= 3)
+            continue;
+        out.append(a);
+    }
+    return out;
+}
+
+QString joinParagraph(const QStringList &lines)
+{
+    return lines.join(u' ').simplified();
+}
+
+} // namespace
+
+EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
+{
+    auto it = statusPattern().globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        const EnhancedStatus s { m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt() };
+        if (!statusClass || s.statusClass == statusClass)
+            return s;
+    }
+    return {};
+}
+
+TextReply TextScanner::readReply(QStringView input)
+{
+    TextReply r;
+    QString s = input.toString().simplified();
+    // Quotes and brackets around a quoted reply: "'550 5.1.1 …'", "[550 5.1.1 User unknown]".
+    QString closers;
+    while (!s.isEmpty() && QStringView(u"'\"[(#<").contains(s.front())) {
+        const QChar open = s.front();
+        closers.prepend(open == u'[' ? u']' : open == u'(' ? u')' : open == u'<' ? u'>' : open);
+        s.remove(0, 1);
+    }
+    if (s.size() > 4 && s.at(3) == u':' && s.at(0).isDigit())
+        s.remove(3, 1); // "550: 5.1.1 …"
+    ReplyLine line = ReplyParser::parseLine(s);
+    if (!line.hasCode)
+        return r;
+    // "450 450 4.2.2 …": the code written twice.
+    if (line.text.startsWith(QString::number(line.code) + u' ') && !line.status.isValid()) {
+        const ReplyLine again = ReplyParser::parseLine(line.text);
+        if (again.hasCode && again.code == line.code)
+            line = again;
+    }
+    // Sendmail wraps the remote reply in its own: "554 <a@b>... 550 Host unknown".
+    static const QRegularExpression wrapped(QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
+    const QRegularExpressionMatch inner = wrapped.match(line.text);
+    if (inner.hasMatch()) {
+        const TextReply innerReply = readReply(QStringView(line.text).mid(inner.capturedEnd()));
+        if (innerReply.code)
+            return innerReply;
+    }
+    r.code = line.code;
+    r.status = line.status;
+    QString text = line.text;
+    // Codes repeated on folded continuation lines ("… 550-5.7.1 more text").
+    const QString prefix = QString::number(r.code);
+    static const QRegularExpression repeated(
+        QStringLiteral(R"((?:^|\s)([245]\d\d)[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?)"));
+    QString bare;
+    qsizetype last = 0;
+    auto it = repeated.globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        if (m.captured(1) != prefix)
+            continue;
+        bare += QStringView(text).mid(last, m.capturedStart() - last);
+        bare += u' ';
+        last = m.capturedEnd();
+    }
+    bare += QStringView(text).mid(last);
+    bare = bare.simplified();
+    for (QChar closer : std::as_const(closers)) {
+        if (closer != u'#' && bare.endsWith(closer))
+            bare.chop(1);
+    }
+    // A quoted reply followed by more text: "'550 5.1.1 not found'. Please check …".
+    if (!closers.isEmpty() && (closers.front() == u'\'' || closers.front() == u'"')) {
+        const qsizetype close = bare.indexOf(closers.front());
+        if (close > 0)
+            bare.truncate(close);
+    }
+    if (!r.status.isValid())
+        r.status = findStatus(bare, r.code / 100);
+    r.bareText = bare;
+    r.text
+        = QString::number(r.code) + (line.status.isValid() ? u' ' + line.status.toString() : QString()) + u' ' + bare;
+    r.text = r.text.trimmed();
+    return r;
+}
+
+TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
+{
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString &line = lines.at(i);
+        auto it = replyStart().globalMatch(line);
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            const int group = m.hasCaptured(1) ? 1 : 2;
+            const int code = m.captured(group).toInt();
+            if (skipSuccess && code < 400)
+                continue;
+            qsizetype start = m.capturedStart(group);
+            if (start > 0 && QStringView(u"'\"[(").contains(line.at(start - 1)))
+                --start; // keep the quote or bracket so that its closing partner is removed too
+            QStringList parts { line.mid(start) };
+            bool continues = line.size() > start + 3 && line.at(start + 3) == u'-';
+            for (int j = i + 1; j < lines.size() && j < i + 10; ++j) {
+                const QString &next = lines.at(j);
+                if (isBlankOrDecoration(next) || commandLine().match(next).hasMatch())
+                    break;
+                const ReplyLine pl = ReplyParser::parseLine(next);
+                if (pl.hasCode && !(continues && pl.code == code))
+                    break;
+                continues = pl.hasCode && pl.continues;
+                parts.append(next.trimmed());
+            }
+            TextReply r = readReply(parts.join(u' '));
+            if (r.code)
+                return r;
+        }
+    }
+    return {};
+}
+
+QString TextScanner::findRemoteHost(QStringView text)
+{
+    static const QRegularExpression patterns[] = {
+        QRegularExpression(
+            QStringLiteral(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)"), kCi),
+        QRegularExpression(QStringLiteral(
+            R"(\b([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[[0-9A-Fa-f.:]+\])")),
+        QRegularExpression(
+            QStringLiteral(
+                R"(\b(?:host|talking\s+to|server|MX)[:\s]+<?([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b)"),
+            kCi),
+        QRegularExpression(
+            QStringLiteral(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)"), kCi),
+        QRegularExpression(QStringLiteral(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)"), kCi),
+    };
+    for (const QRegularExpression &re : patterns) {
+        auto it = re.globalMatch(text);
+        while (it.hasNext()) {
+            const QString host = it.next().captured(1);
+            const QString lower = host.toLower();
+            if (lower == u"localhost" || lower.startsWith(u"127.") || lower.endsWith(u".local"))
+                continue;
+            // Words that look like host names in running text ("e.g.") are not hosts.
+            if (!lower.contains(u'.'))
+                continue;
+            return host;
+        }
+    }
+    return {};
+}
+
+QString TextScanner::findCommand(QStringView text)
+{
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b)"),
+        kCi);
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return {};
+    QString word = (m.captured(1) + m.captured(2) + m.captured(3) + m.captured(4)).toUpper();
+    if (word.startsWith(u"RCPT"))
+        return QStringLiteral("RCPT");
+    if (word.startsWith(u"MAIL"))
+        return QStringLiteral("MAIL");
+    if (word.contains(u"DATA"))
+        return QStringLiteral("DATA");
+    if (word.startsWith(u"INITIAL") || word == u"CONNECT")
+        return QStringLiteral("CONN");
+    return word;
+}
+
+TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignore)
+{
+    Result result;
+    const QStringList lines = splitLines(text);
+    const QList<Anchor> anchors = findAnchors(lines, ignore);
+
+    const int firstAnchorLine = anchors.isEmpty() ? int(lines.size()) : anchors.first().line;
+    {
+        const QStringList pre = lines.mid(0, firstAnchorLine);
+        result.preamble = pre.join(u'\n');
+        result.preambleReply = findReply(pre);
+        result.command = findCommand(text);
+    }
+
+    for (qsizetype k = 0; k < anchors.size(); ++k) {
+        const Anchor &a = anchors.at(k);
+        const int end = k + 1 < anchors.size() ? anchors.at(k + 1).line : int(lines.size());
+
+        // Paragraphs after the recipient, the anchor line's own text first.
+        QList<QStringList> paragraphs;
+        QStringList current;
+        if (!a.firstText.isEmpty())
+            current.append(a.firstText);
+        int gathered = 0;
+        bool haveReply = false;
+        for (int i = a.line + 1; i < end; ++i) {
+            const QString &line = lines.at(i);
+            if (hostSection().match(line).hasMatch())
+                break; // the transcript of another host begins
+            if (isBlankOrDecoration(line)) {
+                if (!current.isEmpty()) {
+                    paragraphs.append(current);
+                    haveReply = haveReply || findReply(current).code;
+                    current.clear();
+                    if (haveReply || ++gathered >= 3)
+                        break;
+                }
+                continue;
+            }
+            current.append(line);
+        }
+        if (!current.isEmpty() && !haveReply && gathered < 3)
+            paragraphs.append(current);
+
+        TextFinding f;
+        f.recipient = a.address;
+        f.originalRecipient = a.original;
+        f.line = a.line;
+        f.inlineMention = a.inlineForm;
+        f.mention = lines.at(a.line).trimmed();
+        QStringList all;
+        for (const QStringList &p : paragraphs)
+            all += p;
+        const TextReply reply = findReply(all);
+        if (reply.code) {
+            f.replyCode = reply.code;
+            f.status = reply.status;
+            f.diagnostic = reply.text;
+        } else {
+            QStringList texts;
+            for (const QStringList &p : paragraphs) {
+                // A paragraph line that starts with an enhanced code is the reply, its code lost (GMX).
+                for (qsizetype j = 0; j < p.size() && texts.isEmpty(); ++j) {
+                    if (statusLine().match(p.at(j)).hasMatch())
+                        texts.append(joinParagraph(p.mid(j)));
+                }
+            }
+            if (texts.isEmpty()) {
+                for (const QStringList &p : paragraphs)
+                    texts.append(joinParagraph(p));
+            }
+            f.diagnostic = texts.join(u' ').simplified();
+            if (f.diagnostic.isEmpty()) {
+                // Some MTAs put the reason above the address (Notes, EZweb): read back to a blank line.
+                const int stop = k > 0 ? anchors.at(k - 1).line : -1;
+                QStringList before;
+                int i = a.line - 1;
+                while (i > stop && lines.at(i).trimmed().isEmpty())
+                    --i;
+                for (; i > stop && before.size() < 3 && !isBlankOrDecoration(lines.at(i)); --i)
+                    before.prepend(lines.at(i));
+                f.diagnostic = joinParagraph(before);
+            }
+            f.status = findStatus(f.diagnostic);
+        }
+        QString context = a.firstText + u'\n' + all.join(u'\n');
+        if (a.coded) {
+            // Sendmail writes the transcript ("While talking to host: >>> RCPT …") above its summary line.
+            const int stop = k > 0 ? anchors.at(k - 1).line : -1;
+            for (int i = a.line - 1; i > stop; --i) {
+                if (hostSection().match(lines.at(i)).hasMatch()) {
+                    context += u'\n' + lines.mid(i, a.line - i).join(u'\n');
+                    break;
+                }
+            }
+        }
+        f.remoteMta = findRemoteHost(context);
+        f.command = findCommand(context);
+        result.findings.append(f);
+    }
+
+    // The same recipient written twice (a summary and a transcript, or two languages): keep the most
+    // informative block, at the position of the first.
+    QList<TextFinding> merged;
+    for (const TextFinding &f : std::as_const(result.findings)) {
+        auto it = std::find_if(merged.begin(), merged.end(),
+            [&](const TextFinding &m) { return m.recipient.compare(f.recipient, Qt::CaseInsensitive) == 0; });
+        if (it == merged.end()) {
+            merged.append(f);
+            continue;
+        }
+        const auto score = [](const TextFinding &x) {
+            return (x.replyCode ? 4 : 0) + (x.status.isValid() ? 2 : 0) + (x.diagnostic.isEmpty() ? 0 : 1);
+        };
+        if (score(f) > score(*it)) {
+            const int line = it->line;
+            const QString original = it->originalRecipient;
+            *it = f;
+            it->line = line;
+            if (it->originalRecipient.isEmpty())
+                it->originalRecipient = original;
+        }
+        if (it->remoteMta.isEmpty())
+            it->remoteMta = f.remoteMta;
+        if (it->command.isEmpty())
+            it->command = f.command;
+    }
+    result.findings = merged;
+    return result;
+}
+
+} // namespace smtpscope::core::bounce
+#undef SMTPSCOPE_ADDR

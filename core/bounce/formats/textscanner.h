@@ -1,0 +1,68 @@
+#pragma once
+
+#include "reply/enhancedstatus.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace smtpscope::core::bounce {
+
+/// What the human-readable text of a bounce says about one recipient.
+struct TextFinding
+{
+    QString recipient;
+    QString originalRecipient; ///< Postfix "(expanded from <…>)"
+    QString diagnostic; ///< the remote reply or the explanation, unfolded
+    int replyCode = 0;
+    EnhancedStatus status;
+    QString remoteMta;
+    QString command; ///< RCPT, MAIL, DATA, CONN, HELO, …
+    int line = 0; ///< 0-based line of the recipient in the scanned text
+    bool inlineMention = false; ///< named inside a sentence, not on a recipient line: weaker evidence
+    QString mention; ///< the line that names the recipient
+
+    bool hasCodes() const { return replyCode != 0 || status.isValid(); }
+};
+
+/// A reply found in free text: where it starts and what it says.
+struct TextReply
+{
+    int code = 0;
+    EnhancedStatus status;
+    QString text; ///< the reply from its code on, continuation lines joined
+    QString bareText; ///< the same without codes, what classification reads
+};
+
+/// The generic reader of non-standard bounce text: finds the recipient addresses a report is about
+/// ("<a@b>:", "  a@b", "550 <a@b>... User unknown", "delivered to: <a@b>", "RCPT TO:<a@b>") and
+/// the reply or explanation near each of them, whatever MTA wrote it.
+class TextScanner
+{
+public:
+    struct Result
+    {
+        QList<TextFinding> findings;
+        QString preamble; ///< the text before the first recipient
+        TextReply preambleReply; ///< the only reply stated before the first recipient, if any
+        QString command; ///< the SMTP command the whole report names ("… while talking to x: >>> DATA")
+    };
+
+    /// Scans @p text (the report, already cut before the returned original). Addresses in
+    /// @p ignore (the bounce's own sender and the like) never count as recipients.
+    static Result scan(QStringView text, const QStringList &ignore = {});
+
+    /// Finds the first reply in @p lines (a line starting with a code, or a code after "said:",
+    /// "returned", "]:" …) and reads it with its continuation lines; code 0 when none.
+    static TextReply findReply(const QStringList &lines, bool skipSuccess = true);
+    /// Reads a reply written on one line or folded over a few ("550-5.1.1 …", "550 5.1.1 …").
+    static TextReply readReply(QStringView text);
+    /// The first enhanced status code written in free text ("#5.1.1", "(5.2.2)", "5.7.1 …").
+    static EnhancedStatus findStatus(QStringView text, int statusClass = 0);
+    /// The receiving host named in free text ("host mx.example[192.0.2.1] said", "by mx.example. [ip]").
+    static QString findRemoteHost(QStringView text);
+    /// The SMTP command after which delivery failed ("after RCPT TO", "in reply to DATA command").
+    static QString findCommand(QStringView text);
+};
+
+} // namespace smtpscope::core::bounce

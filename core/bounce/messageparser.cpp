@@ -1,0 +1,748 @@
+#include "bounce/messageparser.h"
+
+#include "bounce/mboxreader.h"
+
+#include <QStringDecoder>
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <memory>
+
+namespace smtpscope::core {
+
+namespace {
+
+struct GObjectUnref
+{
+    void operator()(gpointer object) const
+    {
+        if (object)
+            g_object_unref(object);
+    }
+};
+template<typename T> using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
+
+struct GFree
+{
+    void operator()(gpointer p) const { g_free(p); }
+};
+using GCharPtr = std::unique_ptr<char, GFree>;
+
+// GMime is initialised once (g_mime_init() is not thread-safe; a function-local static is), with options that
+// are never changed afterwards and so can be shared by every thread. No warning callback: GMime parses a
+// quarter slower with one, and what matters here (truncation, nesting) shows in the parsed tree.
+GMimeParserOptions *parserOptions()
+{
+    static GMimeParserOptions *const options = [] {
+        g_mime_init();
+        GMimeParserOptions *o = g_mime_parser_options_new();
+        // Raw 8-bit header text: UTF-8 when valid, else Latin-1, which accepts every byte.
+        const char *fallback[] = { "utf-8", "iso-8859-1", nullptr };
+        g_mime_parser_options_set_fallback_charsets(o, fallback);
+        return o;
+    }();
+    return options;
+}
+
+bool startsWithNoCase(const char *p, qsizetype n, const char *prefix)
+{
+    const qsizetype len = qsizetype(std::strlen(prefix));
+    return n >= len && g_ascii_strncasecmp(p, prefix, len) == 0;
+}
+
+// "Name:" at the start of a line, as RFC 5322 defines field names (printable ASCII but ':').
+bool isFieldStart(const char *p, qsizetype n)
+{
+    qsizetype i = 0;
+    while (i < n && i < 1000 && p[i] > 32 && p[i] < 127 && p[i] != ':')
+        ++i;
+    while (i < n && i < 1000 && (p[i] == ' ' || p[i] == '\t'))
+        ++i;
+    return i > 0 && i < n && p[i] == ':';
+}
+
+// Cuts header fields longer than MessageParser::maxHeaderLength, which GMime would otherwise copy several
+// times over (a 100 MB field costs it 3 s and 700 MB). Header blocks are found the way a MIME parser
+// finds them: at the top, after a boundary-like "--" line, and after the header of a message/* part.
+// Returns the input unchanged (shared, not copied) when nothing is cut.
+QByteArray cutLongHeaderFields(const QByteArray &in, bool &cut)
+{
+    constexpr qsizetype limit = MessageParser::maxHeaderLength;
+    const char *b = in.constData();
+    const qsizetype n = in.size();
+    QByteArray out;
+    qsizetype copied = 0;
+    bool inHeader = true;
+    bool messageFollows = false;
+    qsizetype fieldStart = -1;
+    qsizetype pos = 0;
+    while (pos < n) {
+        const char *nl = static_cast<const char *>(std::memchr(b + pos, '\n', n - pos));
+        const qsizetype lineEnd = nl ? nl - b + 1 : n;
+        if (!inHeader) {
+            if (lineEnd - pos >= 2 && b[pos] == '-' && b[pos + 1] == '-') {
+                inHeader = true;
+                fieldStart = -1;
+            }
+            pos = lineEnd;
+            continue;
+        }
+        const char c = b[pos];
+        if (c == '\n') {
+            inHeader = messageFollows;
+            messageFollows = false;
+            fieldStart = -1;
+            pos = lineEnd;
+            continue;
+        }
+        if (c == ' ' || c == '\t') {
+            if (fieldStart < 0)
+                fieldStart = pos;
+        } else if (isFieldStart(b + pos, lineEnd - pos)) {
+            fieldStart = pos;
+            if (startsWithNoCase(b + pos, lineEnd - pos, "content-type:")) {
+                const qsizetype valueStart = pos + 13;
+                const QByteArray value
+                    = QByteArray(b + valueStart, qMin<qsizetype>(lineEnd - valueStart, 200)).toLower();
+                messageFollows = value.contains("message/");
+            }
+        } else {
+            inHeader = false; // not a header line: the body starts here
+            continue;
+        }
+        if (lineEnd - fieldStart > limit) {
+            const qsizetype keepEnd = fieldStart + limit;
+            out.append(b + copied, keepEnd - copied);
+            out.append('\n');
+            qsizetype skip = lineEnd;
+            while (skip < n && (b[skip] == ' ' || b[skip] == '\t')) {
+                const char *next = static_cast<const char *>(std::memchr(b + skip, '\n', n - skip));
+                skip = next ? next - b + 1 : n;
+            }
+            copied = skip;
+            pos = skip;
+            fieldStart = -1;
+            cut = true;
+            continue;
+        }
+        pos = lineEnd;
+    }
+    if (!cut)
+        return in;
+    out.append(b + copied, n - copied);
+    return out;
+}
+
+QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = decoder.decode(bytes);
+    if (!decoder.hasError() || declaredUtf8)
+        return text;
+    return QString::fromLatin1(bytes);
+}
+
+// Converts with iconv; bytes that are invalid in the charset become U+FFFD. Returns false when the charset
+// is unknown.
+bool convertWithIconv(const QByteArray &bytes, const char *charset, QString &text)
+{
+    iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+    if (cd == reinterpret_cast<iconv_t>(-1))
+        return false;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr); // descriptors are cached: start from the initial state
+    QByteArray out(bytes.size() * 2 + 16, Qt::Uninitialized);
+    char *in = const_cast<char *>(bytes.constData());
+    size_t inLeft = size_t(bytes.size());
+    char *outPtr = out.data();
+    size_t outLeft = size_t(out.size());
+    auto grow = [&](qsizetype needed) {
+        const qsizetype used = outPtr - out.data();
+        if (qsizetype(outLeft) >= needed)
+            return;
+        out.resize(out.size() * 2 + needed);
+        outPtr = out.data() + used;
+        outLeft = size_t(out.size() - used);
+    };
+    while (inLeft > 0) {
+        if (iconv(cd, &in, &inLeft, &outPtr, &outLeft) != size_t(-1))
+            break;
+        if (errno == E2BIG) {
+            grow(qsizetype(inLeft) * 2 + 16);
+        } else if (errno == EILSEQ || errno == EINVAL) {
+            grow(3);
+            std::memcpy(outPtr, "\xEF\xBF\xBD", 3);
+            outPtr += 3;
+            outLeft -= 3;
+            if (errno == EINVAL)
+                break; // an incomplete sequence at the end
+            ++in;
+            --inLeft;
+        } else {
+            break;
+        }
+    }
+    grow(16);
+    iconv(cd, nullptr, nullptr, &outPtr, &outLeft);
+    g_mime_iconv_close(cd);
+    text = QString::fromUtf8(out.constData(), outPtr - out.constData());
+    return true;
+}
+
+QString entity(QStringView name)
+{
+    static const struct
+    {
+        const char16_t *name;
+        char16_t character;
+    } named[] = { { u"amp", u'&' }, { u"lt", u'<' }, { u"gt", u'>' }, { u"quot", u'"' }, { u"apos", u'\'' },
+        { u"nbsp", u' ' } };
+    if (name.startsWith(u'#')) {
+        bool ok = false;
+        const uint code = name.size() > 1 && (name.at(1) == u'x' || name.at(1) == u'X') ? name.mid(2).toUInt(&ok, 16)
+                                                                                        : name.mid(1).toUInt(&ok, 10);
+        if (ok && code > 0 && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF)) {
+            const char32_t c = code;
+            return QString::fromUcs4(&c, 1);
+        }
+        return {};
+    }
+    for (const auto &e : named) {
+        if (name == QStringView(e.name))
+            return QString(QChar(e.character));
+    }
+    return {};
+}
+
+bool isBlockTag(QStringView tag)
+{
+    static const char16_t *const blocks[] = { u"br", u"p", u"div", u"tr", u"li", u"h1", u"h2", u"h3", u"h4", u"h5",
+        u"h6", u"table", u"blockquote", u"pre", u"hr", u"title", u"ul", u"ol", u"dd", u"dt" };
+    for (const char16_t *block : blocks) {
+        if (tag.compare(QStringView(block), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+// Report parts are what bounce and complaint parsing read, so they are decoded wherever they appear.
+bool isReportType(const QString &type)
+{
+    return type == QLatin1String("message/delivery-status") || type == QLatin1String("message/global-delivery-status")
+        || type == QLatin1String("message/feedback-report") || type == QLatin1String("text/rfc822-headers")
+        || type == QLatin1String("message/global-headers");
+}
+
+bool isHeaderBlockType(const QString &type)
+{
+    return type == QLatin1String("text/rfc822-headers") || type == QLatin1String("message/global-headers");
+}
+
+class Walker
+{
+public:
+    Walker(ParsedMessage &message, GMimeParserOptions *options)
+        : m_message(message)
+        , m_options(options)
+    { }
+
+    void walk(GMimeObject *object, int depth, int parent, bool inEnclosedMessage);
+    void note(const QString &text)
+    {
+        if (!m_notes.contains(text))
+            m_notes.append(text);
+    }
+    QStringList notes() const { return m_notes; }
+
+    static QList<QPair<QString, QString>> headersOf(GMimeObject *object);
+
+private:
+    QByteArray decodeContent(GMimePart *part, bool &cut);
+    QString toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType);
+    QList<QPair<QString, QString>> parseHeaderBlock(const QByteArray &block);
+
+    ParsedMessage &m_message;
+    GMimeParserOptions *m_options;
+    QStringList m_notes;
+};
+
+bool isLinearSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Plain ASCII with no encoded word: nothing to decode.
+bool isPlainAscii(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        quint64 word;
+        std::memcpy(&word, p + i, 8);
+        if (word & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; i < n; ++i) {
+        if (static_cast<unsigned char>(p[i]) >= 0x80)
+            return false;
+    }
+    for (const char *eq = static_cast<const char *>(std::memchr(p, '=', n)); eq;
+         eq = static_cast<const char *>(std::memchr(eq + 1, '=', n - (eq + 1 - p)))) {
+        if (eq + 1 < p + n && eq[1] == '?')
+            return false;
+    }
+    return true;
+}
+
+// Unfolds a plain value the way GMime does: line breaks dropped, linear white space trimmed at both ends.
+QString unfoldPlain(const char *start, const char *end)
+{
+    while (start < end && isLinearSpace(*start))
+        ++start;
+    while (end > start && isLinearSpace(end[-1]))
+        --end;
+    if (!std::memchr(start, '\n', end - start) && !std::memchr(start, '\r', end - start))
+        return QString::fromLatin1(start, end - start);
+    QString value(end - start, Qt::Uninitialized);
+    QChar *out = value.data();
+    for (const char *p = start; p < end; ++p) {
+        if (*p != '\r' && *p != '\n')
+            *out++ = QLatin1Char(*p);
+    }
+    value.truncate(out - value.constData());
+    return value;
+}
+
+// The value of a header field, unfolded and decoded. GMime decodes every value it is asked for, which costs
+// more than the rest of reading a message; most values are plain ASCII without encoded words, and for those
+// unfolding gives the same text.
+QString headerValue(GMimeHeader *header)
+{
+    if (const char *raw = g_mime_header_get_raw_value(header)) {
+        const size_t length = std::strlen(raw);
+        if (isPlainAscii(raw, length))
+            return unfoldPlain(raw, raw + length);
+    }
+    const char *value = g_mime_header_get_value(header);
+    return QString::fromUtf8(value ? value : "").trimmed();
+}
+
+QList<QPair<QString, QString>> Walker::headersOf(GMimeObject *object)
+{
+    QList<QPair<QString, QString>> headers;
+    GMimeHeaderList *list = g_mime_object_get_header_list(object);
+    if (!list)
+        return headers;
+    const int count = g_mime_header_list_get_count(list);
+    headers.reserve(count);
+    for (int i = 0; i < count; ++i) {
+        GMimeHeader *header = g_mime_header_list_get_header_at(list, i);
+        const char *name = g_mime_header_get_name(header);
+        headers.append({ QString::fromUtf8(name ? name : ""), headerValue(header) });
+    }
+    return headers;
+}
+
+// GMime files a message's Content-* fields under its top MIME part; put them back in their place by offset,
+// so that a message's header reads as it was written.
+QList<QPair<QString, QString>> messageHeadersOf(GMimeMessage *message)
+{
+    struct Field
+    {
+        gint64 offset;
+        GMimeHeader *header;
+    };
+    QList<Field> fields;
+    auto add = [&fields](GMimeObject *object) {
+        GMimeHeaderList *list = object ? g_mime_object_get_header_list(object) : nullptr;
+        const int count = list ? g_mime_header_list_get_count(list) : 0;
+        for (int i = 0; i < count; ++i) {
+            GMimeHeader *header = g_mime_header_list_get_header_at(list, i);
+            fields.append({ g_mime_header_get_offset(header), header });
+        }
+    };
+    add(GMIME_OBJECT(message));
+    add(g_mime_message_get_mime_part(message));
+    std::stable_sort(fields.begin(), fields.end(), [](const Field &a, const Field &b) {
+        return (a.offset < 0 ? std::numeric_limits<gint64>::max() : a.offset)
+            < (b.offset < 0 ? std::numeric_limits<gint64>::max() : b.offset);
+    });
+    QList<QPair<QString, QString>> headers;
+    headers.reserve(fields.size());
+    for (const Field &field : std::as_const(fields)) {
+        const char *name = g_mime_header_get_name(field.header);
+        headers.append({ QString::fromUtf8(name ? name : ""), headerValue(field.header) });
+    }
+    return headers;
+}
+
+QString renderHeaders(const QList<QPair<QString, QString>> &headers)
+{
+    QString text;
+    for (const auto &field : headers)
+        text += field.first + QLatin1String(": ") + field.second + QLatin1Char('\n');
+    return text;
+}
+
+// A header block that arrives as text (text/rfc822-headers): unfolded, encoded words decoded, up to the
+// first empty line.
+QList<QPair<QString, QString>> Walker::parseHeaderBlock(const QByteArray &block)
+{
+    QList<QPair<QString, QString>> headers;
+    QByteArray name;
+    QByteArray value;
+    auto flush = [&] {
+        if (name.isEmpty())
+            return;
+        if (isPlainAscii(value.constData(), size_t(value.size()))) {
+            headers.append({ QString::fromLatin1(name).trimmed(), unfoldPlain(value.cbegin(), value.cend()) });
+        } else {
+            GCharPtr unfolded(g_mime_utils_header_unfold(value.constData()));
+            GCharPtr decoded(g_mime_utils_header_decode_text(m_options, unfolded.get()));
+            headers.append({ QString::fromUtf8(name).trimmed(), QString::fromUtf8(decoded.get()).trimmed() });
+        }
+        name.clear();
+        value.clear();
+    };
+    qsizetype pos = 0;
+    while (pos < block.size()) {
+        qsizetype end = block.indexOf('\n', pos);
+        if (end < 0)
+            end = block.size();
+        const QByteArrayView line(block.constData() + pos, end - pos);
+        pos = end + 1;
+        if (line.trimmed().isEmpty()) {
+            if (!headers.isEmpty() || !name.isEmpty())
+                break;
+            continue;
+        }
+        if (line.front() == ' ' || line.front() == '\t') {
+            if (!name.isEmpty() && value.size() < MessageParser::maxHeaderLength)
+                value.append('\n').append(line);
+            continue;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        flush();
+        name = line.first(colon).toByteArray();
+        value = line.sliced(colon + 1).toByteArray();
+    }
+    flush();
+    return headers;
+}
+
+// Undoes the transfer encoding, reading at most maxTextLength decoded bytes.
+QByteArray Walker::decodeContent(GMimePart *part, bool &cut)
+{
+    QByteArray out;
+    GMimeDataWrapper *content = g_mime_part_get_content(part);
+    GMimeStream *stream = content ? g_mime_data_wrapper_get_stream(content) : nullptr;
+    if (!stream)
+        return out;
+    GObjectPtr<GMimeFilter> filter;
+    const GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding(content);
+    if (encoding == GMIME_CONTENT_ENCODING_BASE64 || encoding == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE
+        || encoding == GMIME_CONTENT_ENCODING_UUENCODE)
+        filter.reset(g_mime_filter_basic_new(encoding, FALSE));
+    if (g_mime_stream_reset(stream) == -1)
+        return out;
+    char buffer[16384];
+    while (true) {
+        const gssize n = g_mime_stream_read(stream, buffer, sizeof buffer);
+        if (n <= 0)
+            break;
+        if (filter) {
+            char *filtered = nullptr;
+            size_t length = 0;
+            size_t prespace = 0;
+            g_mime_filter_filter(filter.get(), buffer, size_t(n), 0, &filtered, &length, &prespace);
+            out.append(filtered, qsizetype(length));
+        } else {
+            out.append(buffer, n);
+        }
+        if (out.size() >= MessageParser::maxTextLength) {
+            out.truncate(MessageParser::maxTextLength);
+            cut = true;
+            return out;
+        }
+    }
+    if (filter) {
+        char *filtered = nullptr;
+        size_t length = 0;
+        size_t prespace = 0;
+        g_mime_filter_complete(filter.get(), buffer, 0, 0, &filtered, &length, &prespace);
+        out.append(filtered, qsizetype(length));
+    }
+    return out;
+}
+
+QString Walker::toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType)
+{
+    if (bytes.isEmpty())
+        return {};
+    QByteArray name = QByteArray(charset).trimmed().toLower();
+    // Names that Microsoft mailers write and neither GMime nor iconv know.
+    if (name == "unicode-1-1-utf-7")
+        name = "utf-7";
+    else if (name == "unicode-1-1-utf-8")
+        name = "utf-8";
+    if (name.isEmpty() || name == "us-ascii" || name == "ascii")
+        return utf8OrLatin1(bytes, false);
+    if (name == "utf-8" || name == "utf8")
+        return utf8OrLatin1(bytes, true);
+    if (name == "iso-8859-1" || name == "latin1")
+        return QString::fromLatin1(bytes);
+    QString text;
+    if (convertWithIconv(bytes, name.constData(), text))
+        return text;
+    note(QStringLiteral("unknown charset \"%1\" in %2 part: read as Latin-1")
+             .arg(QString::fromLatin1(charset), contentType));
+    return QString::fromLatin1(bytes);
+}
+
+void Walker::walk(GMimeObject *object, int depth, int parent, bool inEnclosedMessage)
+{
+    if (depth > MessageParser::maxDepth) {
+        note(QStringLiteral("MIME nesting deeper than %1 levels: the parts below were skipped")
+                 .arg(MessageParser::maxDepth));
+        return;
+    }
+    MimePart part;
+    part.depth = depth;
+    part.parent = parent;
+    GMimeContentType *type = g_mime_object_get_content_type(object);
+    const char *mediaType = type ? g_mime_content_type_get_media_type(type) : nullptr;
+    const char *subtype = type ? g_mime_content_type_get_media_subtype(type) : nullptr;
+    part.contentType = (QString::fromUtf8(mediaType ? mediaType : "text") + QLatin1Char('/')
+        + QString::fromUtf8(subtype ? subtype : "plain"))
+                           .toLower();
+    const char *charset = type ? g_mime_content_type_get_parameter(type, "charset") : nullptr;
+    part.charset = QString::fromUtf8(charset);
+    GMimeContentDisposition *disposition = g_mime_object_get_content_disposition(object);
+    part.attachment = disposition && g_mime_content_disposition_is_attachment(disposition);
+    const char *fileName = nullptr;
+    if (GMIME_IS_PART(object))
+        fileName = g_mime_part_get_filename(GMIME_PART(object));
+    else if (disposition)
+        fileName = g_mime_content_disposition_get_parameter(disposition, "filename");
+    if (!fileName && type && !GMIME_IS_PART(object))
+        fileName = g_mime_content_type_get_parameter(type, "name");
+    part.fileName = QString::fromUtf8(fileName);
+    part.headers = headersOf(object);
+
+    const int index = int(m_message.parts.size());
+    if (GMIME_IS_MULTIPART(object)) {
+        GMimeMultipart *multipart = GMIME_MULTIPART(object);
+        const int count = g_mime_multipart_get_count(multipart);
+        // (not g_mime_multipart_get_boundary(), which makes one up when there is none)
+        if (!type || !g_mime_content_type_get_parameter(type, "boundary"))
+            note(QStringLiteral("%1 without a boundary parameter").arg(part.contentType));
+        else if (count == 0)
+            note(QStringLiteral("%1 has no parts").arg(part.contentType));
+        else if (!multipart->write_end_boundary)
+            note(QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(part.contentType));
+        m_message.parts.append(std::move(part));
+        for (int i = 0; i < count; ++i)
+            walk(g_mime_multipart_get_part(multipart, i), depth + 1, index, inEnclosedMessage);
+        return;
+    }
+    if (GMIME_IS_MESSAGE_PART(object)) {
+        GMimeMessage *enclosed = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
+        GMimeObject *body = enclosed ? g_mime_message_get_mime_part(enclosed) : nullptr;
+        if (enclosed) {
+            part.messageHeaders = messageHeadersOf(enclosed);
+            part.text = renderHeaders(part.messageHeaders);
+            part.decoded = true;
+        }
+        m_message.parts.append(std::move(part));
+        if (body) {
+            // The body of a returned (or attached) message is not read, but a forwarded report is.
+            GMimeContentType *bodyType = g_mime_object_get_content_type(body);
+            const bool isReport = bodyType && g_mime_content_type_is_type(bodyType, "multipart", "report");
+            walk(body, depth + 1, index, inEnclosedMessage || !isReport);
+        }
+        return;
+    }
+    if (GMIME_IS_PART(object)) {
+        const bool report = isReportType(part.contentType);
+        const bool text
+            = part.contentType == QLatin1String("text/plain") || part.contentType == QLatin1String("text/html");
+        if (report || (text && !part.attachment && !inEnclosedMessage)) {
+            bool cut = false;
+            const QByteArray bytes = decodeContent(GMIME_PART(object), cut);
+            if (cut)
+                note(QStringLiteral("text of a %1 part cut at %2 MB")
+                         .arg(part.contentType)
+                         .arg(MessageParser::maxTextLength >> 20));
+            part.size = bytes.size();
+            // RFC 6533: the global types are UTF-8 whatever they declare
+            const bool global = part.contentType.startsWith(QLatin1String("message/global"));
+            part.text = toUnicode(bytes, global ? "utf-8" : charset, part.contentType);
+            if (part.contentType == QLatin1String("text/html"))
+                part.text = MessageParser::htmlToText(part.text);
+            if (isHeaderBlockType(part.contentType))
+                part.messageHeaders = parseHeaderBlock(bytes);
+            part.decoded = true;
+        }
+    }
+    m_message.parts.append(std::move(part));
+}
+
+} // namespace
+
+ParsedMessage MessageParser::parse(const RawMessage &raw)
+{
+    if (raw.unreadable) {
+        ParsedMessage message;
+        message.source = raw.source;
+        message.index = raw.index;
+        message.note = raw.note;
+        return message;
+    }
+    ParsedMessage message = parse(raw.bytes, raw.source, raw.index);
+    if (raw.note.isEmpty())
+        return message;
+    // What the source says about an empty or tiny input is the whole story; the parser's notes would repeat it.
+    if (raw.bytes.size() < 4 || message.note.isEmpty())
+        message.note = raw.note;
+    else
+        message.note = raw.note + QLatin1String("; ") + message.note;
+    return message;
+}
+
+ParsedMessage MessageParser::parse(const QByteArray &input, const QString &source, int index)
+{
+    GMimeParserOptions *options = parserOptions();
+    ParsedMessage message;
+    message.source = source;
+    message.index = index;
+    message.byteSize = input.size();
+    if (input.isEmpty()) {
+        message.note = QStringLiteral("empty message");
+        return message;
+    }
+
+    QByteArray bytes = input;
+    normaliseLineEnds(bytes);
+    QStringList notes;
+    if (bytes.size() > maxHeaderLength) {
+        bool cut = false;
+        bytes = cutLongHeaderFields(bytes, cut);
+        if (cut)
+            notes.append(QStringLiteral("header field longer than %1 MB cut").arg(maxHeaderLength >> 20));
+    }
+
+    GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.constData(), size_t(bytes.size())));
+    GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    GObjectPtr<GMimeMessage> gmessage(g_mime_parser_construct_message(parser.get(), options));
+
+    if (!gmessage) {
+        notes.append(QStringLiteral("not a message: no header found"));
+        message.note = notes.join(QLatin1String("; "));
+        return message;
+    }
+    message.headers = messageHeadersOf(gmessage.get());
+    Walker walker(message, options);
+    for (const QString &note : std::as_const(notes))
+        walker.note(note);
+    if (GMimeObject *body = g_mime_message_get_mime_part(gmessage.get()))
+        walker.walk(body, 0, -1, false);
+    message.note = walker.notes().join(QLatin1String("; "));
+    return message;
+}
+
+QString MessageParser::htmlToText(QStringView html)
+{
+    // First pass: markup out, entities decoded, block ends as line breaks. Text between markup is copied in runs.
+    QString raw;
+    raw.reserve(html.size());
+    const qsizetype n = html.size();
+    qsizetype i = 0;
+    while (i < n) {
+        qsizetype next = i;
+        while (next < n && html.at(next) != u'<' && html.at(next) != u'&')
+            ++next;
+        raw += html.sliced(i, next - i);
+        i = next;
+        if (i >= n)
+            break;
+        if (html.at(i) == u'&') {
+            const qsizetype semicolon = html.indexOf(u';', i + 1);
+            if (semicolon > i + 1 && semicolon - i <= 10) {
+                const QString decoded = entity(html.sliced(i + 1, semicolon - i - 1));
+                if (!decoded.isEmpty()) {
+                    raw += decoded;
+                    i = semicolon + 1;
+                    continue;
+                }
+            }
+            raw += u'&';
+            ++i;
+            continue;
+        }
+        if (html.sliced(i).startsWith(u"<!--")) {
+            const qsizetype end = html.indexOf(u"-->", i + 4);
+            i = end < 0 ? n : end + 3;
+            continue;
+        }
+        const qsizetype close = html.indexOf(u'>', i + 1);
+        if (close < 0)
+            break;
+        QStringView tag = html.sliced(i + 1, close - i - 1);
+        const bool endTag = tag.startsWith(u'/');
+        if (endTag)
+            tag = tag.sliced(1);
+        qsizetype nameEnd = 0;
+        while (nameEnd < tag.size() && tag.at(nameEnd).isLetterOrNumber())
+            ++nameEnd;
+        const QStringView name = tag.first(nameEnd);
+        i = close + 1;
+        if (!endTag
+            && (name.compare(u"script", Qt::CaseInsensitive) == 0
+                || name.compare(u"style", Qt::CaseInsensitive) == 0)) {
+            const QString endMark = QLatin1String("</") + name.toString();
+            const qsizetype end = html.indexOf(endMark, i, Qt::CaseInsensitive);
+            const qsizetype endClose = end < 0 ? -1 : html.indexOf(u'>', end);
+            i = endClose < 0 ? n : endClose + 1;
+            continue;
+        }
+        raw += isBlockTag(name) ? u'\n' : u' ';
+    }
+
+    // Second pass: blanks collapsed within lines, lines trimmed, at most one empty line in a row.
+    QString text(raw.size(), Qt::Uninitialized);
+    QChar *out = text.data();
+    const QChar *const begin = out;
+    int newlines = 0;
+    bool pendingSpace = false;
+    for (const QChar c : std::as_const(raw)) {
+        if (c == u'\n' || c == u'\r') {
+            pendingSpace = false;
+            if (out != begin)
+                ++newlines;
+            continue;
+        }
+        if (c.isSpace()) {
+            pendingSpace = true;
+            continue;
+        }
+        if (newlines > 0) {
+            *out++ = u'\n';
+            if (newlines > 1)
+                *out++ = u'\n';
+            newlines = 0;
+        } else if (pendingSpace && out != begin) {
+            *out++ = u' ';
+        }
+        pendingSpace = false;
+        *out++ = c;
+    }
+    text.truncate(out - begin);
+    return text;
+}
+
+} // namespace smtpscope::core
