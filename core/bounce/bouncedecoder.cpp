@@ -5,7 +5,6 @@
 #include "bounce/formats/bounceformats.h"
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/textscanner.h"
-#include "kb/duration.h"
 
 #include <QRegularExpression>
 
@@ -250,13 +249,7 @@ Classification classificationFromRule(
     c.evidence.source = EvidenceSource::None;
     c.evidence.ruleId = evidenceId;
     c.evidence.summary = summary;
-    if (const RetryPolicy *policy = kb.retryPolicy(c.retryPolicy)) {
-        c.retry = policy->retry;
-        for (qint64 seconds : policy->scheduleSeconds)
-            c.schedule.append(formatDuration(seconds));
-        if (policy->giveUpAfterSeconds)
-            c.giveUpAfter = formatDuration(policy->giveUpAfterSeconds);
-    }
+    applyRetryPolicy(c, kb);
     return c;
 }
 

@@ -1,5 +1,8 @@
 #include "classify/classification.h"
 
+#include "kb/duration.h"
+#include "kb/knowledgebase.h"
+
 namespace smtpscope::core {
 
 QString evidenceSourceName(EvidenceSource source)
@@ -25,6 +28,18 @@ bool isHardBounce(const QString &reason, int replyClass)
         || reason == QLatin1String("hasmoved"))
         return true;
     return reason == QLatin1String("notaccept") && replyClass == 5;
+}
+
+void applyRetryPolicy(Classification &c, const KnowledgeBase &kb)
+{
+    const RetryPolicy *policy = kb.retryPolicy(c.retryPolicy);
+    if (!policy)
+        return;
+    c.retry = policy->retry;
+    c.schedule.clear();
+    for (qint64 seconds : policy->scheduleSeconds)
+        c.schedule.append(formatDuration(seconds));
+    c.giveUpAfter = policy->giveUpAfterSeconds ? formatDuration(policy->giveUpAfterSeconds) : QString();
 }
 
 } // namespace smtpscope::core

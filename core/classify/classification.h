@@ -6,6 +6,8 @@
 
 namespace smtpscope::core {
 
+class KnowledgeBase;
+
 /// Which kind of knowledge decided a classification, strongest first.
 enum class EvidenceSource { ProviderRule, TextRule, EnhancedCode, ReplyCode, None };
 
@@ -42,6 +44,10 @@ struct Classification
 
 /// The hard-bounce rule: userunknown, hostunknown, hasmoved, and notaccept with a 5xx code.
 bool isHardBounce(const QString &reason, int replyClass);
+
+/// Fills the retry fields (retry, schedule, giveUpAfter) from the knowledge base's policy named by
+/// `c.retryPolicy`; leaves them as they are when the knowledge base has no such policy.
+void applyRetryPolicy(Classification &c, const KnowledgeBase &kb);
 
 } // namespace smtpscope::core
 

@@ -1,7 +1,5 @@
 #include "reply/replydecoder.h"
 
-#include "kb/duration.h"
-
 namespace smtpscope::core {
 
 namespace {
@@ -137,13 +135,7 @@ Decoding ReplyDecoder::decode(const Reply &reply, const DecodeContext &context) 
     c.advice = v.outcome.advice;
     c.confidence = v.confidence;
     c.evidence = v.evidence;
-    if (const RetryPolicy *policy = kb.retryPolicy(c.retryPolicy)) {
-        c.retry = policy->retry;
-        for (qint64 seconds : policy->scheduleSeconds)
-            c.schedule.append(formatDuration(seconds));
-        if (policy->giveUpAfterSeconds)
-            c.giveUpAfter = formatDuration(policy->giveUpAfterSeconds);
-    }
+    applyRetryPolicy(c, kb);
     return d;
 }
 
