@@ -369,6 +369,40 @@ void TestBounceDecoder::traps_data()
                QStringLiteral("Diagnostic-Code: smtp; 550 Unknown user user@example.net (in reply to end of DATA "
                               "command)"))
         << QStringLiteral("5.0.0") << 550 << QStringLiteral("filtered") << false << QStringLiteral("never");
+    QTest::addRow("user unknown without an address: a filter")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 : User unknown"))
+        << QStringLiteral("5.0.0") << 550 << QStringLiteral("filtered") << false << QStringLiteral("never");
+    QTest::addRow("expiry quoting the last reply")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("4.4.7"),
+               QStringLiteral("Diagnostic-Code: smtp; 554 4.4.7 Message expired: unable to deliver in 840 "
+                              "minutes.<421 4.4.2 Connection timed out>"))
+        << QStringLiteral("4.4.2") << 421 << QStringLiteral("expired") << false << QStringLiteral("never");
+    QTest::addRow("delayed, destination not answering") << dsn.arg(QStringLiteral("delayed"), QStringLiteral("4.4.1"),
+        QStringLiteral("Diagnostic-Code: X-Postfix; connect to mx.example.net[192.0.2.1]:25: Connection refused"))
+                                                        << QStringLiteral("4.4.1") << 0 << QStringLiteral("expired")
+                                                        << false << QStringLiteral("backoff");
+    QTest::addRow("delay warning, still retrying")
+        << dsn.arg(QStringLiteral("delayed"), QStringLiteral("4.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 421 Warning: message still undelivered after 4 hours"))
+        << QStringLiteral("4.0.0") << 421 << QStringLiteral("expired") << false << QStringLiteral("backoff");
+    QTest::addRow("header error under a policy status")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.7.1"),
+               QStringLiteral("Diagnostic-Code: smtp; 554 5.7.1 Header error"))
+        << QStringLiteral("5.7.1") << 554 << QStringLiteral("policyviolation") << false << QStringLiteral("never");
+    QTest::addRow("X.2.3 administrative length limit")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.2.3"),
+               QStringLiteral("Diagnostic-Code: smtp; 552 5.2.3 Message length exceeds administrative limit"))
+        << QStringLiteral("5.2.3") << 552 << QStringLiteral("exceedlimit") << false << QStringLiteral("never");
+    QTest::addRow("a domain that does not exist")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 553 nowhere.example.net does not exist"))
+        << QStringLiteral("5.0.0") << 553 << QStringLiteral("hostunknown") << true << QStringLiteral("never");
+    QTest::addRow("unverifiable sending IPs")
+        << dsn.arg(QStringLiteral("delayed"), QStringLiteral("4.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 450 service permits 2 unverifyable sending IPs - "
+                              "mx.example.org is not 192.0.2.1"))
+        << QStringLiteral("4.0.0") << 450 << QStringLiteral("requireptr") << false << QStringLiteral("backoff");
 }
 
 void TestBounceDecoder::traps()

@@ -253,6 +253,32 @@ Classification classificationFromRule(
     return c;
 }
 
+/// An expiry notice that quotes the remote host's last reply ("554 4.4.7 Message expired: unable to deliver in
+/// 840 minutes.<421 4.4.2 Connection timed out>"): the quoted reply says what kept failing, so its codes are
+/// the result's codes. Plain string search: this runs for every result.
+void useQuotedLastReply(DeliveryResult &r)
+{
+    if (r.status.subject != 4 || r.status.detail != 7)
+        return;
+    const QString &d = r.diagnostic;
+    for (qsizetype lt = d.indexOf(u'<'); lt >= 0 && lt + 5 < d.size(); lt = d.indexOf(u'<', lt + 1)) {
+        const QChar c0 = d.at(lt + 1);
+        if ((c0 != u'4' && c0 != u'5') || !d.at(lt + 2).isDigit() || !d.at(lt + 3).isDigit()
+            || (d.at(lt + 4) != u' ' && d.at(lt + 4) != u'-'))
+            continue;
+        qsizetype end = d.indexOf(u'>', lt);
+        if (end < 0)
+            end = d.size();
+        const TextReply inner = TextScanner::readReply(QStringView(d).mid(lt + 1, end - lt - 1));
+        if (inner.code / 100 != c0.digitValue())
+            continue;
+        r.replyCode = inner.code;
+        if (inner.status.isValid())
+            r.status = inner.status;
+        return;
+    }
+}
+
 DeliveryResult complaintResult(const QString &rcpt, const QString &type, const QString &remote)
 {
     DeliveryResult r;
@@ -751,6 +777,7 @@ void BounceDecoder::classify(DeliveryResult &r) const
             bare.remove(leadingStatus);
         }
     }
+    useQuotedLastReply(r);
     const bool statusStated = r.status.isValid();
     if (!r.status.isValid()) {
         int cls = r.replyCode ? r.replyCode / 100 : classOfAction(r.action);
@@ -775,6 +802,7 @@ void BounceDecoder::classify(DeliveryResult &r) const
         QStringLiteral("text.networkerror.connection-refused"), QStringLiteral("text.networkerror.no-answer"),
         QStringLiteral("text.networkerror.hosts-failing"), QStringLiteral("text.networkerror.no-route") };
     const bool unreached = unreachable.contains(r.classification.evidence.ruleId);
+    const bool noRoute = r.classification.evidence.ruleId == u"text.networkerror.no-route";
     if (r.action == u"failed" && !r.replyCode
         && ((r.status.statusClass == 4 && (reason == u"onhold" || reason == u"undefined" || unreached))
             || (!statusStated && unreached))) {
@@ -805,6 +833,16 @@ void BounceDecoder::classify(DeliveryResult &r) const
         r.classification = classificationFromRule(m_decoder.knowledgeBase(),
             QStringLiteral("text.mailererror.mailer-error"), QStringLiteral("bounce.mailererror.x-unix"),
             QStringLiteral("The local delivery program failed (X-Unix; %1).").arg(r.diagnostic));
+    } else if (r.action == u"delayed" && (reason == u"onhold" || reason == u"undefined" || (unreached && !noRoute))) {
+        // A delay notice about a destination that does not answer, or with no reason any rule knows: the
+        // message waits in the sender's queue and expires there if the destination keeps failing.
+        const QString before = r.classification.evidence.summary;
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.expired.still-retrying"), QStringLiteral("bounce.expired.delayed"),
+            QStringLiteral("A delay notice (action delayed, %1): the reporting MTA keeps retrying and the message "
+                           "expires in its queue if the destination keeps failing. %2")
+                .arg(r.status.toString(), before)
+                .trimmed());
     } else if (reason == u"userunknown" && r.failedCommand == u"DATA" && r.status.subject != 1
         && r.classification.evidence.source != EvidenceSource::ProviderRule) {
         // (An X.1.x status names the address itself: with pipelining, Sendmail reports RCPT errors after DATA.)
