@@ -403,6 +403,18 @@ void TestBounceDecoder::traps_data()
                QStringLiteral("Diagnostic-Code: smtp; 450 service permits 2 unverifyable sending IPs - "
                               "mx.example.org is not 192.0.2.1"))
         << QStringLiteral("4.0.0") << 450 << QStringLiteral("requireptr") << false << QStringLiteral("backoff");
+    QTest::addRow("a bare code refusing MAIL FROM")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.7.1"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 5.7.1 Access denied (in reply to MAIL FROM command)"))
+        << QStringLiteral("5.7.1") << 550 << QStringLiteral("rejected") << false << QStringLiteral("never");
+    QTest::addRow("whole message refused by the destination")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.4.1"),
+               QStringLiteral("Diagnostic-Code: smtp; 541 5.4.1 Mail rejected by destination domain"))
+        << QStringLiteral("5.4.1") << 541 << QStringLiteral("rejected") << false << QStringLiteral("never");
+    QTest::addRow("address followed by Rejected")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 user@example.net Rejected"))
+        << QStringLiteral("5.0.0") << 550 << QStringLiteral("userunknown") << true << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()

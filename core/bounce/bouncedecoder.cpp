@@ -783,6 +783,9 @@ void BounceDecoder::classify(DeliveryResult &r) const
         int cls = r.replyCode ? r.replyCode / 100 : classOfAction(r.action);
         if (cls == 4 && r.action == u"failed" && !r.replyCode)
             cls = 5;
+        // "retry timeout exceeded" (Exim): the failures before the give-up were temporary ones.
+        if (!r.replyCode && r.diagnostic.contains(u"retry timeout exceeded", Qt::CaseInsensitive))
+            cls = 4;
         if (cls >= 2 && cls <= 5 && cls != 3)
             r.status = EnhancedStatus { cls, 0, 0 };
     }
@@ -821,8 +824,11 @@ void BounceDecoder::classify(DeliveryResult &r) const
                            "sending host.")
                 .arg(r.failedCommand));
     } else if (r.failedCommand == u"MAIL"
-        && (reason == u"undefined" || reason == u"userunknown" || reason == u"hostunknown")) {
-        // A refusal of MAIL FROM is about the sender's address, whatever words it uses.
+        && (reason == u"undefined" || reason == u"userunknown" || reason == u"hostunknown"
+            || (r.status.statusClass == 5
+                && (r.classification.evidence.source == EvidenceSource::EnhancedCode
+                    || r.classification.evidence.source == EvidenceSource::ReplyCode)))) {
+        // A refusal of MAIL FROM is about the sender's address, whatever words (or bare codes) it uses.
         r.classification = classificationFromRule(m_decoder.knowledgeBase(),
             QStringLiteral("text.rejected.sender-address-rejected"), QStringLiteral("bounce.rejected.at-mail-from"),
             QStringLiteral("The receiver refused MAIL FROM: the sender address or its domain was rejected."));

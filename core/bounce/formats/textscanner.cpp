@@ -403,7 +403,19 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
 {
     Result result;
     const QStringList lines = splitLines(text);
-    const QList<Anchor> anchors = findAnchors(lines, ignore);
+    // The envelope sender of a Sendmail transcript (">>> MAIL From:<a@b>") is never a recipient, also when the
+    // server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
+    QStringList ignoring = ignore;
+    if (text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
+        for (const QString &line : lines) {
+            const qsizetype at = line.indexOf(u">>> MAIL", 0, Qt::CaseInsensitive);
+            const qsizetype open = at < 0 ? -1 : line.indexOf(u'<', at + 8);
+            const qsizetype close = open < 0 ? -1 : line.indexOf(u'>', open);
+            if (close > open + 1 && line.mid(open + 1, close - open - 1).contains(u'@'))
+                ignoring.append(line.mid(open + 1, close - open - 1));
+        }
+    }
+    const QList<Anchor> anchors = findAnchors(lines, ignoring);
 
     const int firstAnchorLine = anchors.isEmpty() ? int(lines.size()) : anchors.first().line;
     {
@@ -491,6 +503,22 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             for (int i = a.line - 1; i > stop; --i) {
                 if (hostSection().match(lines.at(i)).hasMatch()) {
                     context += u'\n' + lines.mid(i, a.line - i).join(u'\n');
+                    // "554 <a@b>... Remote protocol error" only says the server answered something unexpected:
+                    // the server's own reply ("<<< 550 …") in the transcript above is the diagnostic.
+                    if (f.diagnostic.contains(u"protocol error", Qt::CaseInsensitive)) {
+                        for (int j = a.line - 1; j > i; --j) {
+                            const QString t = lines.at(j).trimmed();
+                            if (!t.startsWith(u"<<<"))
+                                continue;
+                            const TextReply served = readReply(QStringView(t).mid(3));
+                            if (served.code >= 400) {
+                                f.replyCode = served.code;
+                                f.status = served.status;
+                                f.diagnostic = served.text;
+                            }
+                            break;
+                        }
+                    }
                     break;
                 }
             }
