@@ -569,6 +569,8 @@ private:
             r.status = fieldStatus;
         else
             r.status = diagStatus.isValid() ? diagStatus : fieldStatus;
+        if (r.status.subject == 4 && r.status.detail == 7 && !r.diagnostic.contains(u'<'))
+            useLastReplyInText(r);
         if (r.remoteMta.isEmpty()) {
             r.remoteMta = TextScanner::findRemoteHost(r.diagnostic);
             if (r.remoteMta.isEmpty() && f)
@@ -580,7 +582,10 @@ private:
         if (r.failedCommand.isEmpty() && recipientCount == 1)
             r.failedCommand = m_scanned.command;
         // With pipelining, Sendmail shows RCPT errors after ">>> DATA"; an X.1.x status names the address.
-        if (r.failedCommand == u"DATA" && (fieldStatus.subject == 1 || diagStatus.subject == 1))
+        // The same when the server's DATA reply says that no recipient was left ("554 5.5.1 no valid recipients").
+        if (r.failedCommand == u"DATA"
+            && (fieldStatus.subject == 1 || diagStatus.subject == 1
+                || m_text.contains(u"no valid recipients", Qt::CaseInsensitive)))
             r.failedCommand = QStringLiteral("RCPT");
         if (r.action.isEmpty()) {
             const int cls = r.status.isValid() ? r.status.statusClass : r.replyCode / 100;
@@ -589,6 +594,25 @@ private:
         }
         m_decoder.classify(r);
         return r;
+    }
+
+    /// An expiry (X.4.7) whose human-readable report lists the remote's replies after the expiry line
+    /// ("returned '550 4.4.7 QUEUE.Expired' … returned '441 4.4.1 Error encountered while communicating …'"):
+    /// the transient reply that kept failing is the more specific status.
+    void useLastReplyInText(DeliveryResult &r) const
+    {
+        const QString code = r.status.toString();
+        const qsizetype at = m_text.indexOf(code);
+        if (at < 0)
+            return;
+        const qsizetype lineEnd = m_text.indexOf(u'\n', at);
+        if (lineEnd < 0)
+            return;
+        const QStringList next = splitLines(QStringView(m_text).mid(lineEnd + 1, 600)).mid(0, 4);
+        const TextReply later = TextScanner::findReply(next);
+        if (later.code / 100 == 4 && later.status.isValid() && later.status.statusClass == 4
+            && later.status != r.status)
+            r.status = later.status;
     }
 
     /// The free-text bounces of other MTAs, read by the generic scanner.
