@@ -415,6 +415,18 @@ void TestBounceDecoder::traps_data()
         << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
                QStringLiteral("Diagnostic-Code: smtp; 550 user@example.net Rejected"))
         << QStringLiteral("5.0.0") << 550 << QStringLiteral("userunknown") << true << QStringLiteral("never");
+    QTest::addRow("local delivery program, generic words")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("4.3.0"),
+               QStringLiteral("Diagnostic-Code: x-unix; temporary failure"))
+        << QStringLiteral("4.3.0") << 0 << QStringLiteral("mailererror") << false << QStringLiteral("slow");
+    QTest::addRow("qmail: HELO name rejected")
+        << QStringLiteral(
+               "From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\n=== part text/plain depth=0\nHi. "
+               "This is the qmail-send program at mx.example.org.\nI'm afraid I wasn't able to deliver your "
+               "message to the following addresses.\nThis is a permanent error; I've given up. Sorry it "
+               "didn't work out.\n\n<user@example.net>:\nConnected to 192.0.2.1 but my name was "
+               "rejected.\nRemote host said: 501 5.0.0 Invalid domain name\n")
+        << QStringLiteral("5.0.0") << 501 << QStringLiteral("blocked") << false << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()

@@ -857,9 +857,11 @@ void BounceDecoder::classify(DeliveryResult &r) const
             QStringLiteral("text.rejected.sender-address-rejected"), QStringLiteral("bounce.rejected.at-mail-from"),
             QStringLiteral("The receiver refused MAIL FROM: the sender address or its domain was rejected."));
     } else if (r.diagnosticType == u"x-unix" && !r.replyCode
-        && r.classification.evidence.source != EvidenceSource::TextRule
-        && r.classification.evidence.source != EvidenceSource::ProviderRule) {
-        // An "X-Unix" diagnostic is the exit status of a local delivery program, not a remote reply.
+        && ((r.classification.evidence.source != EvidenceSource::TextRule
+                && r.classification.evidence.source != EvidenceSource::ProviderRule)
+            || reason == u"systemerror" || reason == u"onhold")) {
+        // An "X-Unix" diagnostic is the exit status of a local delivery program, not a remote reply; generic
+        // words ("temporary failure") say no more than that the program failed.
         r.classification = classificationFromRule(m_decoder.knowledgeBase(),
             QStringLiteral("text.mailererror.mailer-error"), QStringLiteral("bounce.mailererror.x-unix"),
             QStringLiteral("The local delivery program failed (X-Unix; %1).").arg(r.diagnostic));

@@ -382,11 +382,14 @@ QString TextScanner::findCommand(QStringView text)
 {
     static const QRegularExpression re(
         QStringLiteral(
-            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b)"),
+            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
         kCi);
     const QRegularExpressionMatch m = re.match(text);
     if (!m.hasMatch())
         return {};
+    // qmail: "Connected to 192.0.2.1 but my name was rejected." is the reply to HELO.
+    if (m.hasCaptured(5))
+        return QStringLiteral("HELO");
     QString word = (m.captured(1) + m.captured(2) + m.captured(3) + m.captured(4)).toUpper();
     if (word.startsWith(u"RCPT"))
         return QStringLiteral("RCPT");
