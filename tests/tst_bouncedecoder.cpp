@@ -427,6 +427,10 @@ void TestBounceDecoder::traps_data()
                "didn't work out.\n\n<user@example.net>:\nConnected to 192.0.2.1 but my name was "
                "rejected.\nRemote host said: 501 5.0.0 Invalid domain name\n")
         << QStringLiteral("5.0.0") << 501 << QStringLiteral("blocked") << false << QStringLiteral("never");
+    QTest::addRow("receiver could not load its data")
+        << dsn.arg(QStringLiteral("delayed"), QStringLiteral("4.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 451 Could not load routing data for domain (example.net)"))
+        << QStringLiteral("4.0.0") << 451 << QStringLiteral("systemerror") << false << QStringLiteral("backoff");
 }
 
 void TestBounceDecoder::traps()
