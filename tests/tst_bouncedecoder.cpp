@@ -431,6 +431,14 @@ void TestBounceDecoder::traps_data()
         << dsn.arg(QStringLiteral("delayed"), QStringLiteral("4.0.0"),
                QStringLiteral("Diagnostic-Code: smtp; 451 Could not load routing data for domain (example.net)"))
         << QStringLiteral("4.0.0") << 451 << QStringLiteral("systemerror") << false << QStringLiteral("backoff");
+    QTest::addRow("a reason no rule explains")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
+               QStringLiteral("Diagnostic-Code: X-Notes; Error (as a test message)"))
+        << QStringLiteral("5.0.0") << 0 << QStringLiteral("onhold") << false << QStringLiteral("never");
+    QTest::addRow("only the report's boilerplate")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
+               QStringLiteral("Diagnostic-Code: X-Notes; Delivery to the following recipients failed permanently:"))
+        << QStringLiteral("5.0.0") << 0 << QStringLiteral("undefined") << false << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()

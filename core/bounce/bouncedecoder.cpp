@@ -875,6 +875,16 @@ void BounceDecoder::classify(DeliveryResult &r) const
                            "expires in its queue if the destination keeps failing. %2")
                 .arg(r.status.toString(), before)
                 .trimmed());
+    } else if (reason == u"undefined" && r.action == u"failed" && !r.replyCode && !bare.trimmed().isEmpty()
+        && !BounceSignals::instance().body().match(bare).hasMatch()) {
+        // Words without a code that no rule explains: the failure has a cause we cannot name yet, which is
+        // "onhold" (look at it), not "undefined" (nothing was said, or only the report's own boilerplate
+        // such as "delivery to the following recipients failed").
+        r.classification.reason = QStringLiteral("onhold");
+        r.classification.evidence.ruleId = QStringLiteral("bounce.onhold.unexplained");
+        r.classification.evidence.summary
+            = QStringLiteral("The report gives a reason (\"%1\") that no rule explains, and no reply code.")
+                  .arg(bare.simplified().left(80));
     } else if (reason == u"userunknown" && r.failedCommand == u"DATA" && r.status.subject != 1
         && r.classification.evidence.source != EvidenceSource::ProviderRule) {
         // (An X.1.x status names the address itself: with pipelining, Sendmail reports RCPT errors after DATA.)
