@@ -439,6 +439,12 @@ void TestBounceDecoder::traps_data()
         << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
                QStringLiteral("Diagnostic-Code: X-Notes; Delivery to the following recipients failed permanently:"))
         << QStringLiteral("5.0.0") << 0 << QStringLiteral("undefined") << false << QStringLiteral("never");
+    QTest::addRow("aborted after hours, stated above the list")
+        << QStringLiteral("From: Mail Delivery System <Mail.Delivery.System@mx.example.org>\nSubject: Delivery status "
+                          "notification\n=== part text/plain depth=0\nDelivery to the following recipients was aborted "
+                          "after 5.0 hour(s):\n\n  * user@example.net\n\nTechnical details:\n\nRouting: Could not "
+                          "find a gateway for user@example.net\n")
+        << QStringLiteral("5.0.0") << 0 << QStringLiteral("expired") << false << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()

@@ -661,6 +661,9 @@ private:
             r.action = cls == 2 ? QStringLiteral("delivered")
                                 : (m_delayWording && cls != 5 ? QStringLiteral("delayed") : QStringLiteral("failed"));
             m_decoder.classify(r);
+            if (!r.replyCode && !f.inlineMention
+                && (r.classification.reason == u"onhold" || r.classification.reason == u"undefined"))
+                usePreambleReason(r);
             // An address merely mentioned in a sentence, with no code and no wording any rule explains, is
             // not evidence of a failure ("target mail address: a@b").
             const EvidenceSource source = r.classification.evidence.source;
@@ -680,6 +683,24 @@ private:
         }
         m_report.kind = QStringLiteral("non-standard:%1").arg(format.isEmpty() ? QStringLiteral("unknown") : format);
         return true;
+    }
+
+    /// A recipient whose own words explain nothing ("The following recipients did not receive this message:")
+    /// while the report says why above the list ("Your message was not delivered within 0 days and 1 hours"):
+    /// the report's reason applies to it.
+    void usePreambleReason(DeliveryResult &r) const
+    {
+        const QString preamble = m_scanned.preamble.simplified();
+        if (preamble.isEmpty() || r.diagnostic.contains(preamble))
+            return;
+        DeliveryResult withReport = r;
+        withReport.diagnostic = preamble.contains(r.diagnostic.simplified())
+            ? preamble.left(1000)
+            : QString(preamble.left(1000) + u' ' + r.diagnostic).trimmed();
+        m_decoder.classify(withReport);
+        const EvidenceSource source = withReport.classification.evidence.source;
+        if (source == EvidenceSource::TextRule || source == EvidenceSource::ProviderRule)
+            r = withReport;
     }
 
     /// When only a header named the recipient: the report's first reply, or its wording, explains it.
