@@ -445,6 +445,10 @@ void TestBounceDecoder::traps_data()
                           "after 5.0 hour(s):\n\n  * user@example.net\n\nTechnical details:\n\nRouting: Could not "
                           "find a gateway for user@example.net\n")
         << QStringLiteral("5.0.0") << 0 << QStringLiteral("expired") << false << QStringLiteral("never");
+    QTest::addRow("a domain without MX") << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.4.4"),
+        QStringLiteral("Diagnostic-Code: X-Postfix; No MX found for domain example.net"))
+                                         << QStringLiteral("5.4.4") << 0 << QStringLiteral("notaccept") << true
+                                         << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()
