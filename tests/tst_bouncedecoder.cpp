@@ -449,6 +449,10 @@ void TestBounceDecoder::traps_data()
         QStringLiteral("Diagnostic-Code: X-Postfix; No MX found for domain example.net"))
                                          << QStringLiteral("5.4.4") << 0 << QStringLiteral("notaccept") << true
                                          << QStringLiteral("never");
+    QTest::addRow("greeting quoted before the refusal")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("4.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 220-mx.example.net 421 4.2.1 Service refused, please try later"))
+        << QStringLiteral("4.2.1") << 421 << QStringLiteral("systemerror") << false << QStringLiteral("backoff");
 }
 
 void TestBounceDecoder::traps()

@@ -279,6 +279,21 @@ void useQuotedLastReply(DeliveryResult &r)
     }
 }
 
+/// The first 4xx/5xx reply after the start of @p d ("220-banner 421 4.2.1 …" gives the 421 reply), or none.
+TextReply replyAfterBanner(const QString &d)
+{
+    for (qsizetype i = 1; i + 4 < d.size(); ++i) {
+        const QChar c = d.at(i);
+        if ((c != u'4' && c != u'5') || !d.at(i - 1).isSpace() || !d.at(i + 1).isDigit() || !d.at(i + 2).isDigit()
+            || (d.at(i + 3) != u' ' && d.at(i + 3) != u'-'))
+            continue;
+        const TextReply reply = TextScanner::readReply(QStringView(d).mid(i));
+        if (reply.code >= 400)
+            return reply;
+    }
+    return {};
+}
+
 DeliveryResult complaintResult(const QString &rcpt, const QString &type, const QString &remote)
 {
     DeliveryResult r;
@@ -812,7 +827,18 @@ void BounceDecoder::classify(DeliveryResult &r) const
     // What the rules read: the diagnostic without its codes, as Reply::text() would give it.
     QString bare = r.diagnostic;
     if (!bare.isEmpty()) {
-        const TextReply reply = TextScanner::readReply(bare);
+        TextReply reply = TextScanner::readReply(bare);
+        if (reply.code && reply.code < 400 && (r.action == u"failed" || r.action == u"delayed")) {
+            // A failed recipient's diagnostic that starts with a success code quotes a banner or greeting
+            // before the real answer ("220-mx.example 421 4.2.1 Service refused"): take the first 4xx/5xx.
+            const TextReply answer = replyAfterBanner(r.diagnostic);
+            if (answer.code) {
+                reply = answer;
+                r.replyCode = answer.code;
+                if (answer.status.isValid())
+                    r.status = answer.status;
+            }
+        }
         if (reply.code) {
             bare = reply.bareText;
             if (!r.replyCode)
