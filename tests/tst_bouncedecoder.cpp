@@ -453,6 +453,10 @@ void TestBounceDecoder::traps_data()
         << dsn.arg(QStringLiteral("failed"), QStringLiteral("4.0.0"),
                QStringLiteral("Diagnostic-Code: smtp; 220-mx.example.net 421 4.2.1 Service refused, please try later"))
         << QStringLiteral("4.2.1") << 421 << QStringLiteral("systemerror") << false << QStringLiteral("backoff");
+    QTest::addRow("expired, with the DNS failure that caused it")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.4.312"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 5.4.312 Message expired, DNS query failed"))
+        << QStringLiteral("5.4.312") << 550 << QStringLiteral("networkerror") << false << QStringLiteral("backoff");
 }
 
 void TestBounceDecoder::traps()
