@@ -457,6 +457,11 @@ void TestBounceDecoder::traps_data()
         << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.4.312"),
                QStringLiteral("Diagnostic-Code: smtp; 550 5.4.312 Message expired, DNS query failed"))
         << QStringLiteral("5.4.312") << 550 << QStringLiteral("networkerror") << false << QStringLiteral("backoff");
+    QTest::addRow("'the following mail' names no SMTP command")
+        << QStringLiteral("From: MAILER-DAEMON@gw.example.org\nSubject: Undeliverable mail\n=== part text/plain "
+                          "depth=0\nThe following mail could not be delivered.\n\n<user@example.net>:\n550 5.1.1 "
+                          "User unknown\n")
+        << QStringLiteral("5.1.1") << 550 << QStringLiteral("userunknown") << true << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()

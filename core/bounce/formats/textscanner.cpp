@@ -384,7 +384,21 @@ QString TextScanner::findCommand(QStringView text)
         QStringLiteral(
             R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
         kCi);
-    const QRegularExpressionMatch m = re.match(text);
+    QRegularExpressionMatch m;
+    for (auto it = re.globalMatch(text); it.hasNext();) {
+        m = it.next();
+        // "The following mail could not be delivered" names no command: a bare MAIL counts only when it is
+        // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
+        if (m.captured(1).compare(u"MAIL", Qt::CaseInsensitive) == 0) {
+            const QStringView after = text.mid(m.capturedEnd()).trimmed();
+            if (!after.isEmpty() && !after.startsWith(u"command", Qt::CaseInsensitive)
+                && after.front().isLetterOrNumber()) {
+                m = QRegularExpressionMatch();
+                continue;
+            }
+        }
+        break;
+    }
     if (!m.hasMatch())
         return {};
     // qmail: "Connected to 192.0.2.1 but my name was rejected." is the reply to HELO.
