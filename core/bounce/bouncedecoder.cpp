@@ -255,7 +255,7 @@ Classification classificationFromRule(
 
 /// An expiry notice that quotes the remote host's last reply ("554 4.4.7 Message expired: unable to deliver in
 /// 840 minutes.<421 4.4.2 Connection timed out>"): the quoted reply says what kept failing, so its codes are
-/// the result's codes. Plain string search: this runs for every result.
+/// the result's codes. Plain string search, and only for X.4.7 results.
 void useQuotedLastReply(DeliveryResult &r)
 {
     if (r.status.subject != 4 || r.status.detail != 7)
@@ -928,6 +928,9 @@ void BounceDecoder::classify(DeliveryResult &r) const
         // "onhold" (look at it), not "undefined" (nothing was said, or only the report's own boilerplate
         // such as "delivery to the following recipients failed").
         r.classification.reason = QStringLiteral("onhold");
+        r.classification.evidence.source = EvidenceSource::None;
+        r.classification.evidence.matchedText.clear();
+        r.classification.evidence.matchStart = -1;
         r.classification.evidence.ruleId = QStringLiteral("bounce.onhold.unexplained");
         r.classification.evidence.summary
             = QStringLiteral("The report gives a reason (\"%1\") that no rule explains, and no reply code.")
