@@ -462,6 +462,15 @@ void TestBounceDecoder::traps_data()
                           "depth=0\nThe following mail could not be delivered.\n\n<user@example.net>:\n550 5.1.1 "
                           "User unknown\n")
         << QStringLiteral("5.1.1") << 550 << QStringLiteral("userunknown") << true << QStringLiteral("never");
+    QTest::addRow("DSN field left in ISO-2022-JP, text part decoded")
+        << QStringLiteral(
+               "From: MAILER-DAEMON@mx.example.org\nSubject: DELIVERY FAILURE\nContent-Type: multipart/report; "
+               "report-type=delivery-status\n=== part text/plain depth=1\nYour message\n\nwas not delivered "
+               "to:\n\n  user@example.net\n\nbecause:\n\n  ユーザー User (user@example.net) は Domino "
+               "ディレクトリには見つかりません。\n=== part message/delivery-status depth=1\nReporting-MTA: "
+               "dns;mx.example.org\n\nFinal-Recipient: rfc822;user@example.net\nAction: failed\nStatus: "
+               "5.0.0\nDiagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(B User (user@example.net)\n")
+        << QStringLiteral("5.0.0") << 0 << QStringLiteral("userunknown") << true << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()

@@ -567,8 +567,11 @@ private:
         TextReply reply = TextScanner::readReply(r.diagnostic);
         if (!reply.code && !r.diagnostic.isEmpty())
             reply = TextScanner::findReply(splitLines(r.diagnostic));
-        // A diagnostic that says nothing the text does not say better ("X-Postfix; …" without a code).
-        if ((!reply.code && f && f->replyCode) || (r.diagnostic.isEmpty() && f)) {
+        // A diagnostic that says nothing the text does not say better ("X-Postfix; …" without a code), or one
+        // left in a 7-bit escape charset (ISO-2022-JP in a DSN field, which declares no charset) while the
+        // human-readable part, which does, says the same decoded.
+        const bool undecoded = r.diagnostic.contains(QChar(0x1b)) && f && !f->diagnostic.contains(QChar(0x1b));
+        if ((!reply.code && f && f->replyCode) || (r.diagnostic.isEmpty() && f) || (!reply.code && undecoded)) {
             r.diagnostic = f->diagnostic;
             reply = TextScanner::readReply(f->diagnostic);
         }
