@@ -471,6 +471,14 @@ void TestBounceDecoder::traps_data()
                "dns;mx.example.org\n\nFinal-Recipient: rfc822;user@example.net\nAction: failed\nStatus: "
                "5.0.0\nDiagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(B User (user@example.net)\n")
         << QStringLiteral("5.0.0") << 0 << QStringLiteral("userunknown") << true << QStringLiteral("never");
+    QTest::addRow("mailbox full, in German")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 Das Postfach ist voll"))
+        << QStringLiteral("5.0.0") << 550 << QStringLiteral("mailboxfull") << false << QStringLiteral("slow");
+    QTest::addRow("unknown domain, in French") << dsn.arg(
+        QStringLiteral("failed"), QStringLiteral("5.0.0"), QStringLiteral("Diagnostic-Code: smtp; 550 Domaine inconnu"))
+                                               << QStringLiteral("5.0.0") << 550 << QStringLiteral("hostunknown")
+                                               << true << QStringLiteral("never");
 }
 
 void TestBounceDecoder::traps()
