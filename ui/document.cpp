@@ -130,7 +130,8 @@ ContentKind sniffContent(const QByteArray &head)
         pos = end + 1;
         if (line.endsWith('\r'))
             line.chop(1);
-        if (lineNo == 0 && line.startsWith("From ") && line.contains('@'))
+        static const QRegularExpression fromLine(QStringLiteral("^From \\S+ .*\\d\\d?:\\d\\d"));
+        if (lineNo == 0 && line.startsWith("From ") && fromLine.match(QString::fromLatin1(line.left(200))).hasMatch())
             return ContentKind::Message; // an mbox
         ++lineNo;
         if (line.isEmpty()) {
