@@ -9,6 +9,7 @@
 #include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListView>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -29,6 +30,8 @@ ConversationView::ConversationView(QWidget *parent)
     // Never measure every session of a large log.
     m_selector->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_selector->setMinimumContentsLength(40);
+    if (auto *list = qobject_cast<QListView *>(m_selector->view()))
+        list->setUniformItemSizes(true);
     m_selector->setToolTip(QStringLiteral("Sessions in this file"));
     m_summary->setObjectName(QStringLiteral("sessionSummary"));
     m_summary->setWordWrap(true);
@@ -79,19 +82,8 @@ void ConversationView::setDocument(DocumentPtr document)
         updateSummary();
         return;
     }
-    int first = 0;
-    for (qsizetype i = 0; i < t->sessions.size(); ++i) {
-        bool failed = false;
-        for (const Step &s : t->sessions.at(i).steps) {
-            const int c = ConversationModel::replyClass(s.reply);
-            failed = failed || c == 4 || c == 5;
-        }
-        if (failed) {
-            first = int(i);
-            break;
-        }
-    }
-    setCurrentSession(first);
+    // Found by the loader, off the GUI thread.
+    setCurrentSession(std::max(0, m_document->firstFailingSession));
 }
 
 void ConversationView::setCurrentSession(int session)

@@ -56,6 +56,8 @@ int Document::lineAt(qint64 offset) const
 
 QString Document::summary() const
 {
+    if (!cachedSummary.isEmpty())
+        return cachedSummary;
     switch (kind) {
     case Kind::Transcript: {
         const qsizetype sessions = transcript.sessions.size();

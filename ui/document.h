@@ -35,6 +35,7 @@ struct Document
     QByteArray bytes; ///< the text as read (line ends kept); empty for folders
     QList<qint64> lineStarts; ///< byte offset of each line; line N (1-based) starts at lineStarts[N - 1]
     core::Transcript transcript;
+    int firstFailingSession = -1; ///< the first session with a 4xx/5xx reply, -1 when none
     QList<int> secretLines; ///< lines of AUTH exchanges whose credentials the source view masks, ascending
     QString sourceText; ///< the whole text for the source view, credentials masked; empty above wholeSourceLimit
     QList<BounceMessage> messages;
@@ -47,8 +48,9 @@ struct Document
     QString lines(int first, int last) const;
     /// The line (1-based) that holds byte @p offset.
     int lineAt(qint64 offset) const;
-    /// "transcript (swaks), 2 sessions", "bounce: 2 recipients", …
+    /// "Transcript (swaks): 2 sessions, 9 steps", "Bounce: 2 recipients", …; cached by the loader.
     QString summary() const;
+    QString cachedSummary; ///< set by the loader, so that views never count 500,000 steps
 };
 
 using DocumentPtr = std::shared_ptr<const Document>;

@@ -107,11 +107,16 @@ void analyse(Document &doc, const std::shared_ptr<const KnowledgeBase> &kb, cons
     doc.transcript = TranscriptReader::read(doc.bytes, doc.title);
     if (doc.transcript.isTranscript() && !doc.transcript.sessions.isEmpty()) {
         doc.kind = Document::Kind::Transcript;
-        for (const Session &s : std::as_const(doc.transcript.sessions))
-            for (const Step &step : s.steps)
+        for (qsizetype i = 0; i < doc.transcript.sessions.size(); ++i) {
+            for (const Step &step : std::as_const(doc.transcript.sessions.at(i).steps)) {
                 if (step.kind == Step::Kind::Auth)
                     for (int line = step.firstLine; line <= step.lastLine; ++line)
                         doc.secretLines.append(line);
+                const int replyClass = step.reply.code ? step.reply.replyClass() : step.reply.status.statusClass;
+                if (doc.firstFailingSession < 0 && (replyClass == 4 || replyClass == 5))
+                    doc.firstFailingSession = int(i);
+            }
+        }
         std::sort(doc.secretLines.begin(), doc.secretLines.end());
         doc.secretLines.erase(std::unique(doc.secretLines.begin(), doc.secretLines.end()), doc.secretLines.end());
         if (doc.bytes.size() <= Document::wholeSourceLimit)
@@ -220,8 +225,10 @@ void DocumentLoader::cancel(int id)
     Q_EMIT cancelled(id);
 }
 
-DocumentPtr DocumentLoader::loadPath(
-    const QString &path, const std::shared_ptr<const KnowledgeBase> &kb, const Control &control)
+namespace {
+
+std::shared_ptr<Document> readPath(
+    const QString &path, const std::shared_ptr<const KnowledgeBase> &kb, const DocumentLoader::Control &control)
 {
     const QFileInfo info(path);
     const QString title = info.fileName().isEmpty() ? path : info.fileName();
@@ -282,6 +289,16 @@ DocumentPtr DocumentLoader::loadPath(
     return doc;
 }
 
+} // namespace
+
+DocumentPtr DocumentLoader::loadPath(
+    const QString &path, const std::shared_ptr<const KnowledgeBase> &kb, const Control &control)
+{
+    std::shared_ptr<Document> doc = readPath(path, kb, control);
+    doc->cachedSummary = doc->summary();
+    return doc;
+}
+
 DocumentPtr DocumentLoader::loadText(
     QByteArray bytes, const QString &title, const std::shared_ptr<const KnowledgeBase> &kb, const Control &control)
 {
@@ -289,6 +306,7 @@ DocumentPtr DocumentLoader::loadText(
     doc->title = title;
     doc->bytes = std::move(bytes);
     analyse(*doc, kb, control);
+    doc->cachedSummary = doc->summary();
     return doc;
 }
 

@@ -28,7 +28,7 @@ using namespace smtpscope::core;
 
 namespace {
 
-constexpr int maxWindowLines = 50000;
+constexpr int maxWindowLines = 4000; ///< lines of a large document shown at once
 
 QString domainOf(const QString &address)
 {
@@ -237,6 +237,12 @@ void DocumentView::onStepSelected(int row)
     if (!step) {
         m_source->highlightLines(0, 0);
         return;
+    }
+    if (!m_linking && m_document && m_document->sourceText.isEmpty()
+        && (step->firstLine < m_source->firstLine() || step->lastLine > m_source->lastLine())) {
+        // A large document shows a window of lines: move it to the step.
+        const int first = std::max(1, step->firstLine - 100);
+        m_source->setSource(m_document->lines(first, first + maxWindowLines), first);
     }
     m_source->highlightLines(step->firstLine, step->lastLine, !m_linking);
     if (!step->hasReply()) {
