@@ -11,6 +11,8 @@
 #include "recipientmodel.h"
 #include "sourceview.h"
 
+#include "bounce/messagesource.h"
+
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QClipboard>
@@ -339,6 +341,29 @@ private Q_SLOTS:
         QCOMPARE(bounce->proxy()->index(0, 0).data().toString(), QStringLiteral("lee@full.example"));
         bounce->filterField()->clear();
         QCOMPARE(bounce->proxy()->rowCount(), 2);
+    }
+
+    void dropFolder()
+    {
+        ui::MainWindow window;
+        Tester documents(window.documentModel(), qtTest);
+        Tester recipients(window.documentView()->bounce()->model(), qtTest);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QString folder = fixture(QStringLiteral("messages/maildir"));
+        QVERIFY(!folder.isEmpty());
+        dropFiles(&window, { folder });
+        QVERIFY(settled(window));
+        QTRY_COMPARE(window.documentView()->currentPage(), ui::DocumentView::BouncePage);
+        const ui::DocumentPtr doc = window.documentView()->document();
+        QCOMPARE(doc->messages.size(), core::MessageSource::listFolder(folder).size());
+        QVERIFY(doc->messages.size() > 1);
+        QCOMPARE(window.documentView()->bounce()->model()->rowCount(), [&doc] {
+            int n = 0;
+            for (const ui::BounceMessage &m : doc->messages)
+                n += int(m.report.results.size());
+            return n;
+        }());
     }
 
     void pasteText()

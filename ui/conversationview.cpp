@@ -53,7 +53,7 @@ ConversationView::ConversationView(QWidget *parent)
     m_view->header()->setSectionResizeMode(ConversationModel::ClientColumn, QHeaderView::Interactive);
     m_view->header()->setSectionResizeMode(ConversationModel::ServerColumn, QHeaderView::Stretch);
     m_view->header()->setSectionResizeMode(ConversationModel::LinesColumn, QHeaderView::ResizeToContents);
-    m_view->header()->resizeSection(ConversationModel::ClientColumn, 270);
+    m_view->header()->resizeSection(ConversationModel::ClientColumn, 250);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -125,7 +125,7 @@ DocumentView::DocumentView(std::shared_ptr<const KnowledgeBase> kb, QWidget *par
     m_vsplit->setStretchFactor(0, 3);
     m_vsplit->setStretchFactor(1, 1);
     m_vsplit->setSizes({ 560, 260 });
-    m_hsplit->setSizes({ 640, 400 });
+    m_hsplit->setSizes({ 700, 340 });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_vsplit);

@@ -153,7 +153,7 @@ void MainWindow::createDocumentsTab()
     m_documentsSplitter->addWidget(m_documentStack);
     m_documentsSplitter->setStretchFactor(0, 0);
     m_documentsSplitter->setStretchFactor(1, 1);
-    m_documentsSplitter->setSizes({ 240, 1000 });
+    m_documentsSplitter->setSizes({ 210, 1030 });
     auto *layout = new QVBoxLayout(page);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_documentsSplitter);
