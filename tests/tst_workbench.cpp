@@ -383,6 +383,12 @@ private Q_SLOTS:
             QStringLiteral("Pasted text 1"));
         QCOMPARE(window.documentView()->document()->transcript.dialect, QStringLiteral("smtplib"));
         QCOMPARE(window.documentView()->conversation()->model()->firstFailingRow(), 7);
+        // A step with a finding: its marker in the model, its text in the panel.
+        ui::ConversationView *conversation = window.documentView()->conversation();
+        const QModelIndex auth = conversation->model()->index(3, 0);
+        QCOMPARE(auth.data(ConversationModel::FindingSeverityRole).toInt(), int(core::Finding::Severity::Warning));
+        clickRow(conversation->stepView(), auth);
+        QVERIFY(window.documentView()->panel()->toPlainText().contains(QStringLiteral("AUTH was sent before TLS")));
 
         // A bounce pasted through the Edit menu's action.
         QFile bounce(fixture(QStringLiteral("gui/two-recipients.eml")));

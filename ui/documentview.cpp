@@ -245,7 +245,22 @@ void DocumentView::onStepSelected(int row)
         m_source->setSource(m_document->lines(first, first + maxWindowLines), first);
     }
     m_source->highlightLines(step->firstLine, step->lastLine, !m_linking);
+    // The step's protocol findings head the panel, as the decoder's own notes do.
+    QList<ReplyIssue> findings;
+    for (const Finding &f : step->findings) {
+        ReplyIssue issue;
+        issue.severity = f.severity == Finding::Severity::Error ? ReplyIssue::Severity::Error
+            : f.severity == Finding::Severity::Warning          ? ReplyIssue::Severity::Warning
+                                                                : ReplyIssue::Severity::Info;
+        issue.line = step->firstLine;
+        issue.message = f.text;
+        findings.append(issue);
+    }
     if (!step->hasReply()) {
+        if (!findings.isEmpty()) {
+            m_panel->showResult({}, findings);
+            return;
+        }
         m_panel->showNote(step->note.isEmpty() ? QStringLiteral("This step has no server reply.")
                                                : step->note + QStringLiteral("\n\nThis step has no server reply."));
         return;
@@ -257,7 +272,7 @@ void DocumentView::onStepSelected(int row)
         context.recipientDomain = domainOf(step->argument);
     else if (!session.outcomes.isEmpty())
         context.recipientDomain = domainOf(session.outcomes.first().recipient);
-    m_panel->showResult({ m_decoder.decode(step->reply, context) }, {});
+    m_panel->showResult({ m_decoder.decode(step->reply, context) }, findings);
 }
 
 QList<int> DocumentView::recipientLines(int row) const
