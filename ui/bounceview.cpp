@@ -1,6 +1,7 @@
 #include "bounceview.h"
 
 #include "htmlbuilder.h"
+#include "recipientdelegate.h"
 #include "recipientmodel.h"
 #include "statuscolors.h"
 
@@ -44,6 +45,7 @@ BounceView::BounceView(std::shared_ptr<const KnowledgeBase> kb, QWidget *parent)
 
     m_view->setObjectName(QStringLiteral("recipientView"));
     m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new RecipientDelegate(m_view));
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
     m_view->setAllColumnsShowFocus(true);
