@@ -8,6 +8,7 @@
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
@@ -202,6 +203,10 @@ int main(int argc, char **argv)
     showBig.restart();
     conversation->setCurrentSession(1);
     const double switchMs = showBig.nsecsElapsed() / 1e6;
+    conversation->sessionSelector()->hide();
+    showBig.restart();
+    conversation->sessionSelector()->show();
+    std::printf("session selector shown again: %.1f ms\n", showBig.nsecsElapsed() / 1e6);
     std::printf("conversation view: clear %.1f ms, set %.1f ms (session list %.1f ms, steps %.1f ms, switch %.1f ms)\n",
         clearConversationMs, conversationMs, sessionsMs, stepsMs, switchMs);
     std::sort(gaps.begin(), gaps.end());
