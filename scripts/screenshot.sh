@@ -29,7 +29,7 @@ pid=\$!
 # Wait for the window to be mapped, then give it a moment to lay out and paint.
 i=0
 while [ \$i -lt 100 ]; do
-    id=\$(xwininfo -root -tree 2>/dev/null | awk '/"Smtpscope": \("/ { print \$1; exit }')
+    id=\$(xwininfo -root -tree 2>/dev/null | awk '/Smtpscope": \("/ { print \$1; exit }')
     [ -n "\$id" ] && break
     sleep 0.1
     i=\$((i + 1))

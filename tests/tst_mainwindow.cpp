@@ -107,9 +107,13 @@ private Q_SLOTS:
         QCOMPARE(window.windowTitle(), QStringLiteral("Smtpscope"));
         QVERIFY(window.decodePane());
         QVERIFY(window.codeReference());
-        QCOMPARE(window.tabs()->count(), 2);
-        QCOMPARE(window.tabs()->tabText(0).remove(QLatin1Char('&')), QStringLiteral("Decode a reply"));
-        QCOMPARE(window.tabs()->tabText(1).remove(QLatin1Char('&')), QStringLiteral("Code reference"));
+        QCOMPARE(window.tabs()->count(), 3);
+        QCOMPARE(
+            window.tabs()->tabText(ui::MainWindow::DocumentsTab).remove(QLatin1Char('&')), QStringLiteral("Documents"));
+        QCOMPARE(window.tabs()->tabText(ui::MainWindow::DecodeTab).remove(QLatin1Char('&')),
+            QStringLiteral("Decode a reply"));
+        QCOMPARE(window.tabs()->tabText(ui::MainWindow::ReferenceTab).remove(QLatin1Char('&')),
+            QStringLiteral("Code reference"));
         // The empty state tells the user what to paste.
         QVERIFY(window.decodePane()->resultText().contains(QStringLiteral("Paste an SMTP reply")));
     }

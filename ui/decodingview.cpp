@@ -15,11 +15,20 @@ using namespace smtpscope::core;
 namespace {
 
 const QString exampleScheme = QStringLiteral("example");
+const QString codeScheme = QStringLiteral("code");
 
-QString titled(const QString &code, const QString &title, const QString &meaning)
+QString codeLink(const QString &code)
 {
-    QString out
-        = QStringLiteral("<b>") + HtmlBuilder::escape(code) + QStringLiteral("</b> ") + HtmlBuilder::escape(title);
+    return QStringLiteral("<a href=\"code:") + HtmlBuilder::escape(code)
+        + QStringLiteral("\" title=\"Open in the code "
+                         "reference\"><b>")
+        + HtmlBuilder::escape(code) + QStringLiteral("</b></a>");
+}
+
+QString titled(const QString &code, const QString &title, const QString &meaning, bool link = true)
+{
+    QString out = (link ? codeLink(code) : QStringLiteral("<b>") + HtmlBuilder::escape(code) + QStringLiteral("</b>"))
+        + QLatin1Char(' ') + HtmlBuilder::escape(title);
     if (!meaning.isEmpty())
         out += QStringLiteral("<br>") + HtmlBuilder::escape(meaning);
     return out;
@@ -73,14 +82,25 @@ QStringList DecodingView::examples()
 void DecodingView::showHint()
 {
     m_hint = true;
+    m_note.clear();
     m_decodings.clear();
     m_errors.clear();
+    render();
+}
+
+void DecodingView::showNote(const QString &text)
+{
+    m_hint = false;
+    m_decodings.clear();
+    m_errors.clear();
+    m_note = text;
     render();
 }
 
 void DecodingView::showResult(const QList<Decoding> &decodings, const QList<ReplyIssue> &errors)
 {
     m_hint = false;
+    m_note.clear();
     m_decodings = decodings;
     m_errors = errors;
     render();
@@ -101,6 +121,8 @@ void DecodingView::render()
         html.paragraph(html.muted(QStringLiteral("No knowledge base is loaded.")));
     } else if (m_hint) {
         renderHint(html);
+    } else if (!m_note.isEmpty()) {
+        html.paragraph(html.muted(HtmlBuilder::escape(m_note)));
     } else {
         for (const ReplyIssue &e : m_errors)
             html.paragraph(html.accent(4, issueIcon(e.severity)) + QLatin1Char(' ') + HtmlBuilder::escape(e.message));
@@ -216,10 +238,10 @@ void DecodingView::renderDecoding(HtmlBuilder &html, const Decoding &d) const
     if (s.isValid()) {
         if (d.statusClass)
             html.row(QStringLiteral("Class"),
-                titled(QString::number(s.statusClass), d.statusClass->title, d.statusClass->meaning));
+                titled(QString::number(s.statusClass), d.statusClass->title, d.statusClass->meaning, false));
         if (d.subject)
-            html.row(
-                QStringLiteral("Subject"), titled(QString::number(s.subject), d.subject->title, d.subject->meaning));
+            html.row(QStringLiteral("Subject"),
+                titled(QString::number(s.subject), d.subject->title, d.subject->meaning, false));
         html.row(QStringLiteral("Detail"),
             d.enhancedCode ? titled(s.toString(), d.enhancedCode->title, d.enhancedCode->meaning)
                            : QStringLiteral("<b>") + s.toString() + QStringLiteral("</b> ")
@@ -287,6 +309,10 @@ void DecodingView::onAnchorClicked(const QUrl &url)
         const QStringList all = examples();
         if (ok && index >= 0 && index < all.size())
             Q_EMIT exampleRequested(all.at(index));
+        return;
+    }
+    if (url.scheme() == codeScheme) {
+        Q_EMIT codeRequested(url.path());
         return;
     }
     if (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"))

@@ -20,12 +20,16 @@ public:
     /// The empty state: what to paste, with examples that emit exampleRequested() when clicked.
     void showHint();
     void showResult(const QList<core::Decoding> &decodings, const QList<core::ReplyIssue> &errors);
+    /// A short plain-text note in place of a result ("This step has no reply.").
+    void showNote(const QString &text);
 
     /// The examples offered by the empty state.
     static QStringList examples();
 
 Q_SIGNALS:
     void exampleRequested(const QString &text);
+    /// A reply code or enhanced status code was clicked ("550", "5.1.1").
+    void codeRequested(const QString &code);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -41,6 +45,7 @@ private:
     QList<core::Decoding> m_decodings;
     QList<core::ReplyIssue> m_errors;
     bool m_hint = true;
+    QString m_note;
 };
 
 } // namespace smtpscope::ui
