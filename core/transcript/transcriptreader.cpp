@@ -11,8 +11,6 @@ namespace smtpscope::core {
 namespace {
 
 constexpr int kSampleLines = 300;
-// Longer lines are cut: no transcript line is this long, and regexes must stay linear.
-constexpr qsizetype kMaxLineLength = 1 << 20;
 
 QList<SourceLine> sampleOf(const QList<SourceLine> &lines)
 {
@@ -178,9 +176,6 @@ Transcript TranscriptReader::read(const QByteArray &bytes, const QString &source
         t.error = stripped.error;
         return t;
     }
-    for (SourceLine &l : stripped.lines)
-        if (l.text.size() > kMaxLineLength)
-            l.text.truncate(kMaxLineLength);
     return parseLines(stripped.lines, {}, source);
 }
 

@@ -15,6 +15,19 @@ int replyCodeOf(QStringView text);
 /// A line that starts with an SMTP command verb (any case).
 bool isCommandLine(QStringView text);
 
+/// True for a line with nothing to read: blank, or only wrapping (a markdown fence).
+bool isBlankLine(const SourceLine &line);
+
+/// Appends a protocol line for @p source and returns it; a non-empty @p timestamp (the dialect's own)
+/// replaces the one of a stripped wrapper.
+ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, const SourceLine &source,
+    const QString &text, const QString &timestamp = {});
+
+/// Labels a line of a log dialect that is no entry of it: blank lines and other programs' lines of a
+/// syslog file are noise, anything else is unknown (reported as unplaced). Returns false, appending
+/// nothing, when @p isEntry.
+bool labelNonEntry(const SourceLine &source, bool isEntry, QList<ProtocolLine> &out);
+
 /// Counts sample lines that match @p re (searching, not anchored unless the pattern is).
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt = 1000);
 /// Number of non-blank lines in the sample.
@@ -52,5 +65,9 @@ private:
     bool m_inData = false;
     bool m_afterChallenge = false;
 };
+
+/// Labels an unprefixed line by who speaks (DirectionTracker): a reply is the server's; a command, a body
+/// line or AUTH data the client's; anything else Unknown.
+ProtocolLine::Kind kindByDirection(DirectionTracker &direction, QStringView text);
 
 } // namespace smtpscope::core::parsers

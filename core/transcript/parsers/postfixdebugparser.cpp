@@ -28,35 +28,25 @@ QList<ProtocolLine> PostfixDebugParser::parse(const QList<SourceLine> &lines) co
 {
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    static const QRegularExpression connectTo(QStringLiteral("^connect to (\\S+?): (.*)$"));
     QList<ProtocolLine> out;
     out.reserve(lines.size());
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
-        auto emit = [&](Kind kind, const QString &text, const QString &session = QString()) {
-            ProtocolLine l = ProtocolLine::make(kind, src, text);
-            l.session = session;
-            out.append(l);
-            return &out.last();
-        };
-        if (src.wrapperOnly || t.trimmed().isEmpty()) {
-            emit(Kind::Noise, t);
-            continue;
-        }
         const PostfixLine p = parsePostfixLine(t);
-        if (!p.ok) {
-            emit(src.host.isEmpty() ? Kind::Unknown : Kind::Noise, t);
+        if (labelNonEntry(src, p.ok, out))
             continue;
-        }
         if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
-            emit(Kind::Noise, t); // pickup, cleanup, qmgr, bounce: the message's life, not the conversation
+            appendLine(out, Kind::Noise, src, t); // pickup, cleanup, qmgr, bounce: the message's life
             continue;
         }
         // One smtp process runs one connection at a time: its pid keys the conversation.
-        const QString session = p.daemon + QLatin1Char('[') + p.pid + QLatin1Char(']');
+        const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
+        const QString rest = p.rest.toString();
         QRegularExpressionMatch m;
-        if (p.queueId.isEmpty() && (m = conversationRe().match(p.rest)).hasMatch()) {
-            ProtocolLine *l = emit(m.captured(1) == u"<" ? Kind::Server : Kind::Client, m.captured(3), session);
+        if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
+            && (m = conversationRe().match(rest)).hasMatch()) {
+            ProtocolLine *l = appendLine(out, m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
+            l->session = session;
             l->peer = m.captured(2);
             continue;
         }
@@ -65,16 +55,19 @@ QList<ProtocolLine> PostfixDebugParser::parse(const QList<SourceLine> &lines) co
             // The conversation above shows the reply; the status line adds the final verdict.
             outcome.session = session;
             outcome.outcomeStep = false;
-            out.append(outcome);
+            out.append(std::move(outcome));
             continue;
         }
-        if ((m = tls.match(p.rest)).hasMatch()) {
-            emit(Kind::Event, m.captured(2), session)->event = Event::TlsStarted;
-        } else if ((m = connectTo.match(p.rest)).hasMatch()) {
-            ProtocolLine *l = emit(Kind::Event, p.rest, session);
+        if ((m = tls.match(rest)).hasMatch()) {
+            ProtocolLine *l = appendLine(out, Kind::Event, src, m.captured(2));
+            l->event = Event::TlsStarted;
+            l->session = session;
+        } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
+            ProtocolLine *l = appendLine(out, Kind::Event, src, rest);
             l->event = Event::Error;
+            l->session = session;
         } else {
-            emit(Kind::Noise, t); // debug_peer_level chatter: attributes, vstreams, features
+            appendLine(out, Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
         }
     }
     return out;

@@ -25,19 +25,17 @@ int PostfixLogParser::score(const QList<SourceLine> &sample) const
 
 QList<ProtocolLine> PostfixLogParser::parse(const QList<SourceLine> &lines) const
 {
+    // Cheap prefix checks guard the few regexes left; most lines never reach one.
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    static const QRegularExpression connectTo(QStringLiteral("^connect to (\\S+?): (.*)$"));
     // "NOQUEUE: reject: RCPT from h[ip]: 554 5.7.1 <a@b>: Relay access denied; from=<x> to=<a@b> proto=ESMTP"
     static const QRegularExpression reject(
         QStringLiteral("(?:milter-)?reject: ([A-Z-]+) from (\\S+): (\\d{3} .*?); from=<([^>]*)>(?: to=<([^>]*)>)?"));
-    static const QRegularExpression smtpdConnect(QStringLiteral("^(connect|disconnect) from (\\S+)"));
-    static const QRegularExpression trouble(QStringLiteral("^(lost connection with|conversation with) (\\S+)"));
     QList<ProtocolLine> out;
     out.reserve(lines.size());
     // Lines without a queue id (TLS, connect errors) belong to the next message of the same process.
-    QHash<QString, QList<qsizetype>> waitingByPid;
-    QHash<QString, QString> lastQueueOfPid;
+    QHash<int, QList<qsizetype>> waitingByPid;
+    QHash<int, QString> lastQueueOfPid;
     QList<SourceLine> joined;
     const QList<SourceLine> entries = unwrapEntries(
         lines, [](const SourceLine &l) { return !l.host.isEmpty() || parsePostfixLine(l.text).ok; }, &joined);
@@ -45,40 +43,38 @@ QList<ProtocolLine> PostfixLogParser::parse(const QList<SourceLine> &lines) cons
         out.append(ProtocolLine::make(Kind::Noise, l, l.text)); // a wrapped part of the entry above
     for (const SourceLine &src : entries) {
         const QString &t = src.text;
-        auto emit = [&](Kind kind, const QString &text) {
-            out.append(ProtocolLine::make(kind, src, text));
-            return &out.last();
-        };
-        if (src.wrapperOnly || t.trimmed().isEmpty()) {
-            emit(Kind::Noise, t);
-            continue;
-        }
         const PostfixLine p = parsePostfixLine(t);
-        if (!p.ok) {
-            // Other programs of a syslog file (dovecot, opendkim, …) are not ours but are no mystery either.
-            emit(src.host.isEmpty() ? Kind::Unknown : Kind::Noise, t);
+        // Other programs of a syslog file (dovecot, opendkim, …) are not ours but are no mystery either.
+        if (labelNonEntry(src, p.ok, out))
             continue;
-        }
-        const bool delivery = p.daemon == u"smtp" || p.daemon == u"lmtp" || p.daemon == u"local"
-            || p.daemon == u"virtual" || p.daemon == u"pipe" || p.daemon == u"error" || p.daemon == u"discard"
-            || p.daemon == u"retry";
+        const QStringView d = p.daemon;
+        const bool delivery = d == u"smtp" || d == u"lmtp" || d == u"local" || d == u"virtual" || d == u"pipe"
+            || d == u"error" || d == u"discard" || d == u"retry";
+        const int pid = p.pid.toInt();
         if (!p.queueId.isEmpty()) {
-            lastQueueOfPid.insert(p.pid, p.queueId);
-            for (qsizetype i : waitingByPid.take(p.pid))
-                out[i].session = p.queueId;
+            QString &last = lastQueueOfPid[pid];
+            if (last != p.queueId)
+                last = p.queueId.toString();
+            const auto waiting = waitingByPid.find(pid);
+            if (waiting != waitingByPid.end()) {
+                for (qsizetype i : std::as_const(*waiting))
+                    out[i].session = last;
+                waitingByPid.erase(waiting);
+            }
         }
         ProtocolLine outcome;
         if (delivery && !p.queueId.isEmpty() && parsePostfixDelivery(p, src, &outcome)) {
-            out.append(outcome);
+            out.append(std::move(outcome));
             continue;
         }
         QRegularExpressionMatch m;
         ProtocolLine *l = nullptr;
-        if (p.daemon == u"smtpd" || p.daemon == u"postscreen") {
+        const QStringView rest = p.rest;
+        if (d == u"smtpd" || d == u"postscreen") {
             // The receiving side: one smtpd process serves one client connection at a time.
-            const QString session = p.daemon + QLatin1Char('[') + p.pid + QLatin1Char(']');
-            if ((m = reject.match(p.rest)).hasMatch()) {
-                l = emit(Kind::Outcome, p.rest);
+            const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
+            if (rest.contains(u"reject: ") && (m = reject.match(rest)).hasMatch()) {
+                l = appendLine(out, Kind::Outcome, src, rest.toString());
                 l->session = session;
                 l->outcome.recipient = m.captured(5);
                 l->outcome.reply = replyFromLines({ m.captured(3) }, src.number);
@@ -94,38 +90,39 @@ QList<ProtocolLine> PostfixLogParser::parse(const QList<SourceLine> &lines) cons
                 else
                     l->outcome.kind = K::Rejected;
                 l->server = src.host;
-            } else if ((m = smtpdConnect.match(p.rest)).hasMatch()) {
-                l = emit(Kind::Event, p.rest);
-                l->event = m.captured(1) == u"connect" ? Event::Connect : Event::Close;
+            } else if (rest.startsWith(u"connect from ") || rest.startsWith(u"disconnect from ")) {
+                l = appendLine(out, Kind::Event, src, rest.toString());
+                l->event = rest.startsWith(u'c') ? Event::Connect : Event::Close;
                 l->session = session;
             } else {
-                emit(Kind::Noise, t);
+                appendLine(out, Kind::Noise, src, t);
             }
             continue;
         }
-        if (delivery && (m = tls.match(p.rest)).hasMatch()) {
-            l = emit(Kind::Event, m.captured(2));
+        if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest)).hasMatch()) {
+            l = appendLine(out, Kind::Event, src, m.captured(2));
             l->event = Event::TlsStarted;
             l->viaStartTls = !m.captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
-        } else if (delivery && (m = connectTo.match(p.rest)).hasMatch()) {
-            l = emit(Kind::Event, p.rest);
-            l->event = Event::Error;
-        } else if (delivery && (m = trouble.match(p.rest)).hasMatch()) {
-            l = emit(Kind::Event, p.rest);
+        } else if (delivery
+            && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
+                || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
+            l = appendLine(out, Kind::Event, src, rest.toString());
             l->event = Event::Error;
         } else {
-            l = emit(Kind::Noise, t);
+            l = appendLine(out, Kind::Noise, src, t);
         }
         if (!p.queueId.isEmpty()) {
-            l->session = p.queueId;
+            l->session = lastQueueOfPid.value(pid);
         } else if (l->kind == Kind::Event) {
-            waitingByPid[p.pid].append(out.size() - 1);
+            waitingByPid[pid].append(out.size() - 1);
         }
     }
     // Left waiting: the process logged no later message; use its previous one, else the process itself.
-    for (const QString &pid : waitingByPid.keys())
-        for (qsizetype i : waitingByPid.value(pid))
-            out[i].session = lastQueueOfPid.value(pid, QStringLiteral("pid ") + pid);
+    for (auto it = waitingByPid.cbegin(); it != waitingByPid.cend(); ++it) {
+        const QString session = lastQueueOfPid.value(it.key(), QStringLiteral("pid ") + QString::number(it.key()));
+        for (qsizetype i : it.value())
+            out[i].session = session;
+    }
     return out;
 }
 
