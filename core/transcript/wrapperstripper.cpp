@@ -58,6 +58,8 @@ void fraction(QStringView t, qsizetype &i)
 // "^\s*(```|~~~)": a markdown code fence.
 bool isFence(QStringView t)
 {
+    if (t.isEmpty() || (t.front() != u'`' && t.front() != u'~' && !pcreSpace(t.front())))
+        return false;
     qsizetype i = 0;
     while (i < t.size() && pcreSpace(t.at(i)))
         ++i;
@@ -225,8 +227,9 @@ QList<SourceLine> WrapperStripper::splitLines(const QString &text)
 {
     QList<SourceLine> lines;
     const bool hasLineFeed = text.contains(QLatin1Char('\n'));
+    const bool hasReturn = text.contains(QLatin1Char('\r'));
     const QChar separator = hasLineFeed ? QLatin1Char('\n') : QLatin1Char('\r');
-    lines.reserve(text.count(separator) + 1);
+    lines.reserve(text.size() / 64 + 1); // a guess: counting the lines first costs more than growing
     qsizetype start = 0;
     int number = 0;
     while (start < text.size()) {
@@ -234,20 +237,23 @@ QList<SourceLine> WrapperStripper::splitLines(const QString &text)
         if (end < 0)
             end = text.size();
         QStringView piece = QStringView(text).mid(start, end - start);
-        while (piece.endsWith(u'\r'))
-            piece.chop(1);
-        // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
-        const qsizetype cr = piece.lastIndexOf(u'\r');
-        if (cr >= 0) {
-            const QStringView tail = piece.mid(cr + 1);
-            piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
-            piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
+        if (hasReturn) {
+            while (piece.endsWith(u'\r'))
+                piece.chop(1);
+            // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
+            const qsizetype cr = piece.lastIndexOf(u'\r');
+            if (cr >= 0) {
+                const QStringView tail = piece.mid(cr + 1);
+                piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
+                piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
+            }
         }
         if (piece.size() > kMaxLineLength)
             piece.truncate(kMaxLineLength);
         lines.append(SourceLine { ++number, piece.toString(), {}, {}, false });
         start = end + 1;
     }
+    lines.squeeze();
     return lines;
 }
 
