@@ -735,6 +735,31 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
     *argument = arg.toString();
 }
 
+class ConversationAssembler::Impl
+{
+public:
+    explicit Impl(QList<UnplacedLine> *unplaced)
+        : builder(unplaced)
+    { }
+    Builder builder;
+};
+
+ConversationAssembler::ConversationAssembler(QList<UnplacedLine> *unplaced)
+    : d(std::make_unique<Impl>(unplaced))
+{ }
+
+ConversationAssembler::~ConversationAssembler() = default;
+
+void ConversationAssembler::add(const ProtocolLine &line)
+{
+    d->builder.add(line);
+}
+
+QList<Session> ConversationAssembler::finish()
+{
+    return d->builder.finish();
+}
+
 QList<Session> ConversationBuilder::build(const QList<ProtocolLine> &lines, QList<UnplacedLine> *unplaced)
 {
     Builder builder(unplaced);

@@ -3,6 +3,8 @@
 #include "transcript/transcript.h"
 #include "transcript/wrapperstripper.h"
 
+#include <functional>
+
 namespace smtpscope::core {
 
 /// One line as a dialect parser understood it: who said it and what, before commands and replies
@@ -57,6 +59,10 @@ struct ProtocolLine
     }
 };
 
+/// Receives protocol lines one at a time (the conversation builder), so that the lines of a large log
+/// never have to exist as one list.
+using ProtocolSink = std::function<void(ProtocolLine &&)>;
+
 /// A parser for one transcript dialect: scores how well a sample fits, and turns lines into
 /// client/server lines and events for the shared conversation builder.
 class TranscriptParser
@@ -68,6 +74,14 @@ public:
     /// 0 when the sample is not this dialect; higher is surer (a unique signature scores 60 or more).
     virtual int score(const QList<SourceLine> &sample) const = 0;
     virtual QList<ProtocolLine> parse(const QList<SourceLine> &lines) const = 0;
+    /// The lines of parse(), handed to @p sink in order as they are read. Parsers of dialects that come
+    /// as large logs override it to stream; the default collects parse() first.
+    virtual void parseInto(const QList<SourceLine> &lines, const ProtocolSink &sink) const
+    {
+        QList<ProtocolLine> all = parse(lines);
+        for (ProtocolLine &l : all)
+            sink(std::move(l));
+    }
 };
 
 } // namespace smtpscope::core

@@ -144,21 +144,21 @@ Transcript TranscriptReader::parseLines(const QList<SourceLine> &lines, const QS
                                                    "(no reply lines such as \"250 OK\" were found)");
         return t;
     }
-    QList<ProtocolLine> protocol;
     const QList<Segment> segments
         = dialect.isEmpty() ? segmentsOf(lines, p) : QList<Segment> { { p, 0, lines.size() } };
+    // The builder takes each line as the parser reads it: no list of all protocol lines is kept.
+    ConversationAssembler builder(&t.unplaced);
     for (qsizetype i = 0; i < segments.size(); ++i) {
         const Segment &seg = segments.at(i);
-        QList<ProtocolLine> part = seg.parser->parse(lines.mid(seg.begin, seg.end - seg.begin));
-        if (i > 0) {
-            // Sessions of different dialects never merge, even when their keys look alike.
-            const QString prefix = QStringLiteral("#%1:").arg(i);
-            for (ProtocolLine &l : part)
+        // Sessions of different dialects never merge, even when their keys look alike.
+        const QString prefix = i > 0 ? QStringLiteral("#%1:").arg(i) : QString();
+        seg.parser->parseInto(lines.mid(seg.begin, seg.end - seg.begin), [&](ProtocolLine &&l) {
+            if (!prefix.isEmpty())
                 l.session.prepend(prefix);
-        }
-        protocol += std::move(part);
+            builder.add(l);
+        });
     }
-    t.sessions = ConversationBuilder::build(protocol, &t.unplaced);
+    t.sessions = builder.finish();
     if (t.sessions.isEmpty()) {
         t.error = QStringLiteral("not an SMTP transcript or mail log: no conversation or delivery found");
         return t;

@@ -53,6 +53,14 @@ bool isCommandLine(QStringView text)
     return false;
 }
 
+QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<SourceLine> &lines)
+{
+    QList<ProtocolLine> out;
+    out.reserve(lines.size());
+    parser.parseInto(lines, [&out](ProtocolLine &&l) { out.append(std::move(l)); });
+    return out;
+}
+
 bool isBlankLine(const SourceLine &line)
 {
     if (line.wrapperOnly)
@@ -72,14 +80,12 @@ ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, cons
     return &l;
 }
 
-bool labelNonEntry(const SourceLine &source, bool isEntry, QList<ProtocolLine> &out)
+std::optional<ProtocolLine> nonEntryLine(const SourceLine &source, bool isEntry)
 {
     if (isEntry)
-        return false;
+        return std::nullopt;
     const bool noise = isBlankLine(source) || !source.host.isEmpty();
-    out.append(
-        ProtocolLine::make(noise ? ProtocolLine::Kind::Noise : ProtocolLine::Kind::Unknown, source, source.text));
-    return true;
+    return ProtocolLine::make(noise ? ProtocolLine::Kind::Noise : ProtocolLine::Kind::Unknown, source, source.text);
 }
 
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt)

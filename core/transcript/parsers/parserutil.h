@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <functional>
+#include <optional>
 
 namespace smtpscope::core::parsers {
 
@@ -15,6 +16,9 @@ int replyCodeOf(QStringView text);
 /// A line that starts with an SMTP command verb (any case).
 bool isCommandLine(QStringView text);
 
+/// Runs @p parser's parseInto() and collects what it streams (parse() of a streaming parser).
+QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<SourceLine> &lines);
+
 /// True for a line with nothing to read: blank, or only wrapping (a markdown fence).
 bool isBlankLine(const SourceLine &line);
 
@@ -24,9 +28,8 @@ ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, cons
     const QString &text, const QString &timestamp = {});
 
 /// Labels a line of a log dialect that is no entry of it: blank lines and other programs' lines of a
-/// syslog file are noise, anything else is unknown (reported as unplaced). Returns false, appending
-/// nothing, when @p isEntry.
-bool labelNonEntry(const SourceLine &source, bool isEntry, QList<ProtocolLine> &out);
+/// syslog file are noise, anything else is unknown (reported as unplaced). Nothing when @p isEntry.
+std::optional<ProtocolLine> nonEntryLine(const SourceLine &source, bool isEntry);
 
 /// Counts sample lines that match @p re (searching, not anchored unless the pattern is).
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt = 1000);

@@ -24,53 +24,46 @@ int PostfixDebugParser::score(const QList<SourceLine> &sample) const
     return n < 2 ? 0 : std::min(95, 80 + n / 2);
 }
 
-QList<ProtocolLine> PostfixDebugParser::parse(const QList<SourceLine> &lines) const
+void PostfixDebugParser::parseInto(const QList<SourceLine> &lines, const ProtocolSink &sink) const
 {
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    QList<ProtocolLine> out;
-    out.reserve(lines.size());
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
         const PostfixLine p = parsePostfixLine(t);
-        if (labelNonEntry(src, p.ok, out))
+        if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
+            sink(std::move(*other));
             continue;
+        }
         if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
-            appendLine(out, Kind::Noise, src, t); // pickup, cleanup, qmgr, bounce: the message's life
+            sink(ProtocolLine::make(Kind::Noise, src, t)); // pickup, cleanup, qmgr, bounce: the message's life
             continue;
         }
         // One smtp process runs one connection at a time: its pid keys the conversation.
         const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
         const QString rest = p.rest.toString();
         QRegularExpressionMatch m;
+        ProtocolLine l;
         if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
             && (m = conversationRe().match(rest)).hasMatch()) {
-            ProtocolLine *l = appendLine(out, m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
-            l->session = session;
-            l->peer = m.captured(2);
-            continue;
-        }
-        ProtocolLine outcome;
-        if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &outcome)) {
+            l = ProtocolLine::make(m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
+            l.session = session;
+            l.peer = m.captured(2);
+        } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
             // The conversation above shows the reply; the status line adds the final verdict.
-            outcome.session = session;
-            outcome.outcomeStep = false;
-            out.append(std::move(outcome));
-            continue;
-        }
-        if ((m = tls.match(rest)).hasMatch()) {
-            ProtocolLine *l = appendLine(out, Kind::Event, src, m.captured(2));
-            l->event = Event::TlsStarted;
-            l->session = session;
+            l.session = session;
+            l.outcomeStep = false;
+        } else if ((m = tls.match(rest)).hasMatch()) {
+            l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
+            l.session = session;
         } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
-            ProtocolLine *l = appendLine(out, Kind::Event, src, rest);
-            l->event = Event::Error;
-            l->session = session;
+            l = ProtocolLine::makeEvent(Event::Error, src, rest);
+            l.session = session;
         } else {
-            appendLine(out, Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
+            l = ProtocolLine::make(Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
         }
+        sink(std::move(l));
     }
-    return out;
 }
 
 } // namespace smtpscope::core::parsers

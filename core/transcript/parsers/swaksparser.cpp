@@ -50,22 +50,16 @@ int SwaksParser::score(const QList<SourceLine> &sample) const
     return std::min(95, 50 + hinted * 2 + strong * 5);
 }
 
-QList<ProtocolLine> SwaksParser::parse(const QList<SourceLine> &lines) const
+void SwaksParser::parseInto(const QList<SourceLine> &lines, const ProtocolSink &sink) const
 {
     static const QRegularExpression trying(QStringLiteral("^Trying (\\S+?)\\.\\.\\.$"));
     static const QRegularExpression tlsStarted(QStringLiteral("^TLS started (?:with|w/) cipher (.*)$"));
-    QList<ProtocolLine> out;
-    out.reserve(lines.size());
     bool lastWasError = false;
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
         const Hint hint = hintOf(t);
         const QString payload = t.size() > 4 ? t.mid(4) : QString();
-        auto emit = [&](Kind kind, const QString &text) { out.append(ProtocolLine::make(kind, src, text)); };
-        auto emitEvent = [&](Event event, const QString &text) {
-            out.append(ProtocolLine::makeEvent(event, src, text));
-            return &out.last();
-        };
+        auto emit = [&](Kind kind, const QString &text) { sink(ProtocolLine::make(kind, src, text)); };
         const bool wasError = lastWasError;
         lastWasError = false;
         switch (hint) {
@@ -78,21 +72,34 @@ QList<ProtocolLine> SwaksParser::parse(const QList<SourceLine> &lines) const
         case Hint::Raw:
             emit(Kind::Noise, t);
             continue;
-        case Hint::Error:
+        case Hint::Error: {
             // "*** Error connecting to host:" then an indented detail line.
-            emitEvent(Event::Error, payload.trimmed())->attach = wasError && payload.startsWith(u' ');
+            ProtocolLine l = ProtocolLine::makeEvent(Event::Error, src, payload.trimmed());
+            l.attach = wasError && payload.startsWith(u' ');
+            sink(std::move(l));
             lastWasError = true;
             continue;
+        }
         case Hint::Info: {
-            QRegularExpressionMatch m;
-            if ((m = trying.match(payload)).hasMatch()) {
-                emitEvent(Event::Connect, payload)->peer = m.captured(1);
-            } else if (payload.startsWith(u"Connected to ")) {
-                emitEvent(Event::Connect, payload)->attach = true;
-            } else if ((m = tlsStarted.match(payload)).hasMatch()) {
-                emitEvent(Event::TlsStarted, m.captured(1));
+            if (payload.startsWith(u"Trying ")) {
+                const QRegularExpressionMatch m = trying.match(payload);
+                if (m.hasMatch()) {
+                    ProtocolLine l = ProtocolLine::makeEvent(Event::Connect, src, payload);
+                    l.peer = m.captured(1);
+                    sink(std::move(l));
+                    continue;
+                }
+            }
+            if (payload.startsWith(u"Connected to ")) {
+                ProtocolLine l = ProtocolLine::makeEvent(Event::Connect, src, payload);
+                l.attach = true;
+                sink(std::move(l));
+            } else if (payload.startsWith(u"TLS started ")) {
+                const QRegularExpressionMatch m = tlsStarted.match(payload);
+                sink(m.hasMatch() ? ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(1))
+                                  : ProtocolLine::make(Kind::Noise, src, t));
             } else if (payload.startsWith(u"Connection closed")) {
-                emitEvent(Event::Close, payload);
+                sink(ProtocolLine::makeEvent(Event::Close, src, payload));
             } else {
                 emit(Kind::Noise, t); // TLS peer details, response times, "Connection closed" variants
             }
@@ -101,13 +108,11 @@ QList<ProtocolLine> SwaksParser::parse(const QList<SourceLine> &lines) const
         case Hint::None:
             break;
         }
-        if (src.wrapperOnly || t.trimmed().isEmpty() || t.startsWith(u"$ swaks") || t.startsWith(u"swaks ")
-            || t.trimmed() == u"Password:")
+        if (isBlankLine(src) || t.startsWith(u"$ swaks") || t.startsWith(u"swaks ") || t.trimmed() == u"Password:")
             emit(Kind::Noise, t);
         else
             emit(Kind::Unknown, t);
     }
-    return out;
 }
 
 } // namespace smtpscope::core::parsers
