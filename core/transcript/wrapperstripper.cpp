@@ -229,7 +229,11 @@ QList<SourceLine> WrapperStripper::splitLines(const QString &text)
     const bool hasLineFeed = text.contains(QLatin1Char('\n'));
     const bool hasReturn = text.contains(QLatin1Char('\r'));
     const QChar separator = hasLineFeed ? QLatin1Char('\n') : QLatin1Char('\r');
-    lines.reserve(text.size() / 64 + 1); // a guess: counting the lines first costs more than growing
+    // Lines per character as in the first 64 KiB: counting all lines first would cost a pass of its own.
+    const QStringView head = QStringView(text).first(std::min<qsizetype>(text.size(), 65536));
+    const qsizetype headLines = head.count(separator) + 1;
+    lines.reserve(
+        qsizetype(double(text.size()) * double(headLines) / double(std::max<qsizetype>(1, head.size()))) + 16);
     qsizetype start = 0;
     int number = 0;
     while (start < text.size()) {

@@ -36,9 +36,8 @@ QList<ProtocolLine> HarakaParser::parse(const QList<SourceLine> &lines) const
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
         const QRegularExpressionMatch m = lineRe().match(t);
-        if (!m.hasMatch()) {
-            const bool blank = src.wrapperOnly || t.trimmed().isEmpty();
-            out.append(ProtocolLine::make(blank || !src.host.isEmpty() ? Kind::Noise : Kind::Unknown, src, t));
+        if (std::optional<ProtocolLine> other = nonEntryLine(src, m.hasMatch())) {
+            out.append(std::move(*other));
             continue;
         }
         QString payload = m.captured(4);
