@@ -87,6 +87,8 @@ private Q_SLOTS:
     void findings_data();
     void findings();
     void pipelinedRepliesPairInOrder();
+    void exchangeRowsFollowSequenceNumbers();
+    void harakaWrappedLinesAreRejoined();
     void capabilities();
     void credentialsAreRedacted();
     void badInput_data();
@@ -147,6 +149,8 @@ void TestTranscript::golden_data()
     QTest::addRow("msmtp pipelined, DATA refused") << u"msmtp.txt"_qs << u"msmtp"_qs << 0;
     QTest::addRow("go-mail codes stripped") << u"gomail.txt"_qs << u"gomail"_qs << 0;
     QTest::addRow("haraka in syslog") << u"haraka-syslog.txt"_qs << u"haraka"_qs << 0;
+    QTest::addRow("haraka wrapped by a terminal") << u"haraka-terminal-wrapped.txt"_qs << u"haraka"_qs << 0;
+    QTest::addRow("exchange rows out of order") << u"exchange-out-of-order.txt"_qs << u"exchange"_qs << 0;
     QTest::addRow("phpmailer and the server's postfix log")
         << u"mixed-phpmailer-postfix.txt"_qs << u"phpmailer"_qs << 1;
 }
@@ -378,6 +382,65 @@ void TestTranscript::pipelinedRepliesPairInOrder()
             { u"EHLO=250"_qs, u"MAIL=250"_qs, u"RCPT=250"_qs, u"RCPT=550"_qs, u"BDAT=250"_qs, u"QUIT=221"_qs }));
     QVERIFY(s.steps.at(4).pipelined);
     QCOMPARE(s.steps.at(5).reply.lines.size(), 2); // "550-Unrouteable address" + indented "550 (gone.user)"
+}
+
+void TestTranscript::exchangeRowsFollowSequenceNumbers()
+{
+    const Transcript t = readFixture(u"exchange-out-of-order.txt"_qs);
+    QCOMPARE(t.sessions.size(), 2);
+    auto pairs = [](const Session &s) {
+        QStringList out;
+        for (const Step &step : s.steps)
+            if (!step.verb.isEmpty())
+                out << step.verb + QLatin1Char('=') + QString::number(step.reply.code);
+        return out;
+    };
+    // Written out of order by the server, read in sequence-number order: every command gets its reply.
+    const Session &a = t.sessions.at(0);
+    QCOMPARE(pairs(a), QStringList({ u"EHLO=250"_qs, u"MAIL=250"_qs, u"RCPT=550"_qs, u"QUIT=221"_qs }));
+    QCOMPARE(a.outcomes.size(), 1);
+    QCOMPARE(a.outcomes.first().recipient, u"left.company@corp.example"_qs);
+    QCOMPARE(a.outcomes.first().kind, RecipientOutcome::Kind::RejectedAtRcpt);
+    QVERIFY(a.capabilities.pipelining);
+    const Session &b = t.sessions.at(1);
+    QCOMPARE(pairs(b), QStringList({ u"EHLO=250"_qs, u"MAIL=250"_qs, u"RCPT=250"_qs, u"DATA=354"_qs, u"QUIT=221"_qs }));
+    QCOMPARE(b.client, u"scanner.corp.example"_qs);
+    QVERIFY(!findingIds(t).contains(u"command-before-greeting"_qs));
+
+    // The same rows in file order would pair MAIL with nothing: the order matters.
+    QStringList texts;
+    for (const Step &step : a.steps)
+        texts << step.note;
+    QVERIFY(!texts.contains(u"A reply to no command shown in the transcript."_qs));
+}
+
+void TestTranscript::harakaWrappedLinesAreRejoined()
+{
+    const Transcript t = readFixture(u"haraka-terminal-wrapped.txt"_qs);
+    QCOMPARE(t.dialect, u"haraka"_qs);
+    QVERIFY(t.unplaced.isEmpty());
+    QCOMPARE(t.sessions.size(), 1);
+    const Session &s = t.sessions.first();
+    QStringList commands;
+    const Step *rejected = nullptr;
+    for (const Step &step : s.steps) {
+        if (!step.verb.isEmpty())
+            commands << step.command();
+        if (step.verb == u"RCPT" && step.reply.code == 550)
+            rejected = &step;
+    }
+    // Split mid-word at column 80, joined back without a gap.
+    QVERIFY2(commands.contains(u"MAIL FROM:<bounces+list-4711@sender.example>"_qs), qPrintable(commands.join(u", ")));
+    QVERIFY2(commands.contains(u"RCPT TO:<former.employee@relay.haraka.example>"_qs), qPrintable(commands.join(u", ")));
+    QVERIFY(rejected);
+    QCOMPARE(
+        rejected->reply.text(), u"<former.employee@relay.haraka.example>: mailbox unavailable, no such user here"_qs);
+    QCOMPARE(s.client, u"newsletter.sender.example"_qs);
+    QCOMPARE(s.server, u"relay.haraka.example"_qs);
+    QVERIFY(s.capabilities.pipelining);
+    QCOMPARE(s.capabilities.size, 26214400);
+    const QStringList ids = findingIds(t);
+    QVERIFY2(!ids.contains(u"missing-quit"_qs), qPrintable(ids.join(u", ")));
 }
 
 void TestTranscript::capabilities()

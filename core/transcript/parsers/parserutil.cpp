@@ -226,8 +226,8 @@ Reply replyFromLines(const QStringList &lines, int sourceLine)
     return reply;
 }
 
-QList<SourceLine> unwrapEntries(
-    const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry, QList<SourceLine> *joined)
+QList<SourceLine> unwrapEntries(const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry,
+    QList<SourceLine> *joined, qsizetype minWrappedLength)
 {
     constexpr int kMaxJoined = 8;
     // Most logs have no wrapped entries: then the lines are returned as they are (shared, not copied).
@@ -239,19 +239,19 @@ QList<SourceLine> unwrapEntries(
         const bool entry = !blank && isEntry(l);
         if (!blank && lastWasEntry && !entry)
             firstJoin = i;
-        lastWasEntry = entry;
+        lastWasEntry = entry && l.text.size() >= minWrappedLength;
     }
     if (firstJoin < 0)
         return lines;
     QList<SourceLine> out;
     out.reserve(lines.size());
     out.append(lines.first(firstJoin));
-    lastWasEntry = true;
+    bool wrapped = true; // the last physical line was an entry's (or a joined part) and long enough
     int joinedToLast = 0;
     for (qsizetype i = firstJoin; i < lines.size(); ++i) {
         const SourceLine &l = lines.at(i);
         const bool blank = isBlankLine(l);
-        if (!blank && lastWasEntry && joinedToLast < kMaxJoined && !isEntry(l)) {
+        if (!blank && wrapped && joinedToLast < kMaxJoined && !isEntry(l)) {
             SourceLine &entry = out.last();
             if (l.text.startsWith(u' '))
                 entry.text += QLatin1Char(' ') + l.text.trimmed();
@@ -259,10 +259,11 @@ QList<SourceLine> unwrapEntries(
                 entry.text += l.text;
             ++joinedToLast;
             joined->append(l);
+            wrapped = l.text.size() >= minWrappedLength;
             continue;
         }
         out.append(l);
-        lastWasEntry = !blank && isEntry(l);
+        wrapped = !blank && isEntry(l) && l.text.size() >= minWrappedLength;
         joinedToLast = 0;
     }
     return out;

@@ -51,9 +51,11 @@ Reply replyFromLines(const QStringList &lines, int sourceLine);
 
 /// Joins log entries that a paste hard-wrapped: a non-blank line that is no entry itself, right after an
 /// entry, is appended to it (with a space when it was indented, directly when the wrap split a word).
-/// Returns the entries; the joined continuation lines are appended to @p joined.
-QList<SourceLine> unwrapEntries(
-    const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry, QList<SourceLine> *joined);
+/// With @p minWrappedLength, only a physical line at least that long can have been wrapped (a terminal
+/// wraps full lines), so short entries keep the lines after them. Returns the entries; the joined
+/// continuation lines are appended to @p joined.
+QList<SourceLine> unwrapEntries(const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry,
+    QList<SourceLine> *joined, qsizetype minWrappedLength = 0);
 
 /// Tracks who speaks in a transcript without direction markers (telnet, JavaMail, sendmail -v):
 /// reply-shaped lines are the server's, except inside DATA (after 354, until ".").
