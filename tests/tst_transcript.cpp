@@ -93,6 +93,7 @@ private Q_SLOTS:
     void credentialsAreRedacted();
     void badInput_data();
     void badInput();
+    void badInputIsExplained();
     void mutatedFixturesDoNotCrash();
     void metaTypes();
     void cli_data();
@@ -525,6 +526,51 @@ void TestTranscript::badInput()
     QCOMPARE(t.error.isEmpty(), transcript);
     // The JSON form exists either way.
     QVERIFY(!transcriptToJsonText(t, &*m_decoder).isEmpty());
+}
+
+void TestTranscript::badInputIsExplained()
+{
+    // Binary data: refused with a message that says so.
+    QByteArray binary(1 << 20, '\0');
+    for (qsizetype i = 0; i < binary.size(); ++i)
+        binary[i] = char((i * 131 + 7) % 256);
+    const Transcript b = TranscriptReader::read(binary, u"blob"_qs);
+    QVERIFY(!b.isTranscript());
+    QVERIFY2(b.error.contains(u"binary"_qs), qPrintable(b.error));
+
+    // A 50 MB single line inside a transcript (a pasted blob): the line is cut, the rest still reads.
+    constexpr qsizetype kHuge = qsizetype(50) << 20;
+    QByteArray huge = "220 mx.example ESMTP\nEHLO ";
+    huge.append(QByteArray(kHuge, 'a'));
+    huge.append("\n250 mx.example\nQUIT\n221 bye\n");
+    const Transcript h = TranscriptReader::read(huge, u"huge"_qs);
+    QCOMPARE(h.dialect, u"raw"_qs);
+    QCOMPARE(h.sessions.size(), 1);
+    const Session &hs = h.sessions.first();
+    QCOMPARE(hs.steps.size(), 3);
+    QCOMPARE(hs.steps.at(1).verb, u"EHLO"_qs);
+    QCOMPARE(hs.steps.at(1).reply.code, 250);
+    QVERIFY(hs.steps.at(1).argument.size() < kHuge / 10);
+    QCOMPARE(hs.steps.at(2).reply.code, 221);
+    huge.clear();
+
+    // 50 MB without any line end: no transcript, and a message rather than a hang.
+    const Transcript one = TranscriptReader::read(QByteArray(kHuge, 'x'), u"one-line"_qs);
+    QVERIFY(!one.isTranscript());
+    QVERIFY(one.error.contains(u"not an SMTP transcript"_qs));
+
+    // Cut mid-reply: the reply is kept and flagged as cut short.
+    const Transcript cut
+        = TranscriptReader::read("<-  220 mx ESMTP\n -> EHLO a\n<-  250-mx\n<-  250-SIZE 10\n<-  250-PIPE", u"cut"_qs);
+    QCOMPARE(cut.dialect, u"swaks"_qs);
+    QVERIFY2(findingIds(cut).contains(u"reply-cut-short"_qs), qPrintable(findingIds(cut).join(u", ")));
+    QCOMPARE(cut.sessions.first().steps.last().reply.lines.size(), 3);
+
+    // A reply without a code: kept as the reply to its command and reported.
+    const Transcript codeless
+        = TranscriptReader::read("S: 220 mx\nC: EHLO a\nS: Hello\nC: QUIT\nS: 221 bye", u"codeless"_qs);
+    QCOMPARE(codeless.dialect, u"mailkit"_qs);
+    QVERIFY2(findingIds(codeless).contains(u"reply-without-code"_qs), qPrintable(findingIds(codeless).join(u", ")));
 }
 
 void TestTranscript::mutatedFixturesDoNotCrash()
