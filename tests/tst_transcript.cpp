@@ -94,6 +94,8 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void badInputIsExplained();
+    void chunkedReadingMatchesWholeReading_data();
+    void chunkedReadingMatchesWholeReading();
     void mutatedFixturesDoNotCrash();
     void metaTypes();
     void cli_data();
@@ -571,6 +573,70 @@ void TestTranscript::badInputIsExplained()
         = TranscriptReader::read("S: 220 mx\nC: EHLO a\nS: Hello\nC: QUIT\nS: 221 bye", u"codeless"_qs);
     QCOMPARE(codeless.dialect, u"mailkit"_qs);
     QVERIFY2(findingIds(codeless).contains(u"reply-without-code"_qs), qPrintable(findingIds(codeless).join(u", ")));
+}
+
+void TestTranscript::chunkedReadingMatchesWholeReading_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("dialect");
+    // A Postfix log with interleaved queue ids, TLS lines that wait for their process's next queue id,
+    // hard-wrapped entries, blank lines and another program's lines; big enough for many 64 KiB chunks.
+    QByteArray maillog;
+    for (int i = 0; maillog.size() < 1200 * 1024; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        const QByteArray qa = QByteArray::number(0xA0000 + i, 16).toUpper().rightJustified(10, '0');
+        const QByteArray qb = QByteArray::number(0xB0000 + i, 16).toUpper().rightJustified(10, '0');
+        const QByteArray stamp = "Mar  2 10:" + QByteArray::number(10 + i % 50) + ":0" + QByteArray::number(i % 10);
+        const QByteArray pid = QByteArray::number(2000 + i % 7);
+        maillog += stamp + " mx postfix/qmgr[99]: " + qa + ": from=<a" + n
+            + "@x.example>, size=10, nrcpt=1 (queue active)\n";
+        maillog += stamp + " mx postfix/smtp[" + pid
+            + "]: Verified TLS connection established to mx.y.example[192.0.2.7]:25: TLSv1.3 with cipher "
+              "TLS_AES_256_GCM_SHA384 (256/256 bits)\n";
+        maillog += stamp + " mx postfix/qmgr[99]: " + qb + ": from=<b" + n
+            + "@x.example>, size=10, nrcpt=1 (queue active)\n";
+        maillog += stamp + " mx postfix/smtp[" + pid + "]: " + qa + ": to=<u" + n
+            + "@y.example>, relay=mx.y.example[192.0.2.7]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host "
+              "mx.y.example[192.0.2.7] said: 550-5.1.1 no such user 550 5.1.1 try again (in reply to RCPT TO "
+              "command))\n";
+        if (i % 5 == 0)
+            maillog += stamp + " mx dovecot[77]: imap-login: Login: user=<u" + n + ">\n\n";
+        maillog += stamp + " mx postfix/smtp[" + QByteArray::number(3000 + i % 5) + "]: " + qb + ": to=<v" + n
+            + "@z.example>, relay=mx.z.example[192.0.2.8]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred "
+              "(host "
+              "mx.z.example[192.0.2.8] said: 451 4.7.1 greylisted (in reply to RCPT TO command))\n";
+        if (i % 9 == 0)
+            maillog += "   wrapped tail of the line above\n";
+    }
+    QTest::addRow("postfix-log") << maillog << u"postfix-log"_qs;
+    QByteArray swaks;
+    for (int i = 0; swaks.size() < 900 * 1024; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        swaks += "=== Trying 127.0.0.1:2525...\n=== Connected to 127.0.0.1.\n<-  220 mx ESMTP\n -> EHLO c" + n
+            + "\n<-  250-mx\n<-  250-PIPELINING\n<-  250 SIZE 1000\n -> MAIL FROM:<a@b.example>\n -> RCPT TO:<u" + n
+            + "@c.example>\n<-  250 ok\n<** 550-5.1.1 no\n<** 550 5.1.1 such user\n -> QUIT\n<-  221 bye\n"
+              "*** Remote host closed connection unexpectedly.\n=== Connection closed with remote host.\n";
+    }
+    QTest::addRow("swaks") << swaks << u"swaks"_qs;
+}
+
+void TestTranscript::chunkedReadingMatchesWholeReading()
+{
+    // Large logs are read in chunks so that their lines never exist all at once; the result must be the
+    // one of reading them whole (parser state, line numbers and wrapped lines carry across chunks).
+    QFETCH(QByteArray, input);
+    QFETCH(QString, dialect);
+    const Transcript whole = TranscriptReader::parseLines(WrapperStripper::strip(input).lines, {}, u"in"_qs);
+    const Transcript chunked = TranscriptReader::readInChunks(input, u"in"_qs, 64 * 1024);
+    QCOMPARE(whole.dialect, dialect);
+    QVERIFY(whole.sessions.size() > 100);
+    QCOMPARE(chunked.dialect, whole.dialect);
+    QCOMPARE(chunked.lineCount, whole.lineCount);
+    QCOMPARE(chunked.unplaced, whole.unplaced);
+    QCOMPARE(chunked.sessions.size(), whole.sessions.size());
+    for (qsizetype i = 0; i < whole.sessions.size(); ++i)
+        QVERIFY2(chunked.sessions.at(i) == whole.sessions.at(i), qPrintable(QStringLiteral("session %1").arg(i)));
+    QVERIFY(chunked == whole);
 }
 
 void TestTranscript::mutatedFixturesDoNotCrash()

@@ -673,19 +673,29 @@ QList<Session> Builder::finish()
 {
     const QStringList keys = m_states.keys();
     for (const QString &key : keys) {
-        State &st = m_states[key];
+        State &st = state(key);
         flushReply(st, key);
         finalize(st);
         m_done.append(std::move(st.s));
+        // Each state goes as soon as its session is out: a large log has one per message.
+        m_cached = nullptr;
+        m_states.remove(key);
     }
     m_states.clear();
-    m_cached = nullptr;
+    // Ordered by first line through their indexes: sorting the sessions themselves would need a buffer of
+    // as many sessions again.
+    QList<qsizetype> order;
+    order.reserve(m_done.size());
+    for (qsizetype i = 0; i < m_done.size(); ++i)
+        if (!m_done.at(i).steps.isEmpty() || !m_done.at(i).outcomes.isEmpty())
+            order.append(i);
+    std::stable_sort(order.begin(), order.end(),
+        [this](qsizetype a, qsizetype b) { return m_done.at(a).firstLine < m_done.at(b).firstLine; });
     QList<Session> sessions;
-    for (Session &s : m_done)
-        if (!s.steps.isEmpty() || !s.outcomes.isEmpty())
-            sessions.append(std::move(s));
-    std::stable_sort(
-        sessions.begin(), sessions.end(), [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; });
+    sessions.reserve(order.size());
+    for (qsizetype i : std::as_const(order))
+        sessions.append(std::move(m_done[i]));
+    m_done.clear();
     return sessions;
 }
 

@@ -14,7 +14,7 @@ namespace smtpscope::core::parsers {
         QList<ProtocolLine> parse(const QList<SourceLine> &lines) const override;                                      \
     };
 
-/// A dialect that comes as large files: parseInto() streams, parse() collects what it streams.
+/// A dialect that comes as large files: it reads line by line (openStream), parse() collects that.
 #define SMTPSCOPE_DECLARE_STREAMING_DIALECT(ClassName, dialectId)                                                      \
     class ClassName final : public TranscriptParser                                                                    \
     {                                                                                                                  \
@@ -25,7 +25,7 @@ namespace smtpscope::core::parsers {
         {                                                                                                              \
             return collectLines(*this, lines);                                                                         \
         }                                                                                                              \
-        void parseInto(const QList<SourceLine> &lines, const ProtocolSink &sink) const override;                       \
+        std::unique_ptr<ProtocolLineStream> openStream() const override;                                               \
     };
 
 /// telnet, nc, openssl s_client and any unprefixed conversation: direction from the reply shape.

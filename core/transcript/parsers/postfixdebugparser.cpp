@@ -24,46 +24,60 @@ int PostfixDebugParser::score(const QList<SourceLine> &sample) const
     return n < 2 ? 0 : std::min(95, 80 + n / 2);
 }
 
-void PostfixDebugParser::parseInto(const QList<SourceLine> &lines, const ProtocolSink &sink) const
+namespace {
+
+// Each line stands alone: the smtp process id keys the conversation.
+class PostfixDebugStream final : public ProtocolLineStream
+{
+public:
+    void add(const SourceLine &src, const ProtocolSink &sink) override;
+};
+
+void PostfixDebugStream::add(const SourceLine &src, const ProtocolSink &sink)
 {
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    for (const SourceLine &src : lines) {
-        const QString &t = src.text;
-        const PostfixLine p = parsePostfixLine(t);
-        if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
-            sink(std::move(*other));
-            continue;
-        }
-        if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
-            sink(ProtocolLine::make(Kind::Noise, src, t)); // pickup, cleanup, qmgr, bounce: the message's life
-            continue;
-        }
-        // One smtp process runs one connection at a time: its pid keys the conversation.
-        const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
-        const QString rest = p.rest.toString();
-        QRegularExpressionMatch m;
-        ProtocolLine l;
-        if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
-            && (m = conversationRe().match(rest)).hasMatch()) {
-            l = ProtocolLine::make(m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
-            l.session = session;
-            l.peer = m.captured(2);
-        } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
-            // The conversation above shows the reply; the status line adds the final verdict.
-            l.session = session;
-            l.outcomeStep = false;
-        } else if ((m = tls.match(rest)).hasMatch()) {
-            l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
-            l.session = session;
-        } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
-            l = ProtocolLine::makeEvent(Event::Error, src, rest);
-            l.session = session;
-        } else {
-            l = ProtocolLine::make(Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
-        }
-        sink(std::move(l));
+    const QString &t = src.text;
+    const PostfixLine p = parsePostfixLine(t);
+    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
+        sink(std::move(*other));
+        return;
     }
+    if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
+        sink(ProtocolLine::make(Kind::Noise, src, t)); // pickup, cleanup, qmgr, bounce: the message's life
+        return;
+    }
+    // One smtp process runs one connection at a time: its pid keys the conversation.
+    const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
+    const QString rest = p.rest.toString();
+    QRegularExpressionMatch m;
+    ProtocolLine l;
+    if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
+        && (m = conversationRe().match(rest)).hasMatch()) {
+        l = ProtocolLine::make(m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
+        l.session = session;
+        l.peer = m.captured(2);
+    } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
+        // The conversation above shows the reply; the status line adds the final verdict.
+        l.session = session;
+        l.outcomeStep = false;
+    } else if ((m = tls.match(rest)).hasMatch()) {
+        l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
+        l.session = session;
+    } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
+        l = ProtocolLine::makeEvent(Event::Error, src, rest);
+        l.session = session;
+    } else {
+        l = ProtocolLine::make(Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
+    }
+    sink(std::move(l));
+}
+
+} // namespace
+
+std::unique_ptr<ProtocolLineStream> PostfixDebugParser::openStream() const
+{
+    return std::make_unique<PostfixDebugStream>();
 }
 
 } // namespace smtpscope::core::parsers
