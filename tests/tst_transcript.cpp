@@ -176,6 +176,9 @@ void TestTranscript::golden()
     // Without a decoder: the goldens pin what the transcript code decides, not the knowledge base's
     // reasons (classifiedOutcomes checks that those are filled in).
     const QByteArray actual = transcriptToJsonText(t, nullptr, true) + '\n';
+    // Written session by session, the text is the JSON tree's, compact or indented.
+    QCOMPARE(actual, orderedJson(transcriptToJson(t, nullptr), true) + '\n');
+    QCOMPARE(transcriptToJsonText(t, &*m_decoder), orderedJson(transcriptToJson(t, &*m_decoder)));
     const QString base = m_dataDir + QLatin1Char('/') + QFileInfo(file).completeBaseName();
     const QString expectedPath = base + u".expected"_qs;
     const QString actualPath = base + u".actual"_qs;
@@ -528,6 +531,7 @@ void TestTranscript::badInput()
     QCOMPARE(t.error.isEmpty(), transcript);
     // The JSON form exists either way.
     QVERIFY(!transcriptToJsonText(t, &*m_decoder).isEmpty());
+    QCOMPARE(transcriptToJsonText(t, &*m_decoder, true), orderedJson(transcriptToJson(t, &*m_decoder), true));
 }
 
 void TestTranscript::badInputIsExplained()
