@@ -87,10 +87,15 @@ private Q_SLOTS:
     void findings_data();
     void findings();
     void pipelinedRepliesPairInOrder();
+    void exchangeRowsFollowSequenceNumbers();
+    void harakaWrappedLinesAreRejoined();
     void capabilities();
     void credentialsAreRedacted();
     void badInput_data();
     void badInput();
+    void badInputIsExplained();
+    void chunkedReadingMatchesWholeReading_data();
+    void chunkedReadingMatchesWholeReading();
     void mutatedFixturesDoNotCrash();
     void metaTypes();
     void cli_data();
@@ -147,6 +152,8 @@ void TestTranscript::golden_data()
     QTest::addRow("msmtp pipelined, DATA refused") << u"msmtp.txt"_qs << u"msmtp"_qs << 0;
     QTest::addRow("go-mail codes stripped") << u"gomail.txt"_qs << u"gomail"_qs << 0;
     QTest::addRow("haraka in syslog") << u"haraka-syslog.txt"_qs << u"haraka"_qs << 0;
+    QTest::addRow("haraka wrapped by a terminal") << u"haraka-terminal-wrapped.txt"_qs << u"haraka"_qs << 0;
+    QTest::addRow("exchange rows out of order") << u"exchange-out-of-order.txt"_qs << u"exchange"_qs << 0;
     QTest::addRow("phpmailer and the server's postfix log")
         << u"mixed-phpmailer-postfix.txt"_qs << u"phpmailer"_qs << 1;
 }
@@ -169,6 +176,9 @@ void TestTranscript::golden()
     // Without a decoder: the goldens pin what the transcript code decides, not the knowledge base's
     // reasons (classifiedOutcomes checks that those are filled in).
     const QByteArray actual = transcriptToJsonText(t, nullptr, true) + '\n';
+    // Written session by session, the text is the JSON tree's, compact or indented.
+    QCOMPARE(actual, orderedJson(transcriptToJson(t, nullptr), true) + '\n');
+    QCOMPARE(transcriptToJsonText(t, &*m_decoder), orderedJson(transcriptToJson(t, &*m_decoder)));
     const QString base = m_dataDir + QLatin1Char('/') + QFileInfo(file).completeBaseName();
     const QString expectedPath = base + u".expected"_qs;
     const QString actualPath = base + u".actual"_qs;
@@ -380,6 +390,65 @@ void TestTranscript::pipelinedRepliesPairInOrder()
     QCOMPARE(s.steps.at(5).reply.lines.size(), 2); // "550-Unrouteable address" + indented "550 (gone.user)"
 }
 
+void TestTranscript::exchangeRowsFollowSequenceNumbers()
+{
+    const Transcript t = readFixture(u"exchange-out-of-order.txt"_qs);
+    QCOMPARE(t.sessions.size(), 2);
+    auto pairs = [](const Session &s) {
+        QStringList out;
+        for (const Step &step : s.steps)
+            if (!step.verb.isEmpty())
+                out << step.verb + QLatin1Char('=') + QString::number(step.reply.code);
+        return out;
+    };
+    // Written out of order by the server, read in sequence-number order: every command gets its reply.
+    const Session &a = t.sessions.at(0);
+    QCOMPARE(pairs(a), QStringList({ u"EHLO=250"_qs, u"MAIL=250"_qs, u"RCPT=550"_qs, u"QUIT=221"_qs }));
+    QCOMPARE(a.outcomes.size(), 1);
+    QCOMPARE(a.outcomes.first().recipient, u"left.company@corp.example"_qs);
+    QCOMPARE(a.outcomes.first().kind, RecipientOutcome::Kind::RejectedAtRcpt);
+    QVERIFY(a.capabilities.pipelining);
+    const Session &b = t.sessions.at(1);
+    QCOMPARE(pairs(b), QStringList({ u"EHLO=250"_qs, u"MAIL=250"_qs, u"RCPT=250"_qs, u"DATA=354"_qs, u"QUIT=221"_qs }));
+    QCOMPARE(b.client, u"scanner.corp.example"_qs);
+    QVERIFY(!findingIds(t).contains(u"command-before-greeting"_qs));
+
+    // The same rows in file order would pair MAIL with nothing: the order matters.
+    QStringList texts;
+    for (const Step &step : a.steps)
+        texts << step.note;
+    QVERIFY(!texts.contains(u"A reply to no command shown in the transcript."_qs));
+}
+
+void TestTranscript::harakaWrappedLinesAreRejoined()
+{
+    const Transcript t = readFixture(u"haraka-terminal-wrapped.txt"_qs);
+    QCOMPARE(t.dialect, u"haraka"_qs);
+    QVERIFY(t.unplaced.isEmpty());
+    QCOMPARE(t.sessions.size(), 1);
+    const Session &s = t.sessions.first();
+    QStringList commands;
+    const Step *rejected = nullptr;
+    for (const Step &step : s.steps) {
+        if (!step.verb.isEmpty())
+            commands << step.command();
+        if (step.verb == u"RCPT" && step.reply.code == 550)
+            rejected = &step;
+    }
+    // Split mid-word at column 80, joined back without a gap.
+    QVERIFY2(commands.contains(u"MAIL FROM:<bounces+list-4711@sender.example>"_qs), qPrintable(commands.join(u", ")));
+    QVERIFY2(commands.contains(u"RCPT TO:<former.employee@relay.haraka.example>"_qs), qPrintable(commands.join(u", ")));
+    QVERIFY(rejected);
+    QCOMPARE(
+        rejected->reply.text(), u"<former.employee@relay.haraka.example>: mailbox unavailable, no such user here"_qs);
+    QCOMPARE(s.client, u"newsletter.sender.example"_qs);
+    QCOMPARE(s.server, u"relay.haraka.example"_qs);
+    QVERIFY(s.capabilities.pipelining);
+    QCOMPARE(s.capabilities.size, 26214400);
+    const QStringList ids = findingIds(t);
+    QVERIFY2(!ids.contains(u"missing-quit"_qs), qPrintable(ids.join(u", ")));
+}
+
 void TestTranscript::capabilities()
 {
     const Transcript t = readFixture(u"swaks-starttls.txt"_qs);
@@ -462,6 +531,116 @@ void TestTranscript::badInput()
     QCOMPARE(t.error.isEmpty(), transcript);
     // The JSON form exists either way.
     QVERIFY(!transcriptToJsonText(t, &*m_decoder).isEmpty());
+    QCOMPARE(transcriptToJsonText(t, &*m_decoder, true), orderedJson(transcriptToJson(t, &*m_decoder), true));
+}
+
+void TestTranscript::badInputIsExplained()
+{
+    // Binary data: refused with a message that says so.
+    QByteArray binary(1 << 20, '\0');
+    for (qsizetype i = 0; i < binary.size(); ++i)
+        binary[i] = char((i * 131 + 7) % 256);
+    const Transcript b = TranscriptReader::read(binary, u"blob"_qs);
+    QVERIFY(!b.isTranscript());
+    QVERIFY2(b.error.contains(u"binary"_qs), qPrintable(b.error));
+
+    // A 50 MB single line inside a transcript (a pasted blob): the line is cut, the rest still reads.
+    constexpr qsizetype kHuge = qsizetype(50) << 20;
+    QByteArray huge = "220 mx.example ESMTP\nEHLO ";
+    huge.append(QByteArray(kHuge, 'a'));
+    huge.append("\n250 mx.example\nQUIT\n221 bye\n");
+    const Transcript h = TranscriptReader::read(huge, u"huge"_qs);
+    QCOMPARE(h.dialect, u"raw"_qs);
+    QCOMPARE(h.sessions.size(), 1);
+    const Session &hs = h.sessions.first();
+    QCOMPARE(hs.steps.size(), 3);
+    QCOMPARE(hs.steps.at(1).verb, u"EHLO"_qs);
+    QCOMPARE(hs.steps.at(1).reply.code, 250);
+    QVERIFY(hs.steps.at(1).argument.size() < kHuge / 10);
+    QCOMPARE(hs.steps.at(2).reply.code, 221);
+    huge.clear();
+
+    // 50 MB without any line end: no transcript, and a message rather than a hang.
+    const Transcript one = TranscriptReader::read(QByteArray(kHuge, 'x'), u"one-line"_qs);
+    QVERIFY(!one.isTranscript());
+    QVERIFY(one.error.contains(u"not an SMTP transcript"_qs));
+
+    // Cut mid-reply: the reply is kept and flagged as cut short.
+    const Transcript cut
+        = TranscriptReader::read("<-  220 mx ESMTP\n -> EHLO a\n<-  250-mx\n<-  250-SIZE 10\n<-  250-PIPE", u"cut"_qs);
+    QCOMPARE(cut.dialect, u"swaks"_qs);
+    QVERIFY2(findingIds(cut).contains(u"reply-cut-short"_qs), qPrintable(findingIds(cut).join(u", ")));
+    QCOMPARE(cut.sessions.first().steps.last().reply.lines.size(), 3);
+
+    // A reply without a code: kept as the reply to its command and reported.
+    const Transcript codeless
+        = TranscriptReader::read("S: 220 mx\nC: EHLO a\nS: Hello\nC: QUIT\nS: 221 bye", u"codeless"_qs);
+    QCOMPARE(codeless.dialect, u"mailkit"_qs);
+    QVERIFY2(findingIds(codeless).contains(u"reply-without-code"_qs), qPrintable(findingIds(codeless).join(u", ")));
+}
+
+void TestTranscript::chunkedReadingMatchesWholeReading_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("dialect");
+    // A Postfix log with interleaved queue ids, TLS lines that wait for their process's next queue id,
+    // hard-wrapped entries, blank lines and another program's lines; big enough for many 64 KiB chunks.
+    QByteArray maillog;
+    for (int i = 0; maillog.size() < 1200 * 1024; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        const QByteArray qa = QByteArray::number(0xA0000 + i, 16).toUpper().rightJustified(10, '0');
+        const QByteArray qb = QByteArray::number(0xB0000 + i, 16).toUpper().rightJustified(10, '0');
+        const QByteArray stamp = "Mar  2 10:" + QByteArray::number(10 + i % 50) + ":0" + QByteArray::number(i % 10);
+        const QByteArray pid = QByteArray::number(2000 + i % 7);
+        maillog += stamp + " mx postfix/qmgr[99]: " + qa + ": from=<a" + n
+            + "@x.example>, size=10, nrcpt=1 (queue active)\n";
+        maillog += stamp + " mx postfix/smtp[" + pid
+            + "]: Verified TLS connection established to mx.y.example[192.0.2.7]:25: TLSv1.3 with cipher "
+              "TLS_AES_256_GCM_SHA384 (256/256 bits)\n";
+        maillog += stamp + " mx postfix/qmgr[99]: " + qb + ": from=<b" + n
+            + "@x.example>, size=10, nrcpt=1 (queue active)\n";
+        maillog += stamp + " mx postfix/smtp[" + pid + "]: " + qa + ": to=<u" + n
+            + "@y.example>, relay=mx.y.example[192.0.2.7]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host "
+              "mx.y.example[192.0.2.7] said: 550-5.1.1 no such user 550 5.1.1 try again (in reply to RCPT TO "
+              "command))\n";
+        if (i % 5 == 0)
+            maillog += stamp + " mx dovecot[77]: imap-login: Login: user=<u" + n + ">\n\n";
+        maillog += stamp + " mx postfix/smtp[" + QByteArray::number(3000 + i % 5) + "]: " + qb + ": to=<v" + n
+            + "@z.example>, relay=mx.z.example[192.0.2.8]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred "
+              "(host "
+              "mx.z.example[192.0.2.8] said: 451 4.7.1 greylisted (in reply to RCPT TO command))\n";
+        if (i % 9 == 0)
+            maillog += "   wrapped tail of the line above\n";
+    }
+    QTest::addRow("postfix-log") << maillog << u"postfix-log"_qs;
+    QByteArray swaks;
+    for (int i = 0; swaks.size() < 900 * 1024; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        swaks += "=== Trying 127.0.0.1:2525...\n=== Connected to 127.0.0.1.\n<-  220 mx ESMTP\n -> EHLO c" + n
+            + "\n<-  250-mx\n<-  250-PIPELINING\n<-  250 SIZE 1000\n -> MAIL FROM:<a@b.example>\n -> RCPT TO:<u" + n
+            + "@c.example>\n<-  250 ok\n<** 550-5.1.1 no\n<** 550 5.1.1 such user\n -> QUIT\n<-  221 bye\n"
+              "*** Remote host closed connection unexpectedly.\n=== Connection closed with remote host.\n";
+    }
+    QTest::addRow("swaks") << swaks << u"swaks"_qs;
+}
+
+void TestTranscript::chunkedReadingMatchesWholeReading()
+{
+    // Large logs are read in chunks so that their lines never exist all at once; the result must be the
+    // one of reading them whole (parser state, line numbers and wrapped lines carry across chunks).
+    QFETCH(QByteArray, input);
+    QFETCH(QString, dialect);
+    const Transcript whole = TranscriptReader::parseLines(WrapperStripper::strip(input).lines, {}, u"in"_qs);
+    const Transcript chunked = TranscriptReader::readInChunks(input, u"in"_qs, 64 * 1024);
+    QCOMPARE(whole.dialect, dialect);
+    QVERIFY(whole.sessions.size() > 100);
+    QCOMPARE(chunked.dialect, whole.dialect);
+    QCOMPARE(chunked.lineCount, whole.lineCount);
+    QCOMPARE(chunked.unplaced, whole.unplaced);
+    QCOMPARE(chunked.sessions.size(), whole.sessions.size());
+    for (qsizetype i = 0; i < whole.sessions.size(); ++i)
+        QVERIFY2(chunked.sessions.at(i) == whole.sessions.at(i), qPrintable(QStringLiteral("session %1").arg(i)));
+    QVERIFY(chunked == whole);
 }
 
 void TestTranscript::mutatedFixturesDoNotCrash()

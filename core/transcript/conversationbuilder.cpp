@@ -41,17 +41,55 @@ VerbInfo verbInfo(const QString &verb)
     return { Step::Kind::Command, Phase::Other };
 }
 
-// RFC 5321 and extension verbs, plus the common vendor ones.
-bool isKnownVerb(const QString &text)
+// RFC 5321 and extension verbs, plus the common vendor ones, each as one shared string: every step's
+// verb points to these rather than to a copy of its own.
+const QStringList &knownVerbs()
 {
-    static const QSet<QString> verbs { QStringLiteral("EHLO"), QStringLiteral("HELO"), QStringLiteral("LHLO"),
+    static const QStringList verbs { QStringLiteral("EHLO"), QStringLiteral("HELO"), QStringLiteral("LHLO"),
         QStringLiteral("MAIL"), QStringLiteral("RCPT"), QStringLiteral("DATA"), QStringLiteral("BDAT"),
         QStringLiteral("RSET"), QStringLiteral("NOOP"), QStringLiteral("QUIT"), QStringLiteral("VRFY"),
         QStringLiteral("EXPN"), QStringLiteral("HELP"), QStringLiteral("AUTH"), QStringLiteral("STARTTLS"),
         QStringLiteral("ETRN"), QStringLiteral("ATRN"), QStringLiteral("TURN"), QStringLiteral("XCLIENT"),
         QStringLiteral("XFORWARD"), QStringLiteral("BURL"), QStringLiteral("SEND"), QStringLiteral("SOML"),
         QStringLiteral("SAML"), QStringLiteral("VERB"), QStringLiteral("XEXCH50"), QStringLiteral("X-EXPS") };
-    return verbs.contains(text.trimmed().section(QLatin1Char(' '), 0, 0).toUpper());
+    return verbs;
+}
+
+// The known verb @p word names (any case), or nullptr.
+const QString *knownVerb(QStringView word)
+{
+    for (const QString &verb : knownVerbs())
+        if (verb.size() == word.size() && word.compare(verb, Qt::CaseInsensitive) == 0)
+            return &verb;
+    return nullptr;
+}
+
+bool isKnownVerb(QStringView text)
+{
+    const QStringView t = text.trimmed();
+    const qsizetype space = t.indexOf(QLatin1Char(' '));
+    return knownVerb(space < 0 ? t : t.first(space)) != nullptr;
+}
+
+// Octets of @p text in UTF-8, without converting it.
+qint64 utf8Size(QStringView text)
+{
+    qint64 n = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c < 0x80) {
+            n += 1;
+        } else if (c < 0x800) {
+            n += 2;
+        } else if (QChar::isHighSurrogate(c) && i + 1 < text.size()
+            && QChar::isLowSurrogate(text.at(i + 1).unicode())) {
+            n += 4;
+            ++i;
+        } else {
+            n += 3;
+        }
+    }
+    return n;
 }
 
 bool isHelo(const QString &verb)
@@ -88,7 +126,15 @@ public:
     QList<Session> finish();
 
 private:
-    State &state(const QString &key) { return m_states[key]; }
+    State &state(const QString &key)
+    {
+        // Most lines belong to the session of the line before: skip the hash lookup for them.
+        if (m_cached && key == m_cachedKey)
+            return *m_cached;
+        m_cached = &m_states[key];
+        m_cachedKey = key;
+        return *m_cached;
+    }
     void rotate(const QString &key);
     void finalize(State &st);
 
@@ -106,6 +152,8 @@ private:
     void outcome(State &st, const ProtocolLine &l);
 
     QHash<QString, State> m_states;
+    State *m_cached = nullptr; ///< the state of m_cachedKey; inserting into m_states invalidates others only
+    QString m_cachedKey;
     QList<Session> m_done;
     QList<UnplacedLine> *m_unplaced;
 };
@@ -150,7 +198,7 @@ void Builder::rotate(const QString &key)
     flushReply(old, key);
     finalize(old);
     m_done.append(std::move(old.s));
-    m_states[key] = State();
+    old = State();
 }
 
 void Builder::add(const ProtocolLine &l)
@@ -426,7 +474,7 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
     }
     extend(st, st.bodyStep, l.line);
     Step &body = st.s.steps[st.bodyStep];
-    body.messageSize += l.text.toUtf8().size() + 2;
+    body.messageSize += utf8Size(l.text) + 2;
 }
 
 void Builder::endBody(State &st, int line)
@@ -625,18 +673,29 @@ QList<Session> Builder::finish()
 {
     const QStringList keys = m_states.keys();
     for (const QString &key : keys) {
-        State &st = m_states[key];
+        State &st = state(key);
         flushReply(st, key);
         finalize(st);
         m_done.append(std::move(st.s));
+        // Each state goes as soon as its session is out: a large log has one per message.
+        m_cached = nullptr;
+        m_states.remove(key);
     }
     m_states.clear();
+    // Ordered by first line through their indexes: sorting the sessions themselves would need a buffer of
+    // as many sessions again.
+    QList<qsizetype> order;
+    order.reserve(m_done.size());
+    for (qsizetype i = 0; i < m_done.size(); ++i)
+        if (!m_done.at(i).steps.isEmpty() || !m_done.at(i).outcomes.isEmpty())
+            order.append(i);
+    std::stable_sort(order.begin(), order.end(),
+        [this](qsizetype a, qsizetype b) { return m_done.at(a).firstLine < m_done.at(b).firstLine; });
     QList<Session> sessions;
-    for (Session &s : m_done)
-        if (!s.steps.isEmpty() || !s.outcomes.isEmpty())
-            sessions.append(std::move(s));
-    std::stable_sort(
-        sessions.begin(), sessions.end(), [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; });
+    sessions.reserve(order.size());
+    for (qsizetype i : std::as_const(order))
+        sessions.append(std::move(m_done[i]));
+    m_done.clear();
     return sessions;
 }
 
@@ -654,26 +713,61 @@ bool ConversationBuilder::looksLikeCredential(const QString &text)
 
 void ConversationBuilder::splitCommand(const QString &text, QString *verb, QString *argument)
 {
-    const QString trimmed = text.trimmed();
+    const QStringView trimmed = QStringView(text).trimmed();
     const qsizetype space = trimmed.indexOf(QLatin1Char(' '));
-    QString v = space < 0 ? trimmed : trimmed.left(space);
-    QString arg = space < 0 ? QString() : trimmed.mid(space + 1).trimmed();
-    static const QRegularExpression word(QStringLiteral("^[A-Za-z]{2,12}$"));
-    const bool mixedCase = v != v.toUpper() && v != v.toLower();
-    if (!word.match(v).hasMatch() || (!isKnownVerb(v) && mixedCase && looksLikeCredential(trimmed))) {
+    const QStringView v = space < 0 ? trimmed : trimmed.first(space);
+    const QStringView arg = space < 0 ? QStringView() : trimmed.mid(space + 1).trimmed();
+    // A verb is 2 to 12 ASCII letters.
+    bool word = v.size() >= 2 && v.size() <= 12;
+    bool upper = false;
+    bool lower = false;
+    for (qsizetype i = 0; word && i < v.size(); ++i) {
+        const char16_t c = v.at(i).unicode();
+        upper = upper || (c >= u'A' && c <= u'Z');
+        lower = lower || (c >= u'a' && c <= u'z');
+        word = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
+    }
+    const QString *known = word ? knownVerb(v) : nullptr;
+    if (!word || (!known && upper && lower && looksLikeCredential(trimmed.toString()))) {
         // Not a verb: a credential, a placeholder or garbage. Never echo what may be a secret.
+        const QString all = trimmed.toString();
         *verb = QString();
-        *argument = looksLikeCredential(trimmed) ? kRedacted : trimmed;
+        *argument = looksLikeCredential(all) ? kRedacted : all;
         return;
     }
-    v = v.toUpper();
-    if (v == u"AUTH") {
+    *verb = known ? *known : v.toString().toUpper();
+    if (*verb == u"AUTH") {
         const qsizetype s = arg.indexOf(QLatin1Char(' '));
-        const QString mechanism = (s < 0 ? arg : arg.left(s)).toUpper();
-        arg = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;
+        const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
+        *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;
+        return;
     }
-    *verb = v;
-    *argument = arg;
+    *argument = arg.toString();
+}
+
+class ConversationAssembler::Impl
+{
+public:
+    explicit Impl(QList<UnplacedLine> *unplaced)
+        : builder(unplaced)
+    { }
+    Builder builder;
+};
+
+ConversationAssembler::ConversationAssembler(QList<UnplacedLine> *unplaced)
+    : d(std::make_unique<Impl>(unplaced))
+{ }
+
+ConversationAssembler::~ConversationAssembler() = default;
+
+void ConversationAssembler::add(const ProtocolLine &line)
+{
+    d->builder.add(line);
+}
+
+QList<Session> ConversationAssembler::finish()
+{
+    return d->builder.finish();
 }
 
 QList<Session> ConversationBuilder::build(const QList<ProtocolLine> &lines, QList<UnplacedLine> *unplaced)

@@ -2,6 +2,8 @@
 
 #include "transcript/transcriptparser.h"
 
+#include <memory>
+
 namespace smtpscope::core {
 
 /// Pairs client commands with server replies (a FIFO, so pipelined batches pair in order),
@@ -17,6 +19,25 @@ public:
     static void splitCommand(const QString &text, QString *verb, QString *argument);
     /// True for text that looks like a base64 credential or a tool's placeholder for one.
     static bool looksLikeCredential(const QString &text);
+};
+
+/// The builder fed one line at a time (what ConversationBuilder::build does for a whole list).
+class ConversationAssembler
+{
+public:
+    /// Lines of kind Unknown are appended to @p unplaced.
+    explicit ConversationAssembler(QList<UnplacedLine> *unplaced);
+    ~ConversationAssembler();
+    ConversationAssembler(const ConversationAssembler &) = delete;
+    ConversationAssembler &operator=(const ConversationAssembler &) = delete;
+
+    void add(const ProtocolLine &line);
+    /// Closes every session and returns them ordered by their first line.
+    QList<Session> finish();
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> d;
 };
 
 } // namespace smtpscope::core

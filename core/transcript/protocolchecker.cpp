@@ -165,6 +165,15 @@ void protocolFindings(Session &s)
     qint64 messageSize = -1;
     bool sizeReported = false;
     bool sawQuit = false;
+    // The session's capabilities come from its last successful EHLO: that reply need not be read again.
+    int lastEhlo = -1;
+    for (int i = int(s.steps.size()) - 1; i >= 0 && s.capabilities.seen; --i) {
+        const Step &step = s.steps.at(i);
+        if (isHelo(step.verb) && step.verb != u"HELO" && step.reply.replyClass() == 2) {
+            lastEhlo = i;
+            break;
+        }
+    }
     for (int i = 0; i < s.steps.size(); ++i) {
         const Step &step = s.steps.at(i);
         replyFindings(s, i);
@@ -176,7 +185,7 @@ void protocolFindings(Session &s)
             heloSeen = true;
             usedHelo = step.verb == u"HELO";
             if (step.verb != u"HELO" && step.reply.replyClass() == 2) {
-                caps = Capabilities::fromEhloReply(step.reply);
+                caps = i == lastEhlo ? s.capabilities : Capabilities::fromEhloReply(step.reply);
                 capsKnown = true;
             }
         }

@@ -130,7 +130,7 @@ bool operator==(const RecipientOutcome &a, const RecipientOutcome &b)
 namespace {
 
 // Applies one EHLO keyword with its parameters; returns false for words that are no keyword.
-bool applyKeyword(Capabilities &caps, const QString &keyword, const QStringList &params)
+bool applyKeyword(Capabilities &caps, const QString &keyword, const QList<QStringView> &params)
 {
     if (keyword == u"SIZE") {
         bool ok = false;
@@ -153,9 +153,11 @@ bool applyKeyword(Capabilities &caps, const QString &keyword, const QStringList 
     } else if (keyword == u"REQUIRETLS") {
         caps.requireTls = true;
     } else if (keyword == u"AUTH") {
-        for (const QString &m : params)
-            if (!caps.authMechanisms.contains(m.toUpper()))
-                caps.authMechanisms.append(m.toUpper());
+        for (const QStringView m : params) {
+            const QString upper = m.toString().toUpper();
+            if (!caps.authMechanisms.contains(upper))
+                caps.authMechanisms.append(upper);
+        }
     } else {
         static const QSet<QString> others { QStringLiteral("BINARYMIME"), QStringLiteral("DELIVERBY"),
             QStringLiteral("ETRN"), QStringLiteral("EXPN"), QStringLiteral("HELP"), QStringLiteral("VRFY"),
@@ -173,9 +175,20 @@ bool applyKeyword(Capabilities &caps, const QString &keyword, const QStringList 
     return true;
 }
 
-QStringList splitWords(const QString &text)
+QList<QStringView> splitWords(QStringView text)
 {
     return text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
+// "KEYWORD p1 p2" as announced, the keyword upper-cased.
+QString keywordLine(const QString &keyword, const QList<QStringView> &params)
+{
+    QString line = keyword;
+    for (const QStringView p : params) {
+        line += QLatin1Char(' ');
+        line += p;
+    }
+    return line;
 }
 
 } // namespace
@@ -186,34 +199,38 @@ Capabilities Capabilities::fromEhloReply(const Reply &reply)
     caps.seen = true;
     if (reply.textLines.size() > 1) {
         for (qsizetype i = 1; i < reply.textLines.size(); ++i) {
-            QString line = reply.textLines.at(i).trimmed();
+            QStringView line = QStringView(reply.textLines.at(i)).trimmed();
             if (line.isEmpty())
                 continue;
             // Old servers announce "AUTH=LOGIN PLAIN".
-            if (line.startsWith(u"AUTH=", Qt::CaseInsensitive))
-                line[4] = QLatin1Char(' ');
-            QStringList words = splitWords(line);
-            const QString keyword = words.takeFirst().toUpper();
+            QString authEquals;
+            if (line.startsWith(u"AUTH=", Qt::CaseInsensitive)) {
+                authEquals = line.toString();
+                authEquals[4] = QLatin1Char(' ');
+                line = authEquals;
+            }
+            QList<QStringView> words = splitWords(line);
+            const QString keyword = words.takeFirst().toString().toUpper();
             applyKeyword(caps, keyword, words);
-            caps.keywords.append(
-                QStringList { keyword, words.join(QLatin1Char(' ')) }.join(QLatin1Char(' ')).trimmed());
+            caps.keywords.append(keywordLine(keyword, words));
         }
         return caps;
     }
     // Flattened onto one line (Exchange logs, pasted HTML): keywords follow the greeting words.
-    const QStringList words = reply.textLines.isEmpty() ? QStringList() : splitWords(reply.textLines.first());
+    const QList<QStringView> words
+        = reply.textLines.isEmpty() ? QList<QStringView>() : splitWords(reply.textLines.first());
     QString keyword;
-    QStringList params;
+    QList<QStringView> params;
     auto flush = [&] {
         if (!keyword.isEmpty()) {
             applyKeyword(caps, keyword, params);
-            caps.keywords.append((QStringList { keyword } + params).join(QLatin1Char(' ')));
+            caps.keywords.append(keywordLine(keyword, params));
         }
         keyword.clear();
         params.clear();
     };
-    for (const QString &w : words) {
-        const QString upper = w.toUpper();
+    for (const QStringView w : words) {
+        const QString upper = w.toString().toUpper();
         Capabilities probe;
         if (upper != u"HELLO" && applyKeyword(probe, upper, {})) {
             flush();

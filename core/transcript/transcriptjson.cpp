@@ -198,7 +198,37 @@ QByteArray orderedJson(const QJsonValue &value, bool indented)
 
 QByteArray transcriptToJsonText(const Transcript &transcript, const ReplyDecoder *decoder, bool indented)
 {
-    return orderedJson(transcriptToJson(transcript, decoder), indented);
+    // The text of orderedJson(transcriptToJson(…)), written one session at a time: a large log's
+    // sessions never exist as one JSON tree.
+    const char *newline = indented ? "\n" : "";
+    const QByteArray pad = indented ? QByteArray(4, ' ') : QByteArray();
+    const QByteArray sessionPad = indented ? QByteArray(8, ' ') : QByteArray();
+    const char *colon = indented ? ": " : ":";
+    QByteArray out = "{";
+    out += newline + pad;
+    writeString(out, QStringLiteral("source"));
+    out += colon;
+    write(out, QJsonValue(transcript.source), indented, 1);
+    out += QByteArray(",") + newline + pad;
+    writeString(out, QStringLiteral("dialect"));
+    out += colon;
+    write(out, nullable(transcript.dialect), indented, 1);
+    out += QByteArray(",") + newline + pad;
+    writeString(out, QStringLiteral("sessions"));
+    out += colon;
+    out += '[';
+    for (qsizetype i = 0; i < transcript.sessions.size(); ++i) {
+        if (i)
+            out += ',';
+        out += newline + sessionPad;
+        write(out, sessionJson(transcript.sessions.at(i), decoder), indented, 2);
+    }
+    if (!transcript.sessions.isEmpty())
+        out += newline + pad;
+    out += ']';
+    out += newline;
+    out += '}';
+    return out;
 }
 
 QJsonObject transcriptToJson(const Transcript &t, const ReplyDecoder *decoder)

@@ -3,6 +3,9 @@
 #include "transcript/transcript.h"
 #include "transcript/wrapperstripper.h"
 
+#include <functional>
+#include <memory>
+
 namespace smtpscope::core {
 
 /// One line as a dialect parser understood it: who said it and what, before commands and replies
@@ -57,6 +60,21 @@ struct ProtocolLine
     }
 };
 
+/// Receives protocol lines one at a time (the conversation builder), so that the lines of a large log
+/// never have to exist as one list.
+using ProtocolSink = std::function<void(ProtocolLine &&)>;
+
+/// A dialect parser's state while it reads one input line by line (see TranscriptParser::openStream).
+class ProtocolLineStream
+{
+public:
+    virtual ~ProtocolLineStream() = default;
+    /// Reads the next source line; protocol lines go to @p sink as soon as they are known.
+    virtual void add(const SourceLine &line, const ProtocolSink &sink) = 0;
+    /// The input ended: hands over what was held back.
+    virtual void finish(const ProtocolSink &sink) { Q_UNUSED(sink); }
+};
+
 /// A parser for one transcript dialect: scores how well a sample fits, and turns lines into
 /// client/server lines and events for the shared conversation builder.
 class TranscriptParser
@@ -68,6 +86,23 @@ public:
     /// 0 when the sample is not this dialect; higher is surer (a unique signature scores 60 or more).
     virtual int score(const QList<SourceLine> &sample) const = 0;
     virtual QList<ProtocolLine> parse(const QList<SourceLine> &lines) const = 0;
+    /// The lines of parse(), handed to @p sink in order as they are read. The default streams when the
+    /// dialect has a stream, and else collects parse() first.
+    virtual void parseInto(const QList<SourceLine> &lines, const ProtocolSink &sink) const
+    {
+        if (std::unique_ptr<ProtocolLineStream> stream = openStream()) {
+            for (const SourceLine &l : lines)
+                stream->add(l, sink);
+            stream->finish(sink);
+            return;
+        }
+        QList<ProtocolLine> all = parse(lines);
+        for (ProtocolLine &l : all)
+            sink(std::move(l));
+    }
+    /// A reader that takes the input line by line, for dialects that come as large logs (the reader then
+    /// never holds all of their lines); nullptr for dialects read as a whole.
+    virtual std::unique_ptr<ProtocolLineStream> openStream() const { return nullptr; }
 };
 
 } // namespace smtpscope::core

@@ -11,8 +11,18 @@ namespace smtpscope::core {
 namespace {
 
 constexpr int kSampleLines = 300;
-// Longer lines are cut: no transcript line is this long, and regexes must stay linear.
-constexpr qsizetype kMaxLineLength = 1 << 20;
+// From this size on, inputs of line-by-line dialects are read in chunks (see readInChunks).
+constexpr qsizetype kChunkedFrom = qsizetype(8) << 20;
+constexpr qsizetype kChunkBytes = qsizetype(4) << 20;
+
+// The end of the chunk that starts at @p pos: about @p size bytes, extended to the end of its last line.
+qsizetype chunkEnd(const QByteArray &bytes, qsizetype pos, qsizetype size)
+{
+    if (bytes.size() - pos <= size)
+        return bytes.size();
+    const qsizetype newline = bytes.indexOf('\n', pos + size);
+    return newline < 0 ? bytes.size() : newline + 1;
+}
 
 QList<SourceLine> sampleOf(const QList<SourceLine> &lines)
 {
@@ -146,21 +156,21 @@ Transcript TranscriptReader::parseLines(const QList<SourceLine> &lines, const QS
                                                    "(no reply lines such as \"250 OK\" were found)");
         return t;
     }
-    QList<ProtocolLine> protocol;
     const QList<Segment> segments
         = dialect.isEmpty() ? segmentsOf(lines, p) : QList<Segment> { { p, 0, lines.size() } };
+    // The builder takes each line as the parser reads it: no list of all protocol lines is kept.
+    ConversationAssembler builder(&t.unplaced);
     for (qsizetype i = 0; i < segments.size(); ++i) {
         const Segment &seg = segments.at(i);
-        QList<ProtocolLine> part = seg.parser->parse(lines.mid(seg.begin, seg.end - seg.begin));
-        if (i > 0) {
-            // Sessions of different dialects never merge, even when their keys look alike.
-            const QString prefix = QStringLiteral("#%1:").arg(i);
-            for (ProtocolLine &l : part)
+        // Sessions of different dialects never merge, even when their keys look alike.
+        const QString prefix = i > 0 ? QStringLiteral("#%1:").arg(i) : QString();
+        seg.parser->parseInto(lines.mid(seg.begin, seg.end - seg.begin), [&](ProtocolLine &&l) {
+            if (!prefix.isEmpty())
                 l.session.prepend(prefix);
-        }
-        protocol += std::move(part);
+            builder.add(l);
+        });
     }
-    t.sessions = ConversationBuilder::build(protocol, &t.unplaced);
+    t.sessions = builder.finish();
     if (t.sessions.isEmpty()) {
         t.error = QStringLiteral("not an SMTP transcript or mail log: no conversation or delivery found");
         return t;
@@ -169,8 +179,11 @@ Transcript TranscriptReader::parseLines(const QList<SourceLine> &lines, const QS
     return t;
 }
 
-Transcript TranscriptReader::read(const QByteArray &bytes, const QString &source)
+namespace {
+
+Transcript readWhole(const QByteArray &bytes, const QString &source)
 {
+
     StrippedText stripped = WrapperStripper::strip(bytes);
     if (!stripped.error.isEmpty()) {
         Transcript t;
@@ -178,10 +191,62 @@ Transcript TranscriptReader::read(const QByteArray &bytes, const QString &source
         t.error = stripped.error;
         return t;
     }
-    for (SourceLine &l : stripped.lines)
-        if (l.text.size() > kMaxLineLength)
-            l.text.truncate(kMaxLineLength);
-    return parseLines(stripped.lines, {}, source);
+    return TranscriptReader::parseLines(stripped.lines, {}, source);
+}
+
+} // namespace
+
+Transcript TranscriptReader::readInChunks(const QByteArray &bytes, const QString &source, qsizetype chunkBytes)
+{
+    chunkBytes = std::max<qsizetype>(chunkBytes, 1024);
+    if (WrapperStripper::looksBinary(bytes) || !bytes.contains('\n'))
+        return readWhole(bytes, source); // says why, or a single line: nothing to gain
+    const bool utf8 = QByteArrayView(bytes).isValidUtf8();
+    // Like WrapperStripper::strip(QByteArray): UTF-8, else Latin-1 (Windows-1252 logs), without a BOM.
+    auto decode = [&](qsizetype from, qsizetype to) {
+        const QByteArrayView piece(bytes.constData() + from, to - from);
+        QString text = utf8 ? QString::fromUtf8(piece) : QString::fromLatin1(piece);
+        if (from == 0 && text.startsWith(QChar(0xfeff)))
+            text.remove(0, 1);
+        return text;
+    };
+    // The dialect, from the head as the whole read would see it; a mixed head is read whole.
+    const QList<SourceLine> head = WrapperStripper::strip(decode(0, chunkEnd(bytes, 0, 256 * 1024))).lines;
+    const TranscriptParser *p = parser(detect(head));
+    std::unique_ptr<ProtocolLineStream> stream = p ? p->openStream() : nullptr;
+    if (!stream || segmentsOf(head, p).size() > 1 || bytes.size() <= chunkBytes)
+        return readWhole(bytes, source);
+
+    Transcript t;
+    t.source = source;
+    ConversationAssembler builder(&t.unplaced);
+    const ProtocolSink sink = [&builder](ProtocolLine &&l) { builder.add(l); };
+    int lineOffset = 0;
+    for (qsizetype pos = 0; pos < bytes.size();) {
+        const qsizetype end = chunkEnd(bytes, pos, chunkBytes);
+        StrippedText stripped = WrapperStripper::strip(decode(pos, end));
+        for (SourceLine &l : stripped.lines) {
+            l.number += lineOffset;
+            stream->add(l, sink);
+        }
+        if (!stripped.lines.isEmpty())
+            lineOffset = stripped.lines.last().number;
+        pos = end;
+    }
+    stream->finish(sink);
+    t.lineCount = lineOffset;
+    t.sessions = builder.finish();
+    if (t.sessions.isEmpty()) {
+        t.error = QStringLiteral("not an SMTP transcript or mail log: no conversation or delivery found");
+        return t;
+    }
+    t.dialect = p->id();
+    return t;
+}
+
+Transcript TranscriptReader::read(const QByteArray &bytes, const QString &source)
+{
+    return bytes.size() >= kChunkedFrom ? readInChunks(bytes, source, kChunkBytes) : readWhole(bytes, source);
 }
 
 Transcript TranscriptReader::readFile(const QString &path)

@@ -18,6 +18,10 @@ class TranscriptReader
 public:
     /// Reads @p bytes; @p source names them in the result.
     static Transcript read(const QByteArray &bytes, const QString &source = {});
+    /// Reads @p bytes a chunk of about @p chunkBytes at a time when their dialect reads line by line (large
+    /// logs: swaks, postfix-log, postfix-debug), so that their lines never exist all at once; the result is
+    /// that of reading them whole. Other input is read whole. read() does this for inputs from 8 MiB.
+    static Transcript readInChunks(const QByteArray &bytes, const QString &source, qsizetype chunkBytes);
     /// Reads a file ("-" reads standard input); an unreadable file gives a transcript with an error.
     static Transcript readFile(const QString &path);
     /// Parses already stripped lines with the given dialect (or the detected one when empty).

@@ -8,6 +8,154 @@ namespace smtpscope::core {
 namespace {
 
 constexpr int kSampleLines = 400;
+// Longer lines are cut when split: no transcript line is this long, and the rules must stay linear.
+constexpr qsizetype kMaxLineLength = 1 << 20;
+
+// The hand-written matchers below replace per-line regexes: they run on every line of a large log.
+bool asciiDigit(QChar c)
+{
+    return c.unicode() >= u'0' && c.unicode() <= u'9';
+}
+
+bool asciiWord(QChar c) // PCRE's \w without Unicode properties
+{
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'_';
+}
+
+bool pcreSpace(QChar c)
+{
+    const char16_t u = c.unicode();
+    return u == u' ' || u == u'\t' || u == u'\n' || u == u'\v' || u == u'\f' || u == u'\r';
+}
+
+// Consumes @p n digits at @p i.
+bool digits(QStringView t, qsizetype &i, int n)
+{
+    for (int k = 0; k < n; ++k, ++i)
+        if (i >= t.size() || !asciiDigit(t.at(i)))
+            return false;
+    return true;
+}
+
+bool literal(QStringView t, qsizetype &i, char16_t c)
+{
+    if (i >= t.size() || t.at(i) != c)
+        return false;
+    ++i;
+    return true;
+}
+
+void fraction(QStringView t, qsizetype &i)
+{
+    if (i + 1 < t.size() && t.at(i) == u'.' && asciiDigit(t.at(i + 1))) {
+        i += 2;
+        while (i < t.size() && asciiDigit(t.at(i)))
+            ++i;
+    }
+}
+
+// "^\s*(```|~~~)": a markdown code fence.
+bool isFence(QStringView t)
+{
+    if (t.isEmpty() || (t.front() != u'`' && t.front() != u'~' && !pcreSpace(t.front())))
+        return false;
+    qsizetype i = 0;
+    while (i < t.size() && pcreSpace(t.at(i)))
+        ++i;
+    const QStringView rest = t.mid(i);
+    return rest.startsWith(u"```") || rest.startsWith(u"~~~");
+}
+
+// "service_1    | ": the length of a docker-compose prefix, 0 when there is none.
+qsizetype dockerPrefix(QStringView t)
+{
+    if (t.isEmpty() || t.at(0).unicode() > 127 || !t.at(0).isLetterOrNumber())
+        return 0;
+    qsizetype i = 1;
+    while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'.' || t.at(i) == u'-'))
+        ++i;
+    while (i < t.size() && pcreSpace(t.at(i)))
+        ++i;
+    return t.mid(i).startsWith(u"| ") ? i + 2 : 0;
+}
+
+// A syslog, journald or RFC 3339 rsyslog prefix ("<timestamp> <host> ") followed by "program[pid]: ".
+struct SyslogPrefix
+{
+    qsizetype length = 0; ///< 0 when there is none
+    QStringView timestamp;
+    QStringView host;
+};
+
+SyslogPrefix syslogPrefix(QStringView t)
+{
+    SyslogPrefix p;
+    if (t.isEmpty() || t.at(0).unicode() > 127 || !t.at(0).isLetterOrNumber())
+        return p;
+    qsizetype i = 0;
+    if (t.at(0).isUpper()) {
+        // "Mmm dd HH:MM:SS[.ffffff]", the day space-padded
+        if (t.size() < 15 || !t.at(1).isLower() || !t.at(2).isLower() || t.at(1).unicode() > 127
+            || t.at(2).unicode() > 127 || t.at(3) != u' ')
+            return p;
+        const QChar d0 = t.at(4);
+        if (!(d0 == u' ' || (d0 >= u'0' && d0 <= u'3')) || !asciiDigit(t.at(5)) || t.at(6) != u' ')
+            return p;
+        i = 7;
+        if (!digits(t, i, 2) || !literal(t, i, u':') || !digits(t, i, 2) || !literal(t, i, u':') || !digits(t, i, 2))
+            return p;
+        fraction(t, i);
+    } else {
+        // "YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+hh:mm|+hhmm]"
+        if (!digits(t, i, 4) || !literal(t, i, u'-') || !digits(t, i, 2) || !literal(t, i, u'-') || !digits(t, i, 2)
+            || !literal(t, i, u'T') || !digits(t, i, 2) || !literal(t, i, u':') || !digits(t, i, 2)
+            || !literal(t, i, u':') || !digits(t, i, 2))
+            return p;
+        fraction(t, i);
+        if (i < t.size() && t.at(i) == u'Z') {
+            ++i;
+        } else if (i < t.size() && (t.at(i) == u'+' || t.at(i) == u'-')) {
+            qsizetype z = i + 1;
+            if (digits(t, z, 2)) {
+                if (z < t.size() && t.at(z) == u':')
+                    ++z;
+                if (digits(t, z, 2))
+                    i = z;
+            }
+        }
+    }
+    const qsizetype stampEnd = i;
+    if (!literal(t, i, u' '))
+        return p;
+    const qsizetype hostStart = i;
+    while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'.' || t.at(i) == u':' || t.at(i) == u'-'))
+        ++i;
+    if (i == hostStart)
+        return p;
+    const qsizetype hostEnd = i;
+    if (!literal(t, i, u' '))
+        return p;
+    // Look ahead (not consumed): "program[pid]: " or "program: ".
+    qsizetype j = i;
+    while (j < t.size() && (asciiWord(t.at(j)) || t.at(j) == u'.' || t.at(j) == u'/' || t.at(j) == u'-'))
+        ++j;
+    if (j == i)
+        return p;
+    if (j < t.size() && t.at(j) == u'[') {
+        const qsizetype pidStart = ++j;
+        while (j < t.size() && asciiDigit(t.at(j)))
+            ++j;
+        if (j == pidStart || !literal(t, j, u']'))
+            return p;
+    }
+    if (!t.mid(j).startsWith(u": "))
+        return p;
+    p.length = i;
+    p.timestamp = t.first(stampEnd);
+    p.host = t.mid(hostStart, hostEnd - hostStart);
+    return p;
+}
 
 bool isBlankText(const QString &s)
 {
@@ -79,8 +227,13 @@ QList<SourceLine> WrapperStripper::splitLines(const QString &text)
 {
     QList<SourceLine> lines;
     const bool hasLineFeed = text.contains(QLatin1Char('\n'));
+    const bool hasReturn = text.contains(QLatin1Char('\r'));
     const QChar separator = hasLineFeed ? QLatin1Char('\n') : QLatin1Char('\r');
-    lines.reserve(text.count(separator) + 1);
+    // Lines per character as in the first 64 KiB: counting all lines first would cost a pass of its own.
+    const QStringView head = QStringView(text).first(std::min<qsizetype>(text.size(), 65536));
+    const qsizetype headLines = head.count(separator) + 1;
+    lines.reserve(
+        qsizetype(double(text.size()) * double(headLines) / double(std::max<qsizetype>(1, head.size()))) + 16);
     qsizetype start = 0;
     int number = 0;
     while (start < text.size()) {
@@ -88,18 +241,23 @@ QList<SourceLine> WrapperStripper::splitLines(const QString &text)
         if (end < 0)
             end = text.size();
         QStringView piece = QStringView(text).mid(start, end - start);
-        while (piece.endsWith(u'\r'))
-            piece.chop(1);
-        // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
-        const qsizetype cr = piece.lastIndexOf(u'\r');
-        if (cr >= 0) {
-            const QStringView tail = piece.mid(cr + 1);
-            piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
-            piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
+        if (hasReturn) {
+            while (piece.endsWith(u'\r'))
+                piece.chop(1);
+            // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
+            const qsizetype cr = piece.lastIndexOf(u'\r');
+            if (cr >= 0) {
+                const QStringView tail = piece.mid(cr + 1);
+                piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
+                piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
+            }
         }
+        if (piece.size() > kMaxLineLength)
+            piece.truncate(kMaxLineLength);
         lines.append(SourceLine { ++number, piece.toString(), {}, {}, false });
         start = end + 1;
     }
+    lines.squeeze();
     return lines;
 }
 
@@ -149,10 +307,9 @@ StrippedText WrapperStripper::strip(const QString &text)
     }
 
     // Markdown: code fences, one backtick per line, "> " quoting.
-    static const QRegularExpression fence(QStringLiteral("^\\s*(```|~~~)"));
     QList<qsizetype> content;
     for (qsizetype i : sample) {
-        if (fence.match(lines.at(i).text).hasMatch()) {
+        if (isFence(lines.at(i).text)) {
             lines[i].text.clear();
             lines[i].wrapperOnly = true;
             if (!out.wrappers.contains(QStringLiteral("markdown-fence")))
@@ -162,7 +319,7 @@ StrippedText WrapperStripper::strip(const QString &text)
         }
     }
     for (qsizetype i = sample.isEmpty() ? 0 : sample.last() + 1; i < lines.size(); ++i)
-        if (fence.match(lines.at(i).text).hasMatch()) {
+        if (isFence(lines.at(i).text)) {
             lines[i].text.clear();
             lines[i].wrapperOnly = true;
         }
@@ -207,40 +364,37 @@ StrippedText WrapperStripper::strip(const QString &text)
 
     // Fences inside the quote show up only now.
     for (SourceLine &l : lines)
-        if (!l.wrapperOnly && fence.match(l.text).hasMatch()) {
+        if (!l.wrapperOnly && isFence(l.text)) {
             l.text.clear();
             l.wrapperOnly = true;
         }
 
     // docker-compose: "service_1    | " before every line.
-    static const QRegularExpression docker(QStringLiteral("^[A-Za-z0-9][\\w.-]*\\s*\\| "));
     int dockerLines = 0;
     for (qsizetype i : content)
-        if (docker.match(lines.at(i).text).hasMatch())
+        if (dockerPrefix(lines.at(i).text) > 0)
             ++dockerLines;
     if (dockerLines * 2 > content.size()) {
         out.wrappers.append(QStringLiteral("docker"));
         for (SourceLine &l : lines) {
-            const QRegularExpressionMatch m = docker.match(l.text);
-            if (m.hasMatch())
-                l.text.remove(0, m.capturedLength());
+            const qsizetype n = dockerPrefix(l.text);
+            if (n > 0)
+                l.text.remove(0, n);
         }
     }
 
     // syslog, journald and RFC 3339 rsyslog prefixes: "<timestamp> <host> " before "program[pid]: ".
-    static const QRegularExpression syslog(QStringLiteral(
-        "^(?:<\\d{1,3}>)?((?:[A-Z][a-z]{2} [ 0-3]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?)|(?:\\d{4}-\\d\\d-\\d\\dT\\d\\d:"
-        "\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?)) ([\\w.:-]+) (?=[\\w./-]+(?:\\[\\d+\\])?: )"));
     bool sawSyslog = false;
+    QString host; // one host logs most lines: share its string
     for (SourceLine &l : lines) {
-        if (l.text.isEmpty() || l.text.at(0).unicode() > 127 || !l.text.at(0).isLetterOrNumber())
+        const SyslogPrefix p = syslogPrefix(l.text);
+        if (p.length == 0)
             continue;
-        const QRegularExpressionMatch m = syslog.match(l.text);
-        if (!m.hasMatch())
-            continue;
-        l.timestamp = m.captured(1);
-        l.host = m.captured(2);
-        l.text.remove(0, m.capturedLength());
+        l.timestamp = p.timestamp.toString();
+        if (host != p.host)
+            host = p.host.toString();
+        l.host = host;
+        l.text.remove(0, p.length);
         sawSyslog = true;
     }
     if (sawSyslog)

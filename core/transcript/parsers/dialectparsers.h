@@ -1,6 +1,6 @@
 #pragma once
 
-#include "transcript/transcriptparser.h"
+#include "transcript/parsers/parserutil.h"
 
 // One small parser per dialect; see corpus/transcripts/FORMATS.md for each grammar.
 namespace smtpscope::core::parsers {
@@ -14,18 +14,32 @@ namespace smtpscope::core::parsers {
         QList<ProtocolLine> parse(const QList<SourceLine> &lines) const override;                                      \
     };
 
+/// A dialect that comes as large files: it reads line by line (openStream), parse() collects that.
+#define SMTPSCOPE_DECLARE_STREAMING_DIALECT(ClassName, dialectId)                                                      \
+    class ClassName final : public TranscriptParser                                                                    \
+    {                                                                                                                  \
+    public:                                                                                                            \
+        QString id() const override { return QStringLiteral(dialectId); }                                              \
+        int score(const QList<SourceLine> &sample) const override;                                                     \
+        QList<ProtocolLine> parse(const QList<SourceLine> &lines) const override                                       \
+        {                                                                                                              \
+            return collectLines(*this, lines);                                                                         \
+        }                                                                                                              \
+        std::unique_ptr<ProtocolLineStream> openStream() const override;                                               \
+    };
+
 /// telnet, nc, openssl s_client and any unprefixed conversation: direction from the reply shape.
 SMTPSCOPE_DECLARE_DIALECT(RawParser, "raw")
 /// swaks: "<- ", " -> ", "<~*", "=== " hints.
-SMTPSCOPE_DECLARE_DIALECT(SwaksParser, "swaks")
+SMTPSCOPE_DECLARE_STREAMING_DIALECT(SwaksParser, "swaks")
 /// PHPMailer SMTPDebug: "CLIENT -> SERVER:" / "SERVER -> CLIENT:", echo, html and error_log forms.
 SMTPSCOPE_DECLARE_DIALECT(PhpMailerParser, "phpmailer")
 /// Python smtplib set_debuglevel: "send: '…'" / "reply: b'…'".
 SMTPSCOPE_DECLARE_DIALECT(SmtplibParser, "smtplib")
 /// Postfix mail.log delivery lines: "to=<…>, relay=…, dsn=…, status=…".
-SMTPSCOPE_DECLARE_DIALECT(PostfixLogParser, "postfix-log")
+SMTPSCOPE_DECLARE_STREAMING_DIALECT(PostfixLogParser, "postfix-log")
 /// Postfix debug_peer_list: "postfix/smtp[pid]: < host[ip]:port: …".
-SMTPSCOPE_DECLARE_DIALECT(PostfixDebugParser, "postfix-debug")
+SMTPSCOPE_DECLARE_STREAMING_DIALECT(PostfixDebugParser, "postfix-debug")
 /// MailKit ProtocolLogger: "Connected to smtp://…", "C: " / "S: ".
 SMTPSCOPE_DECLARE_DIALECT(MailKitParser, "mailkit")
 /// Nodemailer logger: "[date] DEBUG [cid] S: …".
@@ -52,5 +66,6 @@ SMTPSCOPE_DECLARE_DIALECT(GoMailParser, "gomail")
 SMTPSCOPE_DECLARE_DIALECT(HarakaParser, "haraka")
 
 #undef SMTPSCOPE_DECLARE_DIALECT
+#undef SMTPSCOPE_DECLARE_STREAMING_DIALECT
 
 } // namespace smtpscope::core::parsers

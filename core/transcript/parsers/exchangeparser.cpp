@@ -1,6 +1,9 @@
 #include "transcript/parsers/dialectparsers.h"
 #include "transcript/parsers/parserutil.h"
 
+#include <QHash>
+#include <algorithm>
+
 namespace smtpscope::core::parsers {
 
 namespace {
@@ -45,6 +48,32 @@ QStringList csvFields(const QString &line)
     return fields;
 }
 
+// Exchange writes a session's rows from several threads: in the file they may be out of order. Within each
+// session the rows are put in sequence-number order, in the places its rows take (sessions stay interleaved
+// as they were); rows with equal numbers (real logs repeat some) keep their file order.
+void orderBySequence(QList<ProtocolLine> &rows, const QList<qint64> &sequence)
+{
+    QHash<QString, QList<qsizetype>> slotsOfSession;
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        if (sequence.at(i) >= 0)
+            slotsOfSession[rows.at(i).session].append(i);
+    for (const QList<qsizetype> &slots : std::as_const(slotsOfSession)) {
+        const bool ordered = std::is_sorted(
+            slots.cbegin(), slots.cend(), [&](qsizetype a, qsizetype b) { return sequence.at(a) < sequence.at(b); });
+        if (ordered)
+            continue;
+        QList<qsizetype> bySequence = slots;
+        std::stable_sort(bySequence.begin(), bySequence.end(),
+            [&](qsizetype a, qsizetype b) { return sequence.at(a) < sequence.at(b); });
+        QList<ProtocolLine> sorted;
+        sorted.reserve(bySequence.size());
+        for (qsizetype i : std::as_const(bySequence))
+            sorted.append(rows.at(i));
+        for (qsizetype k = 0; k < slots.size(); ++k)
+            rows[slots.at(k)] = std::move(sorted[k]);
+    }
+}
+
 } // namespace
 
 int ExchangeParser::score(const QList<SourceLine> &sample) const
@@ -60,6 +89,8 @@ QList<ProtocolLine> ExchangeParser::parse(const QList<SourceLine> &lines) const
 {
     QList<ProtocolLine> out;
     out.reserve(lines.size());
+    QList<qint64> sequence; // each row's sequence-number, -1 for other lines
+    sequence.reserve(lines.size());
     bool sendLog = false;
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
@@ -67,11 +98,12 @@ QList<ProtocolLine> ExchangeParser::parse(const QList<SourceLine> &lines) const
             if (t.contains(u"SMTP Send Protocol Log"))
                 sendLog = true;
             out.append(ProtocolLine::make(Kind::Noise, src, t));
+            sequence.append(-1);
             continue;
         }
         if (!rowRe().match(t).hasMatch()) {
-            const bool blank = src.wrapperOnly || t.trimmed().isEmpty();
-            out.append(ProtocolLine::make(blank ? Kind::Noise : Kind::Unknown, src, t));
+            out.append(ProtocolLine::make(isBlankLine(src) ? Kind::Noise : Kind::Unknown, src, t));
+            sequence.append(-1);
             continue;
         }
         const QStringList f = csvFields(t);
@@ -103,7 +135,9 @@ QList<ProtocolLine> ExchangeParser::parse(const QList<SourceLine> &lines) const
             }
         }
         out.append(l);
+        sequence.append(f.value(3).toLongLong());
     }
+    orderBySequence(out, sequence);
     return out;
 }
 

@@ -31,14 +31,23 @@ QList<ProtocolLine> HarakaParser::parse(const QList<SourceLine> &lines) const
 {
     static const QRegularExpression state(QStringLiteral(" state=\\d+$"));
     static const QRegularExpression rejected(QStringLiteral("^recipient <?([^>\\s]+)>? (rejected|deferred): (.*)$"));
+    // Logs read in a terminal and copied from it come hard-wrapped at its width: the rest of a long line
+    // continues on lines without the "[LEVEL] [uuid]" prefix. Only a line that filled a row can wrap (a
+    // narrow terminal has 40 columns left after a syslog prefix); other programs' syslog lines never continue.
+    constexpr qsizetype kMinTerminalWidth = 40;
     QList<ProtocolLine> out;
     out.reserve(lines.size());
-    for (const SourceLine &src : lines) {
+    QList<SourceLine> joined;
+    const QList<SourceLine> entries = unwrapEntries(
+        lines, [](const SourceLine &l) { return !l.host.isEmpty() || lineRe().match(l.text).hasMatch(); }, &joined,
+        kMinTerminalWidth);
+    for (const SourceLine &l : std::as_const(joined))
+        out.append(ProtocolLine::make(Kind::Noise, l, l.text)); // a wrapped part of the entry above
+    for (const SourceLine &src : entries) {
         const QString &t = src.text;
         const QRegularExpressionMatch m = lineRe().match(t);
-        if (!m.hasMatch()) {
-            const bool blank = src.wrapperOnly || t.trimmed().isEmpty();
-            out.append(ProtocolLine::make(blank || !src.host.isEmpty() ? Kind::Noise : Kind::Unknown, src, t));
+        if (std::optional<ProtocolLine> other = nonEntryLine(src, m.hasMatch())) {
+            out.append(std::move(*other));
             continue;
         }
         QString payload = m.captured(4);

@@ -42,10 +42,7 @@ QList<ProtocolLine> JavaMailParser::parse(const QList<SourceLine> &lines) const
         const QRegularExpressionMatch ws = webSphere.match(t);
         if (ws.hasMatch())
             t = t.mid(ws.capturedLength());
-        auto emit = [&](Kind kind, const QString &text) {
-            out.append(ProtocolLine::make(kind, src, text));
-            return &out.last();
-        };
+        auto emit = [&](Kind kind, const QString &text) { return appendLine(out, kind, src, text); };
         if (exceptionReply) {
             const int code = replyCodeOf(t);
             emit(Kind::Noise, t);
@@ -96,27 +93,15 @@ QList<ProtocolLine> JavaMailParser::parse(const QList<SourceLine> &lines) const
             }
             inException = false;
         }
-        if (src.wrapperOnly || (!direction.inData() && t.trimmed().isEmpty())) {
+        if (src.wrapperOnly || (!direction.inData() && isBlankLine(src))) {
             emit(Kind::Noise, t);
             continue;
         }
         // Continuation lines of a wrapped write lose the WebSphere prefix but keep its indentation.
         if (!direction.inData() && !ws.hasMatch() && t.startsWith(u' ') && isReplyLine(t.trimmed()))
             t = t.trimmed();
-        switch (direction.classify(t)) {
-        case DirectionTracker::Role::Server:
-            emit(Kind::Server, t);
-            break;
-        case DirectionTracker::Role::Command:
-        case DirectionTracker::Role::Body:
-        case DirectionTracker::Role::AuthData:
-            emit(Kind::Client, t);
-            break;
-        case DirectionTracker::Role::Other:
-            // Wrapped continuation lines of a reply lose the WebSphere prefix but keep their code.
-            emit(Kind::Unknown, t);
-            break;
-        }
+        // Wrapped continuation lines of a reply lose the WebSphere prefix but keep their code.
+        emit(kindByDirection(direction, t), t);
     }
     return out;
 }

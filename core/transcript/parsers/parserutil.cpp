@@ -31,11 +31,61 @@ bool isReplyLine(QStringView text)
 
 bool isCommandLine(QStringView text)
 {
-    static const QRegularExpression verb(
-        QStringLiteral("^(EHLO|HELO|LHLO|MAIL FROM|MAIL|RCPT TO|RCPT|DATA|QUIT|RSET|NOOP|VRFY|"
-                       "EXPN|AUTH|STARTTLS|BDAT|HELP|ETRN|XCLIENT|TURN|ATRN)(\\s|:|$)"),
-        QRegularExpression::CaseInsensitiveOption);
-    return verb.match(text).hasMatch();
+    // A verb (any case) followed by white space, ':' or the end of the line.
+    static constexpr QLatin1StringView verbs[] = { QLatin1StringView("EHLO"), QLatin1StringView("HELO"),
+        QLatin1StringView("LHLO"), QLatin1StringView("MAIL FROM"), QLatin1StringView("MAIL"),
+        QLatin1StringView("RCPT TO"), QLatin1StringView("RCPT"), QLatin1StringView("DATA"), QLatin1StringView("QUIT"),
+        QLatin1StringView("RSET"), QLatin1StringView("NOOP"), QLatin1StringView("VRFY"), QLatin1StringView("EXPN"),
+        QLatin1StringView("AUTH"), QLatin1StringView("STARTTLS"), QLatin1StringView("BDAT"), QLatin1StringView("HELP"),
+        QLatin1StringView("ETRN"), QLatin1StringView("XCLIENT"), QLatin1StringView("TURN"), QLatin1StringView("ATRN") };
+    if (text.size() < 4 || text.at(0).unicode() > 127 || !text.at(0).isLetter())
+        return false;
+    for (const QLatin1StringView verb : verbs) {
+        if (!text.startsWith(verb, Qt::CaseInsensitive))
+            continue;
+        if (text.size() == verb.size())
+            return true;
+        const QChar next = text.at(verb.size());
+        if (next == u':' || next == u' ' || next == u'\t' || next == u'\n' || next == u'\r' || next == u'\f'
+            || next == u'\v')
+            return true;
+    }
+    return false;
+}
+
+QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<SourceLine> &lines)
+{
+    QList<ProtocolLine> out;
+    out.reserve(lines.size());
+    parser.parseInto(lines, [&out](ProtocolLine &&l) { out.append(std::move(l)); });
+    return out;
+}
+
+bool isBlankLine(const SourceLine &line)
+{
+    if (line.wrapperOnly)
+        return true;
+    for (QChar c : line.text)
+        if (!c.isSpace())
+            return false;
+    return true;
+}
+
+ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, const SourceLine &source,
+    const QString &text, const QString &timestamp)
+{
+    ProtocolLine &l = out.emplace_back(ProtocolLine::make(kind, source, text));
+    if (!timestamp.isEmpty())
+        l.timestamp = timestamp;
+    return &l;
+}
+
+std::optional<ProtocolLine> nonEntryLine(const SourceLine &source, bool isEntry)
+{
+    if (isEntry)
+        return std::nullopt;
+    const bool noise = isBlankLine(source) || !source.host.isEmpty();
+    return ProtocolLine::make(noise ? ProtocolLine::Kind::Noise : ProtocolLine::Kind::Unknown, source, source.text);
 }
 
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt)
@@ -176,17 +226,32 @@ Reply replyFromLines(const QStringList &lines, int sourceLine)
     return reply;
 }
 
-QList<SourceLine> unwrapEntries(
-    const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry, QList<SourceLine> *joined)
+QList<SourceLine> unwrapEntries(const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry,
+    QList<SourceLine> *joined, qsizetype minWrappedLength)
 {
     constexpr int kMaxJoined = 8;
+    // Most logs have no wrapped entries: then the lines are returned as they are (shared, not copied).
+    qsizetype firstJoin = -1;
+    bool lastWasEntry = false;
+    for (qsizetype i = 0; i < lines.size() && firstJoin < 0; ++i) {
+        const SourceLine &l = lines.at(i);
+        const bool blank = isBlankLine(l);
+        const bool entry = !blank && isEntry(l);
+        if (!blank && lastWasEntry && !entry)
+            firstJoin = i;
+        lastWasEntry = entry && l.text.size() >= minWrappedLength;
+    }
+    if (firstJoin < 0)
+        return lines;
     QList<SourceLine> out;
     out.reserve(lines.size());
-    bool lastWasEntry = false;
+    out.append(lines.first(firstJoin));
+    bool wrapped = true; // the last physical line was an entry's (or a joined part) and long enough
     int joinedToLast = 0;
-    for (const SourceLine &l : lines) {
-        const bool blank = l.wrapperOnly || l.text.trimmed().isEmpty();
-        if (!blank && lastWasEntry && joinedToLast < kMaxJoined && !isEntry(l)) {
+    for (qsizetype i = firstJoin; i < lines.size(); ++i) {
+        const SourceLine &l = lines.at(i);
+        const bool blank = isBlankLine(l);
+        if (!blank && wrapped && joinedToLast < kMaxJoined && !isEntry(l)) {
             SourceLine &entry = out.last();
             if (l.text.startsWith(u' '))
                 entry.text += QLatin1Char(' ') + l.text.trimmed();
@@ -194,10 +259,11 @@ QList<SourceLine> unwrapEntries(
                 entry.text += l.text;
             ++joinedToLast;
             joined->append(l);
+            wrapped = l.text.size() >= minWrappedLength;
             continue;
         }
         out.append(l);
-        lastWasEntry = !blank && isEntry(l);
+        wrapped = !blank && isEntry(l) && l.text.size() >= minWrappedLength;
         joinedToLast = 0;
     }
     return out;
@@ -221,6 +287,21 @@ DirectionTracker::Role DirectionTracker::classify(QStringView text)
         return Role::AuthData;
     }
     return isCommandLine(text) ? Role::Command : Role::Other;
+}
+
+ProtocolLine::Kind kindByDirection(DirectionTracker &direction, QStringView text)
+{
+    switch (direction.classify(text)) {
+    case DirectionTracker::Role::Server:
+        return ProtocolLine::Kind::Server;
+    case DirectionTracker::Role::Command:
+    case DirectionTracker::Role::Body:
+    case DirectionTracker::Role::AuthData:
+        return ProtocolLine::Kind::Client;
+    case DirectionTracker::Role::Other:
+        break;
+    }
+    return ProtocolLine::Kind::Unknown;
 }
 
 } // namespace smtpscope::core::parsers

@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <functional>
+#include <optional>
 
 namespace smtpscope::core::parsers {
 
@@ -14,6 +15,21 @@ bool isReplyLine(QStringView text);
 int replyCodeOf(QStringView text);
 /// A line that starts with an SMTP command verb (any case).
 bool isCommandLine(QStringView text);
+
+/// Runs @p parser's parseInto() and collects what it streams (parse() of a streaming parser).
+QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<SourceLine> &lines);
+
+/// True for a line with nothing to read: blank, or only wrapping (a markdown fence).
+bool isBlankLine(const SourceLine &line);
+
+/// Appends a protocol line for @p source and returns it; a non-empty @p timestamp (the dialect's own)
+/// replaces the one of a stripped wrapper.
+ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, const SourceLine &source,
+    const QString &text, const QString &timestamp = {});
+
+/// Labels a line of a log dialect that is no entry of it: blank lines and other programs' lines of a
+/// syslog file are noise, anything else is unknown (reported as unplaced). Nothing when @p isEntry.
+std::optional<ProtocolLine> nonEntryLine(const SourceLine &source, bool isEntry);
 
 /// Counts sample lines that match @p re (searching, not anchored unless the pattern is).
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt = 1000);
@@ -35,9 +51,11 @@ Reply replyFromLines(const QStringList &lines, int sourceLine);
 
 /// Joins log entries that a paste hard-wrapped: a non-blank line that is no entry itself, right after an
 /// entry, is appended to it (with a space when it was indented, directly when the wrap split a word).
-/// Returns the entries; the joined continuation lines are appended to @p joined.
-QList<SourceLine> unwrapEntries(
-    const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry, QList<SourceLine> *joined);
+/// With @p minWrappedLength, only a physical line at least that long can have been wrapped (a terminal
+/// wraps full lines), so short entries keep the lines after them. Returns the entries; the joined
+/// continuation lines are appended to @p joined.
+QList<SourceLine> unwrapEntries(const QList<SourceLine> &lines, const std::function<bool(const SourceLine &)> &isEntry,
+    QList<SourceLine> *joined, qsizetype minWrappedLength = 0);
 
 /// Tracks who speaks in a transcript without direction markers (telnet, JavaMail, sendmail -v):
 /// reply-shaped lines are the server's, except inside DATA (after 354, until ".").
@@ -52,5 +70,9 @@ private:
     bool m_inData = false;
     bool m_afterChallenge = false;
 };
+
+/// Labels an unprefixed line by who speaks (DirectionTracker): a reply is the server's; a command, a body
+/// line or AUTH data the client's; anything else Unknown.
+ProtocolLine::Kind kindByDirection(DirectionTracker &direction, QStringView text);
 
 } // namespace smtpscope::core::parsers

@@ -53,13 +53,9 @@ QList<ProtocolLine> PhpMailerParser::parse(const QList<SourceLine> &lines) const
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
         auto emit = [&](Kind kind, const QString &text, const QString &timestamp = QString()) {
-            ProtocolLine l = ProtocolLine::make(kind, src, text);
-            if (!timestamp.isEmpty())
-                l.timestamp = timestamp;
-            out.append(l);
-            return &out.last();
+            return appendLine(out, kind, src, text, timestamp);
         };
-        if (src.wrapperOnly || t.trimmed().isEmpty()) {
+        if (isBlankLine(src)) {
             emit(Kind::Noise, t);
             if (block == Block::Noise)
                 block = Block::None;

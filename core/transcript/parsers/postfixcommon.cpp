@@ -2,65 +2,247 @@
 
 namespace smtpscope::core::parsers {
 
-PostfixLine parsePostfixLine(const QString &text)
+namespace {
+
+bool asciiDigit(QChar c)
 {
-    static const QRegularExpression line(
-        QStringLiteral("(?:^|\\s)postfix[\\w-]*(?:/[\\w.-]+)*/([\\w-]+)\\[(\\d+)\\]: (.*)$"));
-    static const QRegularExpression queueId(
-        QStringLiteral("^([0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,16}): (.*)$"));
+    return c.unicode() >= u'0' && c.unicode() <= u'9';
+}
+
+bool asciiWord(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'_';
+}
+
+bool hexUpper(QChar c)
+{
+    return asciiDigit(c) || (c.unicode() >= u'A' && c.unicode() <= u'F');
+}
+
+// enable_long_queue_ids: digits and letters without vowels.
+bool longQueueChar(QChar c)
+{
+    const char16_t u = c.unicode();
+    if (asciiDigit(c))
+        return true;
+    if (u >= u'A' && u <= u'Z')
+        return u != u'A' && u != u'E' && u != u'I' && u != u'O' && u != u'U';
+    if (u >= u'a' && u <= u'z')
+        return u != u'a' && u != u'e' && u != u'i' && u != u'o' && u != u'u';
+    return false;
+}
+
+bool isQueueId(QStringView id)
+{
+    if (id.size() >= 6 && id.size() <= 12 && std::all_of(id.begin(), id.end(), hexUpper))
+        return true;
+    return id.size() >= 10 && id.size() <= 16 && std::all_of(id.begin(), id.end(), longQueueChar);
+}
+
+// "postfix[-x](/component)*/daemon[pid]: " starting at @p at (just after "postfix"); the length of
+// what was matched up to "]: " inclusive, or 0.
+qsizetype matchProgram(QStringView t, qsizetype at, QStringView *daemon, QStringView *pid)
+{
+    qsizetype i = at;
+    while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'-'))
+        ++i;
+    // Components "/[\w.-]+"; the one followed by '[' is the daemon ("[\w-]+").
+    while (true) {
+        if (i >= t.size() || t.at(i) != u'/')
+            return 0;
+        const qsizetype start = ++i;
+        bool dot = false;
+        while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'-' || t.at(i) == u'.')) {
+            dot = dot || t.at(i) == u'.';
+            ++i;
+        }
+        if (i == start)
+            return 0;
+        if (i < t.size() && t.at(i) == u'[') {
+            if (dot)
+                return 0;
+            *daemon = t.mid(start, i - start);
+            break;
+        }
+    }
+    const qsizetype pidStart = ++i;
+    while (i < t.size() && asciiDigit(t.at(i)))
+        ++i;
+    if (i == pidStart || !t.mid(i).startsWith(u"]: "))
+        return 0;
+    *pid = t.mid(pidStart, i - pidStart);
+    return i + 3;
+}
+
+// "dsn=X.Y.Z, " right before @p end; the dsn or an empty view.
+QStringView dsnBefore(QStringView t, qsizetype end)
+{
+    for (qsizetype length = 15; length >= 11; --length) {
+        const qsizetype start = end - length;
+        if (start < 0 || !t.mid(start).startsWith(u"dsn=") || t.at(end - 2) != u',' || t.at(end - 1) != u' ')
+            continue;
+        const QStringView code = t.mid(start + 4, length - 6);
+        // \d\.\d{1,3}\.\d{1,3}
+        if (code.size() < 5 || !asciiDigit(code.at(0)) || code.at(1) != u'.')
+            continue;
+        const QStringView rest = code.mid(2);
+        const qsizetype dot = rest.indexOf(u'.');
+        if (dot < 1 || dot > 3 || rest.size() - dot - 1 < 1 || rest.size() - dot - 1 > 3)
+            continue;
+        if (std::all_of(rest.begin(), rest.begin() + dot, asciiDigit)
+            && std::all_of(rest.begin() + dot + 1, rest.end(), asciiDigit))
+            return code;
+    }
+    return {};
+}
+
+struct DeliveryFields
+{
+    QStringView recipient;
+    QStringView relay;
+    QStringView dsn;
+    QStringView status;
+    QStringView detail;
+};
+
+// "to=<a>,[ orig_to=<b>,] relay=r, … [dsn=X.Y.Z, ]status=word[ (detail)]"
+bool parseDeliveryFields(QStringView t, DeliveryFields *f)
+{
+    if (!t.startsWith(u"to=<"))
+        return false;
+    const qsizetype gt = t.indexOf(u'>', 4);
+    if (gt < 0 || gt + 1 >= t.size() || t.at(gt + 1) != u',')
+        return false;
+    f->recipient = t.mid(4, gt - 4);
+    qsizetype i = gt + 2;
+    if (t.mid(i).startsWith(u" orig_to=<")) {
+        const qsizetype ogt = t.indexOf(u'>', i + 10);
+        if (ogt >= 0 && ogt + 1 < t.size() && t.at(ogt + 1) == u',')
+            i = ogt + 2;
+    }
+    if (!t.mid(i).startsWith(u" relay="))
+        return false;
+    i += 7;
+    const qsizetype comma = t.indexOf(u',', i);
+    if (comma < 0)
+        return false;
+    f->relay = t.mid(i, comma - i);
+    for (qsizetype at = t.indexOf(u"status=", comma + 1); at >= 0; at = t.indexOf(u"status=", at + 1)) {
+        qsizetype end = at + 7;
+        while (end < t.size() && asciiWord(t.at(end)))
+            ++end;
+        if (end == at + 7)
+            continue;
+        if (end == t.size()) {
+            f->detail = {};
+        } else if (t.mid(end).startsWith(u" (") && t.endsWith(u')')) {
+            f->detail = t.mid(end + 2, t.size() - end - 3);
+        } else {
+            continue;
+        }
+        f->status = t.mid(at + 7, end - at - 7);
+        f->dsn = dsnBefore(t, at);
+        return true;
+    }
+    return false;
+}
+
+// "host H said: text[ (in reply to CMD command)]"
+bool parseSaid(QStringView t, QStringView *host, QStringView *text, QStringView *command)
+{
+    if (!t.startsWith(u"host "))
+        return false;
+    const qsizetype space = t.indexOf(u' ', 5);
+    if (space <= 5 || !t.mid(space).startsWith(u" said: "))
+        return false;
+    *host = t.mid(5, space - 5);
+    QStringView said = t.mid(space + 7);
+    *command = {};
+    constexpr QStringView open = u" (in reply to ";
+    constexpr QStringView close = u" command)";
+    if (said.endsWith(close)) {
+        const qsizetype at = said.indexOf(open);
+        if (at >= 0 && at + open.size() <= said.size() - close.size()) {
+            *command = said.mid(at + open.size(), said.size() - close.size() - at - open.size());
+            said = said.first(at);
+        }
+    }
+    *text = said;
+    return true;
+}
+
+// "host H refused to talk to me: text"
+bool parseRefused(QStringView t, QStringView *host, QStringView *text)
+{
+    if (!t.startsWith(u"host "))
+        return false;
+    const qsizetype space = t.indexOf(u' ', 5);
+    constexpr QStringView refused = u" refused to talk to me: ";
+    if (space <= 5 || !t.mid(space).startsWith(refused))
+        return false;
+    *host = t.mid(5, space - 5);
+    *text = t.mid(space + refused.size());
+    return true;
+}
+
+QString hostName(QStringView hostAndAddress)
+{
+    // "mx.example.com[192.0.2.1]:25": the host name is what provider rules match.
+    const qsizetype bracket = hostAndAddress.indexOf(u'[');
+    return (bracket < 0 ? hostAndAddress : hostAndAddress.first(bracket)).toString();
+}
+
+} // namespace
+
+PostfixLine parsePostfixLine(QStringView text)
+{
     PostfixLine p;
-    if (!text.contains(u"postfix"))
+    for (qsizetype at = text.indexOf(u"postfix"); at >= 0; at = text.indexOf(u"postfix", at + 1)) {
+        if (at > 0 && !text.at(at - 1).isSpace())
+            continue;
+        const qsizetype end = matchProgram(text, at + 7, &p.daemon, &p.pid);
+        if (end == 0)
+            continue;
+        p.ok = true;
+        p.rest = text.mid(end);
+        const qsizetype colon = p.rest.left(17).indexOf(u": ");
+        if (colon > 0 && isQueueId(p.rest.first(colon))) {
+            p.queueId = p.rest.first(colon);
+            p.rest = p.rest.mid(colon + 2);
+        }
         return p;
-    const QRegularExpressionMatch m = line.match(text);
-    if (!m.hasMatch())
-        return p;
-    p.ok = true;
-    p.daemon = m.captured(1);
-    p.pid = m.captured(2);
-    p.rest = m.captured(3);
-    const QRegularExpressionMatch q = queueId.match(p.rest);
-    if (q.hasMatch()) {
-        p.queueId = q.captured(1);
-        p.rest = q.captured(2);
     }
     return p;
 }
 
 bool parsePostfixDelivery(const PostfixLine &p, const SourceLine &src, ProtocolLine *out)
 {
-    static const QRegularExpression delivery(QStringLiteral(
-        "^to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]*),.*?(?:dsn=(\\d\\.\\d{1,3}\\.\\d{1,3}), )?status=(\\w+)"
-        "(?: \\((.*)\\))?$"));
-    static const QRegularExpression said(
-        QStringLiteral("^host (\\S+) said: (.*?)(?: \\(in reply to (.*?) command\\))?$"));
-    static const QRegularExpression refused(QStringLiteral("^host (\\S+) refused to talk to me: (.*)$"));
-
-    ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest);
-    QString replyText;
-    QString status;
-    QString word;
-    const QRegularExpressionMatch d = delivery.match(p.rest);
-    QString detail = p.rest;
-    if (d.hasMatch()) {
-        l.outcome.recipient = d.captured(1);
-        // "mx.example.com[192.0.2.1]:25": the host name is what provider rules match.
-        l.server = d.captured(2) == u"none" ? QString() : d.captured(2).section(QLatin1Char('['), 0, 0);
-        status = d.captured(3);
-        word = d.captured(4);
-        detail = d.captured(5);
+    ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest.toString());
+    QStringView replyText;
+    QStringView status;
+    QStringView word;
+    DeliveryFields d;
+    const bool delivery = parseDeliveryFields(p.rest, &d);
+    QStringView detail = p.rest;
+    if (delivery) {
+        l.outcome.recipient = d.recipient.toString();
+        l.server = d.relay == u"none" ? QString() : hostName(d.relay);
+        status = d.dsn;
+        word = d.status;
+        detail = d.detail;
     }
-    QRegularExpressionMatch m;
-    if ((m = said.match(detail)).hasMatch()) {
+    QStringView host;
+    QStringView command;
+    if (parseSaid(detail, &host, &replyText, &command)) {
         if (l.server.isEmpty())
-            l.server = m.captured(1).section(QLatin1Char('['), 0, 0);
-        replyText = m.captured(2);
-        l.command = m.captured(3);
-    } else if ((m = refused.match(detail)).hasMatch()) {
+            l.server = hostName(host);
+        l.command = command.toString();
+    } else if (parseRefused(detail, &host, &replyText)) {
         if (l.server.isEmpty())
-            l.server = m.captured(1).section(QLatin1Char('['), 0, 0);
-        replyText = m.captured(2);
+            l.server = hostName(host);
         l.command = QStringLiteral("greeting");
-    } else if (d.hasMatch()) {
+    } else if (delivery) {
         replyText = detail;
     } else {
         return false;
@@ -68,25 +250,25 @@ bool parsePostfixDelivery(const PostfixLine &p, const SourceLine &src, ProtocolL
     if (l.command.startsWith(u"RCPT TO", Qt::CaseInsensitive) && !l.outcome.recipient.isEmpty())
         l.command = QStringLiteral("RCPT TO:<") + l.outcome.recipient + QLatin1Char('>');
 
-    l.outcome.reply = replyFromLines(resplitFlattenedReply(replyText), src.number);
+    l.outcome.reply = replyFromLines(resplitFlattenedReply(replyText.toString()), src.number);
     if (!l.outcome.reply.status.isValid() && !status.isEmpty())
-        l.outcome.reply.status = EnhancedStatus::fromString(status); // Postfix's own dsn=
+        l.outcome.reply.status = EnhancedStatus::fromString(status.toString()); // Postfix's own dsn=
     using K = RecipientOutcome::Kind;
-    const QString cmd = l.command.toUpper();
+    const QString &cmd = l.command;
     if (word == u"sent" || word == u"delivered")
         l.outcome.kind = K::Accepted;
     else if (word == u"deferred")
         l.outcome.kind = K::Deferred;
-    else if (cmd.startsWith(u"RCPT"))
+    else if (cmd.startsWith(u"RCPT", Qt::CaseInsensitive))
         l.outcome.kind = K::RejectedAtRcpt;
-    else if (cmd.contains(u"DATA"))
+    else if (cmd.contains(u"DATA", Qt::CaseInsensitive))
         l.outcome.kind = K::RejectedAfterData;
     else if (word.isEmpty() && l.outcome.reply.replyClass() == 4)
         l.outcome.kind = K::Deferred;
     else
         l.outcome.kind = K::Rejected;
-    l.session = p.queueId;
-    *out = l;
+    l.session = p.queueId.toString();
+    *out = std::move(l);
     return true;
 }
 

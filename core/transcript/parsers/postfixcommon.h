@@ -4,17 +4,19 @@
 
 namespace smtpscope::core::parsers {
 
-/// "postfix/smtp[123]: rest" split into its parts (after the syslog wrapper was removed).
+/// "postfix/smtp[123]: rest" split into its parts (after the syslog wrapper was removed). The views
+/// point into the line that was parsed.
 struct PostfixLine
 {
     bool ok = false;
-    QString daemon; ///< "smtp", "lmtp", "qmgr", …
-    QString pid;
-    QString queueId; ///< empty when the line carries none
-    QString rest; ///< the text after "QID: " (or after "pid]: " when there is no queue id)
+    QStringView daemon; ///< "smtp", "lmtp", "qmgr", …
+    QStringView pid;
+    QStringView queueId; ///< empty when the line carries none
+    QStringView rest; ///< the text after "QID: " (or after "pid]: " when there is no queue id)
 };
 
-PostfixLine parsePostfixLine(const QString &text);
+/// Parses without regexes: it runs on every line of a mail log.
+PostfixLine parsePostfixLine(QStringView text);
 
 /// Reads a delivery line ("to=<a>, relay=…, dsn=…, status=bounced (host … said: … (in reply to RCPT TO
 /// command))") or a "host … refused to talk to me" / "host … said:" line into an Outcome line.

@@ -24,60 +24,60 @@ int PostfixDebugParser::score(const QList<SourceLine> &sample) const
     return n < 2 ? 0 : std::min(95, 80 + n / 2);
 }
 
-QList<ProtocolLine> PostfixDebugParser::parse(const QList<SourceLine> &lines) const
+namespace {
+
+// Each line stands alone: the smtp process id keys the conversation.
+class PostfixDebugStream final : public ProtocolLineStream
+{
+public:
+    void add(const SourceLine &src, const ProtocolSink &sink) override;
+};
+
+void PostfixDebugStream::add(const SourceLine &src, const ProtocolSink &sink)
 {
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    static const QRegularExpression connectTo(QStringLiteral("^connect to (\\S+?): (.*)$"));
-    QList<ProtocolLine> out;
-    out.reserve(lines.size());
-    for (const SourceLine &src : lines) {
-        const QString &t = src.text;
-        auto emit = [&](Kind kind, const QString &text, const QString &session = QString()) {
-            ProtocolLine l = ProtocolLine::make(kind, src, text);
-            l.session = session;
-            out.append(l);
-            return &out.last();
-        };
-        if (src.wrapperOnly || t.trimmed().isEmpty()) {
-            emit(Kind::Noise, t);
-            continue;
-        }
-        const PostfixLine p = parsePostfixLine(t);
-        if (!p.ok) {
-            emit(src.host.isEmpty() ? Kind::Unknown : Kind::Noise, t);
-            continue;
-        }
-        if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
-            emit(Kind::Noise, t); // pickup, cleanup, qmgr, bounce: the message's life, not the conversation
-            continue;
-        }
-        // One smtp process runs one connection at a time: its pid keys the conversation.
-        const QString session = p.daemon + QLatin1Char('[') + p.pid + QLatin1Char(']');
-        QRegularExpressionMatch m;
-        if (p.queueId.isEmpty() && (m = conversationRe().match(p.rest)).hasMatch()) {
-            ProtocolLine *l = emit(m.captured(1) == u"<" ? Kind::Server : Kind::Client, m.captured(3), session);
-            l->peer = m.captured(2);
-            continue;
-        }
-        ProtocolLine outcome;
-        if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &outcome)) {
-            // The conversation above shows the reply; the status line adds the final verdict.
-            outcome.session = session;
-            outcome.outcomeStep = false;
-            out.append(outcome);
-            continue;
-        }
-        if ((m = tls.match(p.rest)).hasMatch()) {
-            emit(Kind::Event, m.captured(2), session)->event = Event::TlsStarted;
-        } else if ((m = connectTo.match(p.rest)).hasMatch()) {
-            ProtocolLine *l = emit(Kind::Event, p.rest, session);
-            l->event = Event::Error;
-        } else {
-            emit(Kind::Noise, t); // debug_peer_level chatter: attributes, vstreams, features
-        }
+    const QString &t = src.text;
+    const PostfixLine p = parsePostfixLine(t);
+    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
+        sink(std::move(*other));
+        return;
     }
-    return out;
+    if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
+        sink(ProtocolLine::make(Kind::Noise, src, t)); // pickup, cleanup, qmgr, bounce: the message's life
+        return;
+    }
+    // One smtp process runs one connection at a time: its pid keys the conversation.
+    const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
+    const QString rest = p.rest.toString();
+    QRegularExpressionMatch m;
+    ProtocolLine l;
+    if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
+        && (m = conversationRe().match(rest)).hasMatch()) {
+        l = ProtocolLine::make(m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
+        l.session = session;
+        l.peer = m.captured(2);
+    } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
+        // The conversation above shows the reply; the status line adds the final verdict.
+        l.session = session;
+        l.outcomeStep = false;
+    } else if ((m = tls.match(rest)).hasMatch()) {
+        l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
+        l.session = session;
+    } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
+        l = ProtocolLine::makeEvent(Event::Error, src, rest);
+        l.session = session;
+    } else {
+        l = ProtocolLine::make(Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
+    }
+    sink(std::move(l));
+}
+
+} // namespace
+
+std::unique_ptr<ProtocolLineStream> PostfixDebugParser::openStream() const
+{
+    return std::make_unique<PostfixDebugStream>();
 }
 
 } // namespace smtpscope::core::parsers

@@ -3,6 +3,8 @@
 
 #include <QHash>
 
+#include <optional>
+
 namespace smtpscope::core::parsers {
 
 namespace {
@@ -23,110 +25,170 @@ int PostfixLogParser::score(const QList<SourceLine> &sample) const
     return std::min(80, 50 + lines + 10 * countMatching(sample, status, 3));
 }
 
-QList<ProtocolLine> PostfixLogParser::parse(const QList<SourceLine> &lines) const
+namespace {
+
+bool isPostfixEntry(const SourceLine &l)
 {
+    return !l.host.isEmpty() || parsePostfixLine(l.text).ok;
+}
+
+// Reads a mail log line by line. Held back: the last entry (the next lines may be its hard-wrapped
+// rest, as unwrapEntries joins them) and the lines of a process that wait for its next queue id.
+class PostfixLogStream final : public ProtocolLineStream
+{
+public:
+    void add(const SourceLine &src, const ProtocolSink &sink) override;
+    void finish(const ProtocolSink &sink) override;
+
+private:
+    void entry(const SourceLine &src, const ProtocolSink &sink);
+
+    static constexpr int kMaxJoined = 8; // as unwrapEntries
+    std::optional<SourceLine> m_pending; ///< the last line, not read yet
+    bool m_pendingIsEntry = false;
+    int m_joined = 0;
+    // Lines without a queue id (TLS, connect errors) belong to the next message of the same process:
+    // they wait (only they are held back) until that process names one.
+    QHash<int, QList<ProtocolLine>> m_waitingByPid;
+    QHash<int, QString> m_lastQueueOfPid;
+};
+
+void PostfixLogStream::add(const SourceLine &src, const ProtocolSink &sink)
+{
+    const bool blank = isBlankLine(src);
+    const bool isEntry = !blank && isPostfixEntry(src);
+    if (!blank && m_pending && m_pendingIsEntry && m_joined < kMaxJoined && !isEntry) {
+        // A wrapped part of the entry above.
+        if (src.text.startsWith(u' '))
+            m_pending->text += QLatin1Char(' ') + src.text.trimmed();
+        else
+            m_pending->text += src.text;
+        ++m_joined;
+        sink(ProtocolLine::make(ProtocolLine::Kind::Noise, src, src.text));
+        return;
+    }
+    if (m_pending)
+        entry(*m_pending, sink);
+    m_pending = src;
+    m_pendingIsEntry = isEntry;
+    m_joined = 0;
+}
+
+void PostfixLogStream::finish(const ProtocolSink &sink)
+{
+    if (m_pending)
+        entry(*m_pending, sink);
+    m_pending.reset();
+    // Left waiting: the process logged no later message; use its previous one, else the process itself.
+    QList<ProtocolLine> left;
+    for (auto it = m_waitingByPid.begin(); it != m_waitingByPid.end(); ++it) {
+        const QString session = m_lastQueueOfPid.value(it.key(), QStringLiteral("pid ") + QString::number(it.key()));
+        for (ProtocolLine &l : it.value()) {
+            l.session = session;
+            left.append(std::move(l));
+        }
+    }
+    m_waitingByPid.clear();
+    std::stable_sort(
+        left.begin(), left.end(), [](const ProtocolLine &a, const ProtocolLine &b) { return a.line < b.line; });
+    for (ProtocolLine &l : left)
+        sink(std::move(l));
+}
+
+void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
+{
+    // Cheap prefix checks guard the few regexes left; most lines never reach one.
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    static const QRegularExpression connectTo(QStringLiteral("^connect to (\\S+?): (.*)$"));
     // "NOQUEUE: reject: RCPT from h[ip]: 554 5.7.1 <a@b>: Relay access denied; from=<x> to=<a@b> proto=ESMTP"
     static const QRegularExpression reject(
         QStringLiteral("(?:milter-)?reject: ([A-Z-]+) from (\\S+): (\\d{3} .*?); from=<([^>]*)>(?: to=<([^>]*)>)?"));
-    static const QRegularExpression smtpdConnect(QStringLiteral("^(connect|disconnect) from (\\S+)"));
-    static const QRegularExpression trouble(QStringLiteral("^(lost connection with|conversation with) (\\S+)"));
-    QList<ProtocolLine> out;
-    out.reserve(lines.size());
-    // Lines without a queue id (TLS, connect errors) belong to the next message of the same process.
-    QHash<QString, QList<qsizetype>> waitingByPid;
-    QHash<QString, QString> lastQueueOfPid;
-    QList<SourceLine> joined;
-    const QList<SourceLine> entries = unwrapEntries(
-        lines, [](const SourceLine &l) { return !l.host.isEmpty() || parsePostfixLine(l.text).ok; }, &joined);
-    for (const SourceLine &l : std::as_const(joined))
-        out.append(ProtocolLine::make(Kind::Noise, l, l.text)); // a wrapped part of the entry above
-    for (const SourceLine &src : entries) {
-        const QString &t = src.text;
-        auto emit = [&](Kind kind, const QString &text) {
-            out.append(ProtocolLine::make(kind, src, text));
-            return &out.last();
-        };
-        if (src.wrapperOnly || t.trimmed().isEmpty()) {
-            emit(Kind::Noise, t);
-            continue;
-        }
-        const PostfixLine p = parsePostfixLine(t);
-        if (!p.ok) {
-            // Other programs of a syslog file (dovecot, opendkim, …) are not ours but are no mystery either.
-            emit(src.host.isEmpty() ? Kind::Unknown : Kind::Noise, t);
-            continue;
-        }
-        const bool delivery = p.daemon == u"smtp" || p.daemon == u"lmtp" || p.daemon == u"local"
-            || p.daemon == u"virtual" || p.daemon == u"pipe" || p.daemon == u"error" || p.daemon == u"discard"
-            || p.daemon == u"retry";
-        if (!p.queueId.isEmpty()) {
-            lastQueueOfPid.insert(p.pid, p.queueId);
-            for (qsizetype i : waitingByPid.take(p.pid))
-                out[i].session = p.queueId;
-        }
-        ProtocolLine outcome;
-        if (delivery && !p.queueId.isEmpty() && parsePostfixDelivery(p, src, &outcome)) {
-            out.append(outcome);
-            continue;
-        }
-        QRegularExpressionMatch m;
-        ProtocolLine *l = nullptr;
-        if (p.daemon == u"smtpd" || p.daemon == u"postscreen") {
-            // The receiving side: one smtpd process serves one client connection at a time.
-            const QString session = p.daemon + QLatin1Char('[') + p.pid + QLatin1Char(']');
-            if ((m = reject.match(p.rest)).hasMatch()) {
-                l = emit(Kind::Outcome, p.rest);
-                l->session = session;
-                l->outcome.recipient = m.captured(5);
-                l->outcome.reply = replyFromLines({ m.captured(3) }, src.number);
-                const QString stage = m.captured(1);
-                l->command = stage == u"RCPT" ? QStringLiteral("RCPT TO:<") + m.captured(5) + QLatin1Char('>') : stage;
-                using K = RecipientOutcome::Kind;
-                if (l->outcome.reply.replyClass() == 4)
-                    l->outcome.kind = K::Deferred;
-                else if (stage == u"RCPT")
-                    l->outcome.kind = K::RejectedAtRcpt;
-                else if (stage == u"DATA" || stage.startsWith(u"END-OF"))
-                    l->outcome.kind = K::RejectedAfterData;
-                else
-                    l->outcome.kind = K::Rejected;
-                l->server = src.host;
-            } else if ((m = smtpdConnect.match(p.rest)).hasMatch()) {
-                l = emit(Kind::Event, p.rest);
-                l->event = m.captured(1) == u"connect" ? Event::Connect : Event::Close;
-                l->session = session;
-            } else {
-                emit(Kind::Noise, t);
+    QHash<int, QList<ProtocolLine>> &waitingByPid = m_waitingByPid;
+    QHash<int, QString> &lastQueueOfPid = m_lastQueueOfPid;
+    const QString &t = src.text;
+    const PostfixLine p = parsePostfixLine(t);
+    // Other programs of a syslog file (dovecot, opendkim, …) are not ours but are no mystery either.
+    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
+        sink(std::move(*other));
+        return;
+    }
+    const QStringView d = p.daemon;
+    const bool delivery = d == u"smtp" || d == u"lmtp" || d == u"local" || d == u"virtual" || d == u"pipe"
+        || d == u"error" || d == u"discard" || d == u"retry";
+    const int pid = p.pid.toInt();
+    if (!p.queueId.isEmpty()) {
+        QString &last = lastQueueOfPid[pid];
+        if (last != p.queueId)
+            last = p.queueId.toString();
+        const auto waiting = waitingByPid.find(pid);
+        if (waiting != waitingByPid.end()) {
+            for (ProtocolLine &l : *waiting) {
+                l.session = last;
+                sink(std::move(l));
             }
-            continue;
-        }
-        if (delivery && (m = tls.match(p.rest)).hasMatch()) {
-            l = emit(Kind::Event, m.captured(2));
-            l->event = Event::TlsStarted;
-            l->viaStartTls = !m.captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
-        } else if (delivery && (m = connectTo.match(p.rest)).hasMatch()) {
-            l = emit(Kind::Event, p.rest);
-            l->event = Event::Error;
-        } else if (delivery && (m = trouble.match(p.rest)).hasMatch()) {
-            l = emit(Kind::Event, p.rest);
-            l->event = Event::Error;
-        } else {
-            l = emit(Kind::Noise, t);
-        }
-        if (!p.queueId.isEmpty()) {
-            l->session = p.queueId;
-        } else if (l->kind == Kind::Event) {
-            waitingByPid[p.pid].append(out.size() - 1);
+            waitingByPid.erase(waiting);
         }
     }
-    // Left waiting: the process logged no later message; use its previous one, else the process itself.
-    for (const QString &pid : waitingByPid.keys())
-        for (qsizetype i : waitingByPid.value(pid))
-            out[i].session = lastQueueOfPid.value(pid, QStringLiteral("pid ") + pid);
-    return out;
+    ProtocolLine l;
+    if (delivery && !p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
+        sink(std::move(l));
+        return;
+    }
+    QRegularExpressionMatch m;
+    const QStringView rest = p.rest;
+    if (d == u"smtpd" || d == u"postscreen") {
+        // The receiving side: one smtpd process serves one client connection at a time.
+        const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
+        if (rest.contains(u"reject: ") && (m = reject.match(rest)).hasMatch()) {
+            l = ProtocolLine::make(Kind::Outcome, src, rest.toString());
+            l.session = session;
+            l.outcome.recipient = m.captured(5);
+            l.outcome.reply = replyFromLines({ m.captured(3) }, src.number);
+            const QString stage = m.captured(1);
+            l.command = stage == u"RCPT" ? QStringLiteral("RCPT TO:<") + m.captured(5) + QLatin1Char('>') : stage;
+            using K = RecipientOutcome::Kind;
+            if (l.outcome.reply.replyClass() == 4)
+                l.outcome.kind = K::Deferred;
+            else if (stage == u"RCPT")
+                l.outcome.kind = K::RejectedAtRcpt;
+            else if (stage == u"DATA" || stage.startsWith(u"END-OF"))
+                l.outcome.kind = K::RejectedAfterData;
+            else
+                l.outcome.kind = K::Rejected;
+            l.server = src.host;
+        } else if (rest.startsWith(u"connect from ") || rest.startsWith(u"disconnect from ")) {
+            l = ProtocolLine::makeEvent(rest.startsWith(u'c') ? Event::Connect : Event::Close, src, rest.toString());
+            l.session = session;
+        } else {
+            l = ProtocolLine::make(Kind::Noise, src, t);
+        }
+        sink(std::move(l));
+        return;
+    }
+    if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest)).hasMatch()) {
+        l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
+        l.viaStartTls = !m.captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
+    } else if (delivery
+        && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
+            || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
+        l = ProtocolLine::makeEvent(Event::Error, src, rest.toString());
+    } else {
+        l = ProtocolLine::make(Kind::Noise, src, t);
+    }
+    if (!p.queueId.isEmpty()) {
+        l.session = lastQueueOfPid.value(pid);
+    } else if (l.kind == Kind::Event) {
+        waitingByPid[pid].append(std::move(l));
+        return;
+    }
+    sink(std::move(l));
+}
+
+} // namespace
+
+std::unique_ptr<ProtocolLineStream> PostfixLogParser::openStream() const
+{
+    return std::make_unique<PostfixLogStream>();
 }
 
 } // namespace smtpscope::core::parsers

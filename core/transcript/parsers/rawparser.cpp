@@ -57,7 +57,7 @@ QList<ProtocolLine> RawParser::parse(const QList<SourceLine> &lines) const
     bool sawCommand = false;
     for (const SourceLine &src : lines) {
         const QString &t = src.text;
-        auto emit = [&](Kind kind, const QString &text) { out.append(ProtocolLine::make(kind, src, text)); };
+        auto emit = [&](Kind kind, const QString &text) { appendLine(out, kind, src, text); };
         auto emitEvent = [&](Event event, const QString &text) {
             out.append(ProtocolLine::makeEvent(event, src, text));
             return &out.last();
@@ -67,8 +67,7 @@ QList<ProtocolLine> RawParser::parse(const QList<SourceLine> &lines) const
             continue;
         }
         if (direction.inData()) {
-            direction.classify(t);
-            emit(Kind::Client, t);
+            emit(kindByDirection(direction, t), t); // the message body, whatever it looks like
             continue;
         }
         if (t.trimmed().isEmpty()) {
@@ -130,19 +129,7 @@ QList<ProtocolLine> RawParser::parse(const QList<SourceLine> &lines) const
         if (tlsEvent >= 0 && !sawCommand && isReplyLine(t) && replyCodeOf(t) != 220)
             out[tlsEvent].viaStartTls = true;
         sawCommand = sawCommand || isCommandLine(t);
-        switch (direction.classify(t)) {
-        case DirectionTracker::Role::Server:
-            emit(Kind::Server, t);
-            break;
-        case DirectionTracker::Role::Command:
-        case DirectionTracker::Role::Body:
-        case DirectionTracker::Role::AuthData:
-            emit(Kind::Client, t);
-            break;
-        case DirectionTracker::Role::Other:
-            emit(Kind::Unknown, t);
-            break;
-        }
+        emit(kindByDirection(direction, t), t);
     }
     return out;
 }

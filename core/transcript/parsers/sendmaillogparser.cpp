@@ -63,13 +63,10 @@ QList<ProtocolLine> SendmailLogParser::parse(const QList<SourceLine> &lines) con
         out.append(ProtocolLine::make(Kind::Noise, l, l.text)); // a wrapped part of the entry above
     for (const SourceLine &src : entries) {
         const QString &t = src.text;
-        auto emit = [&](Kind kind, const QString &text) {
-            out.append(ProtocolLine::make(kind, src, text));
-            return &out.last();
-        };
+        auto emit = [&](Kind kind, const QString &text) { return appendLine(out, kind, src, text); };
         const QRegularExpressionMatch m = lineRe().match(t);
-        if (!m.hasMatch()) {
-            emit(src.wrapperOnly || t.trimmed().isEmpty() || !src.host.isEmpty() ? Kind::Noise : Kind::Unknown, t);
+        if (std::optional<ProtocolLine> other = nonEntryLine(src, m.hasMatch())) {
+            out.append(std::move(*other));
             continue;
         }
         const QString pid = m.captured(1);

@@ -50,64 +50,84 @@ int SwaksParser::score(const QList<SourceLine> &sample) const
     return std::min(95, 50 + hinted * 2 + strong * 5);
 }
 
-QList<ProtocolLine> SwaksParser::parse(const QList<SourceLine> &lines) const
+namespace {
+
+class SwaksStream final : public ProtocolLineStream
+{
+public:
+    void add(const SourceLine &src, const ProtocolSink &sink) override;
+
+private:
+    bool lastWasError = false;
+};
+
+void SwaksStream::add(const SourceLine &src, const ProtocolSink &sink)
 {
     static const QRegularExpression trying(QStringLiteral("^Trying (\\S+?)\\.\\.\\.$"));
     static const QRegularExpression tlsStarted(QStringLiteral("^TLS started (?:with|w/) cipher (.*)$"));
-    QList<ProtocolLine> out;
-    out.reserve(lines.size());
-    bool lastWasError = false;
-    for (const SourceLine &src : lines) {
-        const QString &t = src.text;
-        const Hint hint = hintOf(t);
-        const QString payload = t.size() > 4 ? t.mid(4) : QString();
-        auto emit = [&](Kind kind, const QString &text) { out.append(ProtocolLine::make(kind, src, text)); };
-        auto emitEvent = [&](Event event, const QString &text) {
-            out.append(ProtocolLine::makeEvent(event, src, text));
-            return &out.last();
-        };
-        const bool wasError = lastWasError;
-        lastWasError = false;
-        switch (hint) {
-        case Hint::Server:
-            emit(Kind::Server, payload);
-            continue;
-        case Hint::Client:
-            emit(Kind::Client, payload);
-            continue;
-        case Hint::Raw:
-            emit(Kind::Noise, t);
-            continue;
-        case Hint::Error:
-            // "*** Error connecting to host:" then an indented detail line.
-            emitEvent(Event::Error, payload.trimmed())->attach = wasError && payload.startsWith(u' ');
-            lastWasError = true;
-            continue;
-        case Hint::Info: {
-            QRegularExpressionMatch m;
-            if ((m = trying.match(payload)).hasMatch()) {
-                emitEvent(Event::Connect, payload)->peer = m.captured(1);
-            } else if (payload.startsWith(u"Connected to ")) {
-                emitEvent(Event::Connect, payload)->attach = true;
-            } else if ((m = tlsStarted.match(payload)).hasMatch()) {
-                emitEvent(Event::TlsStarted, m.captured(1));
-            } else if (payload.startsWith(u"Connection closed")) {
-                emitEvent(Event::Close, payload);
-            } else {
-                emit(Kind::Noise, t); // TLS peer details, response times, "Connection closed" variants
-            }
-            continue;
-        }
-        case Hint::None:
-            break;
-        }
-        if (src.wrapperOnly || t.trimmed().isEmpty() || t.startsWith(u"$ swaks") || t.startsWith(u"swaks ")
-            || t.trimmed() == u"Password:")
-            emit(Kind::Noise, t);
-        else
-            emit(Kind::Unknown, t);
+    const QString &t = src.text;
+    const Hint hint = hintOf(t);
+    const QString payload = t.size() > 4 ? t.mid(4) : QString();
+    auto emit = [&](Kind kind, const QString &text) { sink(ProtocolLine::make(kind, src, text)); };
+    const bool wasError = lastWasError;
+    lastWasError = false;
+    switch (hint) {
+    case Hint::Server:
+        emit(Kind::Server, payload);
+        return;
+    case Hint::Client:
+        emit(Kind::Client, payload);
+        return;
+    case Hint::Raw:
+        emit(Kind::Noise, t);
+        return;
+    case Hint::Error: {
+        // "*** Error connecting to host:" then an indented detail line.
+        ProtocolLine l = ProtocolLine::makeEvent(Event::Error, src, payload.trimmed());
+        l.attach = wasError && payload.startsWith(u' ');
+        sink(std::move(l));
+        lastWasError = true;
+        return;
     }
-    return out;
+    case Hint::Info: {
+        if (payload.startsWith(u"Trying ")) {
+            const QRegularExpressionMatch m = trying.match(payload);
+            if (m.hasMatch()) {
+                ProtocolLine l = ProtocolLine::makeEvent(Event::Connect, src, payload);
+                l.peer = m.captured(1);
+                sink(std::move(l));
+                return;
+            }
+        }
+        if (payload.startsWith(u"Connected to ")) {
+            ProtocolLine l = ProtocolLine::makeEvent(Event::Connect, src, payload);
+            l.attach = true;
+            sink(std::move(l));
+        } else if (payload.startsWith(u"TLS started ")) {
+            const QRegularExpressionMatch m = tlsStarted.match(payload);
+            sink(m.hasMatch() ? ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(1))
+                              : ProtocolLine::make(Kind::Noise, src, t));
+        } else if (payload.startsWith(u"Connection closed")) {
+            sink(ProtocolLine::makeEvent(Event::Close, src, payload));
+        } else {
+            emit(Kind::Noise, t); // TLS peer details, response times, "Connection closed" variants
+        }
+        return;
+    }
+    case Hint::None:
+        break;
+    }
+    if (isBlankLine(src) || t.startsWith(u"$ swaks") || t.startsWith(u"swaks ") || t.trimmed() == u"Password:")
+        emit(Kind::Noise, t);
+    else
+        emit(Kind::Unknown, t);
+}
+
+} // namespace
+
+std::unique_ptr<ProtocolLineStream> SwaksParser::openStream() const
+{
+    return std::make_unique<SwaksStream>();
 }
 
 } // namespace smtpscope::core::parsers
