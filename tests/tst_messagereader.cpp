@@ -106,7 +106,14 @@ QList<QByteArray> splitMboxSimply(QByteArray raw)
         end = end < 0 ? raw.size() : end + 1;
         QByteArray line = raw.mid(pos, end - pos);
         pos = end;
-        if (line.startsWith("From ")) {
+        static const QRegularExpression fromLine(
+            QStringLiteral("^From (\"[^\"]*\"\\S*|\\S+) +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) "
+                           "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\\d{1,2} "
+                           "\\d\\d:\\d\\d(:\\d\\d)? .*\\b(19[7-9]\\d|2[01]\\d\\d)\\b"));
+        const bool afterBlank = current.isEmpty() || current == "\n" || current.endsWith("\n\n");
+        if (line.startsWith("From ")
+            && (!started || (afterBlank && !QByteArray(current).replace('\n', "").endsWith(':')))
+            && fromLine.match(QString::fromLatin1(line)).hasMatch()) {
             if (started)
                 messages.append(current);
             current.clear();
@@ -265,6 +272,10 @@ private Q_SLOTS:
     void globalReport();
     void malformedMultiparts_data();
     void malformedMultiparts();
+    void multipartRecovery();
+    void quotedFromLine();
+    void fromLines_data();
+    void fromLines();
     void deepMessageNesting();
     void deepMultipartNesting();
     void hundredMegabyteHeaderLine();
@@ -382,14 +393,18 @@ void TestMessageReader::mboxStreamingMatchesSimpleSplit()
     QFETCH(quint32, seed);
     const QByteArray eol = lineEnd.toLatin1();
     QRandomGenerator random(seed);
+    // Separators need an empty line before them, so some kinds come with one.
     const QList<QByteArray> lineKinds = { "Subject: x", "", "From the body, unescaped in mboxo", ">From escaped",
-        ">>>From escaped thrice", "> From not escaped", "From", "body text", ">", "From MAILER-DAEMON Mon Jun 3" };
+        ">>>From escaped thrice", "> From not escaped", "From", "body text", ">", "From MAILER-DAEMON Mon Jun 3",
+        "\nFrom MAILER-DAEMON Mon Jun  3 10:00:00 2024", "From MAILER-DAEMON Mon Jun  3 10:00:00 2024",
+        "Returned message:\n\nFrom sender@example.org  Sat Oct  4 08:00:07 2025",
+        "\nFrom \"a b\"@example.org Tue Jun 11 23:59:59 CEST 2024" };
     QByteArray raw = "From first@example.com Mon Jun  3 10:00:00 2024" + eol;
     for (int i = 0; i < 3000; ++i) {
         QByteArray line = lineKinds.at(random.bounded(int(lineKinds.size())));
-        if (random.bounded(10) == 0)
+        if (random.bounded(10) == 0 && !line.contains(" 20")) // (From_ lines stay short)
             line += QByteArray(random.bounded(1, 9000), 'x'); // longer than the reader's look-ahead
-        raw += line + eol;
+        raw += line.replace("\n", eol) + eol;
     }
     const QList<QByteArray> expected = splitMboxSimply(raw);
     QVERIFY(expected.size() > 100);
@@ -411,7 +426,7 @@ void TestMessageReader::mboxLongLines()
     raw += "From b Mon Jun  3 10:00:00 2024\r\nSubject: two\r\n\r\n";
     for (int i = 0; i < 200000; ++i)
         raw += "line\r\n";
-    raw += "From c Mon Jun  3 10:00:00 2024\r\n";
+    raw += "\r\nFrom c Mon Jun  3 10:00:00 2024\r\n";
     const QList<QByteArray> expected = splitMboxSimply(raw);
     QCOMPARE(expected.size(), 3);
     QCOMPARE(expected.at(2), QByteArray());
@@ -909,20 +924,36 @@ void TestMessageReader::malformedMultiparts_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QStringList>("types");
     QTest::addColumn<QString>("note");
+    QTest::addColumn<QString>("lastText"); // the text of the last part
     QTest::addRow("no boundary parameter")
         << QByteArray("Subject: x\nContent-Type: multipart/mixed\n\n--x\nContent-Type: text/plain\n\nhello\n--x--\n")
-        << QStringList { u"multipart/mixed"_qs } << u"multipart/mixed without a boundary parameter"_qs;
+        << QStringList { u"multipart/mixed"_qs, u"text/plain"_qs }
+        << u"multipart/mixed without a boundary parameter: parts split at the \"--x\" lines of the body"_qs
+        << u"hello"_qs;
     QTest::addRow("boundary never used") << QByteArray(
         "Subject: x\nContent-Type: multipart/mixed; boundary=\"zz\"\n\n--x\n\nhello\n")
-                                         << QStringList { u"multipart/mixed"_qs } << u"multipart/mixed has no parts"_qs;
+                                         << QStringList { u"multipart/mixed"_qs, u"text/plain"_qs }
+                                         << u"multipart/mixed has no parts: its body is read as text"_qs
+                                         << u"--x\n\nhello\n"_qs;
+    QTest::addRow("another boundary used")
+        << QByteArray("Subject: x\nContent-Type: multipart/report; boundary=\"a1\"\n\npreamble\n--a2\n"
+                      "Content-Type: text/plain\n\nfirst\n--a2\nContent-Type: message/delivery-status\n\n"
+                      "Status: 5.1.1\n--a2--\n")
+        << QStringList { u"multipart/report"_qs, u"text/plain"_qs, u"message/delivery-status"_qs }
+        << u"multipart/report has no parts: parts split at the \"--a2\" lines of the body"_qs << u"Status: 5.1.1"_qs;
+    QTest::addRow("no parts, plain text")
+        << QByteArray("Subject: x\nContent-Type: multipart/report; boundary=\"r\"\n\n<a@example.net>: 550 unknown\n")
+        << QStringList { u"multipart/report"_qs, u"text/plain"_qs }
+        << u"multipart/report has no parts: its body is read as text"_qs << u"<a@example.net>: 550 unknown\n"_qs;
     QTest::addRow("inner multipart not closed")
         << QByteArray("Subject: x\nContent-Type: multipart/mixed; boundary=\"o\"\n\n--o\n"
                       "Content-Type: multipart/alternative; boundary=\"i\"\n\n--i\nContent-Type: text/plain\n\ninner\n"
                       "--o\nContent-Type: text/plain\n\nouter\n--o--\n")
         << QStringList { u"multipart/mixed"_qs, u"multipart/alternative"_qs, u"text/plain"_qs, u"text/plain"_qs }
-        << u"multipart/alternative ends without its closing boundary: truncated or malformed"_qs;
+        << u"multipart/alternative ends without its closing boundary: truncated or malformed"_qs << u"outer"_qs;
     QTest::addRow("headers only") << QByteArray("Subject: x\nContent-Type: multipart/report; boundary=\"r\"\n")
-                                  << QStringList { u"multipart/report"_qs } << u"multipart/report has no parts"_qs;
+                                  << QStringList { u"multipart/report"_qs } << u"multipart/report has no parts"_qs
+                                  << QString();
 }
 
 void TestMessageReader::malformedMultiparts()
@@ -930,6 +961,7 @@ void TestMessageReader::malformedMultiparts()
     QFETCH(QByteArray, bytes);
     QFETCH(QStringList, types);
     QFETCH(QString, note);
+    QFETCH(QString, lastText);
     const ParsedMessage message = MessageParser::parse(bytes);
     checkInvariants(message);
     QStringList actualTypes;
@@ -937,6 +969,83 @@ void TestMessageReader::malformedMultiparts()
         actualTypes.append(part.contentType);
     QCOMPARE(actualTypes, types);
     QCOMPARE(message.note, note);
+    QCOMPARE(message.parts.last().text, lastText);
+}
+
+void TestMessageReader::multipartRecovery()
+{
+    // An inner multipart whose boundary parameter is not folded into its Content-Type field.
+    ParsedMessage message = MessageParser::parse(readAll({ fixture(u"multipart-no-boundary.eml"_qs) }).value(0));
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 3);
+    QCOMPARE(message.parts.at(1).contentType, u"multipart/alternative"_qs);
+    QCOMPARE(message.parts.at(2).contentType, u"text/plain"_qs);
+    QCOMPARE(message.parts.at(2).parent, 1);
+    QCOMPARE(message.parts.at(2).text,
+        u"Error: no such user\n\nThe message to nobody@example.net was refused:\n550 5.1.1 User unknown"_qs);
+    QVERIFY(message.note.startsWith(u"multipart/alternative without a boundary parameter"_qs));
+
+    // A report whose parts use another boundary than the one declared.
+    message = MessageParser::parse(readAll({ fixture(u"multipart-wrong-boundary.eml"_qs) }).value(0));
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 3);
+    QCOMPARE(message.parts.at(1).text, u"Your message to nobody@example.net could not be delivered.\n"_qs);
+    QCOMPARE(message.parts.at(2).contentType, u"message/delivery-status"_qs);
+    QVERIFY(message.parts.at(2).text.contains(u"Final-Recipient: rfc822; nobody@example.net\nAction: failed\n"_qs));
+
+    // A report without any part: its body is the text to read.
+    message = MessageParser::parse(readAll({ fixture(u"multipart-as-text.eml"_qs) }).value(0));
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 2);
+    QCOMPARE(message.parts.at(1).contentType, u"text/plain"_qs);
+    QVERIFY(message.parts.at(1).decoded);
+    QVERIFY(message.parts.at(1).text.contains(u"<nobody@example.net>\n    (reason: 550 5.1.1 User unknown)"_qs));
+    QCOMPARE(message.note, u"multipart/report has no parts: its body is read as text"_qs);
+}
+
+void TestMessageReader::quotedFromLine()
+{
+    // A bounce that quotes the returned message with its From_ line is one message, not two.
+    const QList<RawMessage> messages = readAll({ fixture(u"quoted-from-line.eml"_qs) });
+    QCOMPARE(messages.size(), 1);
+    QVERIFY(messages.at(0).bytes.startsWith("From: postmaster@mail.example.net\n"));
+    QVERIFY(messages.at(0).bytes.contains("\nbounced message:\n\nFrom sender@example.org  Mon Jun  3 10:15:07 2024\n"));
+
+    // The same lines after a text that does not announce a quotation do separate two messages.
+    QByteArray mbox = readAll({ fixture(u"quoted-from-line.eml"_qs) }).value(0).bytes;
+    mbox.replace("bounced message:", "Regards.");
+    mbox.prepend("From MAILER-DAEMON  Mon Jun  3 10:15:09 2024\n");
+    QBuffer buffer(&mbox);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    const QList<QByteArray> split = readMbox(&buffer);
+    QCOMPARE(split.size(), 2);
+    QVERIFY(split.at(1).startsWith("Date: Mon, 3 Jun 2024 10:15:03 +0200\n"));
+}
+
+void TestMessageReader::fromLines_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<bool>("fromLine");
+    QTest::addRow("asctime") << QByteArray("From MAILER-DAEMON Mon Jun  3 10:15:02 2024\n") << true;
+    QTest::addRow("two spaces, no seconds") << QByteArray("From a@example.org  Sat Oct  4 08:00 2025") << true;
+    QTest::addRow("zone before year") << QByteArray("From a@b Tue Jun 11 23:59:59 CEST 2024\r\n") << true;
+    QTest::addRow("zone after year") << QByteArray("From a@b Tue Jun 11 23:59:59 2024 +0200") << true;
+    QTest::addRow("RFC 5322 date") << QByteArray("From a@b Mon, 3 Jun 2024 10:15:02 +0200") << true;
+    QTest::addRow("quoted sender") << QByteArray("From \"a b\"@example.org Mon Jun  3 10:15:02 2024") << true;
+    QTest::addRow("prose") << QByteArray("From the desk of the postmaster: hello") << false;
+    QTest::addRow("no time") << QByteArray("From MAILER-DAEMON Mon Jun 3") << false;
+    QTest::addRow("bad month") << QByteArray("From a@b Mon Foo  3 10:15:02 2024") << false;
+    QTest::addRow("bad hour") << QByteArray("From a@b Mon Jun  3 25:15:02 2024") << false;
+    QTest::addRow("no year") << QByteArray("From a@b Mon Jun  3 10:15:02") << false;
+    QTest::addRow("header field") << QByteArray("From: a@b Mon Jun  3 10:15:02 2024") << false;
+    QTest::addRow("no sender") << QByteArray("From  ") << false;
+}
+
+void TestMessageReader::fromLines()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(bool, fromLine);
+    QCOMPARE(MboxReader::isFromLine(line.constData(), line.size()), fromLine);
 }
 
 void TestMessageReader::deepMessageNesting()

@@ -263,6 +263,7 @@ private:
     QByteArray decodeContent(GMimePart *part, bool &cut);
     QString toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType);
     QList<QPair<QString, QString>> parseHeaderBlock(const QByteArray &block);
+    QString recoverBody(const QString &contentType, const char *charset, const QByteArray &body, int depth, int index);
 
     ParsedMessage &m_message;
     GMimeParserOptions *m_options;
@@ -503,6 +504,73 @@ QString Walker::toUnicode(const QByteArray &bytes, const char *charset, const QS
     return QString::fromLatin1(bytes);
 }
 
+// The delimiter a multipart body uses when its Content-Type names none (or one it never uses): the first
+// "--X" line that opens a part (a header field or an empty line follows) and comes back later as "--X" or "--X--".
+QByteArray delimiterInBody(const QByteArray &body)
+{
+    qsizetype pos = 0;
+    int candidates = 0;
+    while (pos < body.size() && candidates < 10) {
+        qsizetype end = body.indexOf('\n', pos);
+        if (end < 0)
+            end = body.size();
+        const qsizetype length = end - pos;
+        if (length > 2 && length <= 74 && body.at(pos) == '-' && body.at(pos + 1) == '-') {
+            ++candidates;
+            QByteArray boundary = body.mid(pos + 2, length - 2);
+            while (boundary.endsWith(' ') || boundary.endsWith('\t'))
+                boundary.chop(1);
+            const qsizetype next = end + 1;
+            const qsizetype nextEnd = next < body.size() ? body.indexOf('\n', next) : -1;
+            const qsizetype nextLength = (nextEnd < 0 ? body.size() : nextEnd) - next;
+            const bool opensPart
+                = next < body.size() && (nextLength == 0 || isFieldStart(body.constData() + next, nextLength));
+            if (!boundary.isEmpty() && !boundary.endsWith("--") && opensPart
+                && body.indexOf(QByteArray("\n--" + boundary), end) >= 0)
+                return boundary;
+        }
+        pos = end + 1;
+    }
+    return {};
+}
+
+// A multipart whose parts could not be found: reparsed with the delimiter its body uses, or else read as one
+// text part. Returns what was done, to complete the note.
+QString Walker::recoverBody(
+    const QString &contentType, const char *charset, const QByteArray &body, int depth, int index)
+{
+    const QByteArray boundary = delimiterInBody(body);
+    if (!boundary.isEmpty()) {
+        QByteArray bytes = "Content-Type: " + contentType.toLatin1() + "; boundary=\"";
+        for (char c : boundary) {
+            if (c == '"' || c == '\\')
+                bytes += '\\';
+            bytes += c;
+        }
+        bytes += "\"\n\n" + body;
+        GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.constData(), size_t(bytes.size())));
+        GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+        GObjectPtr<GMimeObject> object(g_mime_parser_construct_part(parser.get(), m_options));
+        if (object && GMIME_IS_MULTIPART(object.get())
+            && g_mime_multipart_get_count(GMIME_MULTIPART(object.get())) > 0) {
+            GMimeMultipart *recovered = GMIME_MULTIPART(object.get());
+            for (int i = 0; i < g_mime_multipart_get_count(recovered); ++i)
+                walk(g_mime_multipart_get_part(recovered, i), depth + 1, index, false);
+            return QStringLiteral(": parts split at the \"--%1\" lines of the body").arg(QString::fromLatin1(boundary));
+        }
+    }
+    MimePart text;
+    text.contentType = QStringLiteral("text/plain");
+    text.charset = QString::fromUtf8(charset);
+    text.depth = depth + 1;
+    text.parent = index;
+    text.size = body.size();
+    text.text = toUnicode(body, charset, text.contentType);
+    text.decoded = true;
+    m_message.parts.append(std::move(text));
+    return QStringLiteral(": its body is read as text");
+}
+
 void Walker::walk(GMimeObject *object, int depth, int parent, bool inEnclosedMessage)
 {
     if (depth > MessageParser::maxDepth) {
@@ -538,13 +606,30 @@ void Walker::walk(GMimeObject *object, int depth, int parent, bool inEnclosedMes
         GMimeMultipart *multipart = GMIME_MULTIPART(object);
         const int count = g_mime_multipart_get_count(multipart);
         // (not g_mime_multipart_get_boundary(), which makes one up when there is none)
-        if (!type || !g_mime_content_type_get_parameter(type, "boundary"))
-            note(QStringLiteral("%1 without a boundary parameter").arg(part.contentType));
+        const bool noBoundary = !type || !g_mime_content_type_get_parameter(type, "boundary");
+        QString problem;
+        if (noBoundary)
+            problem = QStringLiteral("%1 without a boundary parameter").arg(part.contentType);
         else if (count == 0)
-            note(QStringLiteral("%1 has no parts").arg(part.contentType));
+            problem = QStringLiteral("%1 has no parts").arg(part.contentType);
         else if (!multipart->write_end_boundary)
             note(QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(part.contentType));
+        const QString contentType = part.contentType;
         m_message.parts.append(std::move(part));
+        if (count == 0) {
+            // GMime leaves the whole body in the prologue: split it at the delimiter lines it actually uses, or
+            // else read it as text, so that the report it holds is not lost.
+            const char *prologue = g_mime_multipart_get_prologue(multipart);
+            const QByteArray body = prologue ? QByteArray(prologue) : QByteArray();
+            if (!problem.isEmpty() && !body.trimmed().isEmpty() && !inEnclosedMessage
+                && depth < MessageParser::maxDepth)
+                problem += recoverBody(contentType, charset, body, depth, index);
+            if (!problem.isEmpty())
+                note(problem);
+            return;
+        }
+        if (noBoundary)
+            note(problem);
         for (int i = 0; i < count; ++i)
             walk(g_mime_multipart_get_part(multipart, i), depth + 1, index, inEnclosedMessage);
         return;
