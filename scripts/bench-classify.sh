@@ -89,10 +89,16 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 time_cmd=()
 if [[ -x /usr/bin/time ]]; then
-    time_cmd=(/usr/bin/time -f 'peak RSS (time -v): %M kB, wall %e s, user %U s, sys %S s')
+    time_cmd=(/usr/bin/time -f 'time: peak RSS %M kB, wall %e s, user %U s, sys %S s')
 fi
+log=$(mktemp)
 for jobs in $jobs_list; do
     echo "--- classify --jobs $jobs"
-    "${time_cmd[@]}" "$cli" classify --format jsonl --stats --jobs "$jobs" "$mbox" >/dev/null || true
+    "${time_cmd[@]}" "$cli" classify --format jsonl --stats --jobs "$jobs" "$mbox" >/dev/null 2>"$log" || true
+    cat "$log"
+    # On a shared machine wall time depends on the other load; CPU time much less so.
+    awk '/^messages:/ { m = $2 } /^time:/ { cpu = $10 + $13 }
+         END { if (m && cpu) printf "%.0f messages per CPU second (user+sys %.2f s)\n", m / cpu, cpu }' "$log"
 done
+rm -f "$log"
 [[ $keep -eq 1 ]] || rm -f "$mbox"
