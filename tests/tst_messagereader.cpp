@@ -175,6 +175,42 @@ QList<QByteArray> readMbox(QIODevice *device)
     return messages;
 }
 
+// Fragments of MIME that, put together at random, reach the parsers' corners that pure noise does not.
+QList<QByteArray> mimeFragments()
+{
+    return { "Content-Type: multipart/mixed; boundary=\"a\"\n",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n",
+        "Content-Type: message/rfc822\n", "Content-Type: message/delivery-status\n",
+        "Content-Type: text/rfc822-headers\n", "Content-Type: text/html; charset=iso-2022-jp\n",
+        "Content-Type: text/plain; charset=x-bogus\n", "Content-Type: multipart/alternative\n",
+        "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
+        "Content-Disposition: attachment; filename=\"=?utf-8?b?w6k=?=\"\n", "Subject: =?utf-8?q?caf=C3=A9?=\n",
+        "Subject: =?shift_jis?b?gqA=?=\n", "\n", "\r\n", "\r", "--a\n", "--a--\n", "--b\n", "--b--\n", "=3D=\n",
+        "QUJD\n", "<p>&amp;</p>\n", " folded\n", "\t\n", QByteArray(1, '\0'), "\x1b$B", "From x\n", ">From y\n",
+        "Status: 5.1.1\n", "Final-Recipient: rfc822; a@example.com\n" };
+}
+
+// Asserts that two parses of one message are the same, field by field.
+void compareParses(const ParsedMessage &fast, const ParsedMessage &gmime, const QByteArray &input)
+{
+    const QByteArray context = "input: " + input.left(300).toPercentEncoding(" \n:;=\"/<>@-.");
+    QVERIFY2(fast.headers == gmime.headers, context.constData());
+    QVERIFY2(fast.note == gmime.note,
+        qPrintable(fast.note + u" | "_qs + gmime.note + u"\n"_qs + QString::fromLatin1(context)));
+    QVERIFY2(fast.parts.size() == gmime.parts.size(), context.constData());
+    for (qsizetype i = 0; i < fast.parts.size(); ++i) {
+        const MimePart &a = fast.parts.at(i);
+        const MimePart &b = gmime.parts.at(i);
+        QVERIFY2(a.contentType == b.contentType && a.charset == b.charset && a.fileName == b.fileName
+                && a.depth == b.depth && a.parent == b.parent && a.size == b.size && a.attachment == b.attachment
+                && a.decoded == b.decoded,
+            context.constData());
+        QVERIFY2(a.headers == b.headers, context.constData());
+        QVERIFY2(a.text == b.text, qPrintable(a.text.left(200) + u" | "_qs + b.text.left(200)));
+        QVERIFY2(a.messageHeaders == b.messageHeaders, context.constData());
+    }
+}
+
 // Every structural invariant a ParsedMessage must keep, whatever the input.
 void checkInvariants(const ParsedMessage &message)
 {
@@ -282,6 +318,7 @@ private Q_SLOTS:
     void longPartHeader();
     void binaryGarbage();
     void randomMime();
+    void fastPathMatchesGMime();
     void concurrentParsing();
 
 private:
@@ -1182,16 +1219,7 @@ void TestMessageReader::binaryGarbage()
 void TestMessageReader::randomMime()
 {
     // Fragments of MIME put together at random reach the parser's corners that pure noise does not.
-    const QList<QByteArray> fragments = { "Content-Type: multipart/mixed; boundary=\"a\"\n",
-        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n",
-        "Content-Type: message/rfc822\n", "Content-Type: message/delivery-status\n",
-        "Content-Type: text/rfc822-headers\n", "Content-Type: text/html; charset=iso-2022-jp\n",
-        "Content-Type: text/plain; charset=x-bogus\n", "Content-Type: multipart/alternative\n",
-        "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
-        "Content-Disposition: attachment; filename=\"=?utf-8?b?w6k=?=\"\n", "Subject: =?utf-8?q?caf=C3=A9?=\n",
-        "Subject: =?shift_jis?b?gqA=?=\n", "\n", "\r\n", "\r", "--a\n", "--a--\n", "--b\n", "--b--\n", "=3D=\n",
-        "QUJD\n", "<p>&amp;</p>\n", " folded\n", "\t\n", QByteArray(1, '\0'), "\x1b$B", "From x\n", ">From y\n",
-        "Status: 5.1.1\n", "Final-Recipient: rfc822; a@example.com\n" };
+    const QList<QByteArray> fragments = mimeFragments();
     QRandomGenerator random(42);
     QElapsedTimer timer;
     timer.start();
@@ -1206,6 +1234,92 @@ void TestMessageReader::randomMime()
             return;
     }
     QVERIFY2(timer.elapsed() < 60000, "random MIME must not take long");
+}
+
+// A random, mostly well-formed bounce: what the fast path reads itself.
+QByteArray randomBounce(QRandomGenerator &random, int depth = 0)
+{
+    auto pick = [&random](const QList<QByteArray> &choices) { return choices.at(random.bounded(int(choices.size()))); };
+    QByteArray headers = pick({ "Subject: Undelivered Mail\n", "Subject: =?utf-8?q?caf=C3=A9?= returned\n",
+        "Subject: =?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=\n", "Subject: folded\n value\n", "X-Empty:\n" });
+    headers += pick({ "From: MAILER-DAEMON@example.org\n", "From: \"Mail System\" <postmaster@example.net>\n" });
+    const int kind = depth > 3 ? 0 : random.bounded(6);
+    const QByteArray boundary = "b" + QByteArray::number(depth) + pick({ "", "=_x", ".1717/host" });
+    switch (kind) {
+    case 0: {
+        headers += pick({ QByteArray(), "Content-Type: text/plain\n", "Content-Type: text/plain; charset=us-ascii\n",
+            "Content-Type: text/plain; charset=\"iso-8859-1\"\n", "Content-Type: text/html; charset=utf-8\n",
+            "Content-Type: text/plain; charset=x-unknown\n", "Content-Type: application/octet-stream; name=a.bin\n" });
+        const QByteArray body = pick({ "550 5.1.1 <a@example.com>: user unknown\n", "caf=C3=A9 =\nsoft break\n",
+            "NTUwIHVua25vd24K\n", "<p>550 &amp; more</p>\n", "", "line\n\n\nlast" });
+        if (body.contains("=C3") && random.bounded(2))
+            headers += "Content-Transfer-Encoding: quoted-printable\n";
+        else if (body.startsWith("NTUw"))
+            headers += "Content-Transfer-Encoding: base64\n";
+        if (random.bounded(4) == 0)
+            headers += "Content-Disposition: attachment; filename=\"r.txt\"\n";
+        return headers + "\n" + body;
+    }
+    case 1:
+    case 2:
+    case 3: {
+        headers += "Content-Type: "
+            + pick({ QByteArray("multipart/report; report-type=delivery-status"), QByteArray("multipart/mixed"),
+                QByteArray("multipart/alternative") })
+            + ";\n\tboundary=\"" + boundary + "\"\n\n";
+        QByteArray body = pick({ QByteArray(), "This is a MIME message.\n\n" });
+        const int parts = random.bounded(1, 4);
+        for (int i = 0; i < parts; ++i) {
+            body += "--" + boundary + pick({ QByteArray(), QByteArray(" ") }) + "\n";
+            const int partKind = random.bounded(4);
+            if (partKind == 0)
+                body += "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+                        "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n";
+            else if (partKind == 1)
+                body += "Content-Type: text/rfc822-headers\n\nSubject: original\nMessage-ID: <o@example.com>\n";
+            else if (partKind == 2)
+                body += "Content-Type: message/rfc822\n\n" + randomBounce(random, depth + 1);
+            else
+                body += randomBounce(random, depth + 1);
+            body += "\n";
+        }
+        if (random.bounded(5) != 0)
+            body += "--" + boundary + "--\n" + pick({ QByteArray(), "epilogue\n" });
+        return headers + body;
+    }
+    default:
+        return headers + "Content-Type: message/rfc822\n\n" + randomBounce(random, depth + 1);
+    }
+}
+
+void TestMessageReader::fastPathMatchesGMime()
+{
+    // MessageParser reads plain MIME itself and the rest with GMime: both must give the same ParsedMessage.
+    QList<QByteArray> inputs;
+    QRandomGenerator random(7);
+    for (int i = 0; i < 1500; ++i)
+        inputs.append(randomBounce(random));
+    const QList<QByteArray> fragments = mimeFragments();
+    for (int i = 0; i < 500; ++i) {
+        QByteArray bytes;
+        for (int j = random.bounded(1, 40); j > 0; --j)
+            bytes += fragments.at(random.bounded(int(fragments.size())));
+        inputs.append(bytes);
+    }
+    QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
+    const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
+    if (QFileInfo(corpus).isDir())
+        paths.append(corpus); // the shared corpus, when this checkout sits next to it
+    MessageSource source(paths);
+    RawMessage raw;
+    while (source.next(raw))
+        inputs.append(raw.bytes);
+    QVERIFY(inputs.size() > 2000);
+    for (const QByteArray &input : std::as_const(inputs)) {
+        compareParses(MessageParser::parse(input), MessageParser::parseWithGMime(input), input);
+        if (QTest::currentTestFailed())
+            return;
+    }
 }
 
 void TestMessageReader::concurrentParsing()
