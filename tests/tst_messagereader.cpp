@@ -1241,7 +1241,9 @@ QByteArray randomBounce(QRandomGenerator &random, int depth = 0)
 {
     auto pick = [&random](const QList<QByteArray> &choices) { return choices.at(random.bounded(int(choices.size()))); };
     QByteArray headers = pick({ "Subject: Undelivered Mail\n", "Subject: =?utf-8?q?caf=C3=A9?= returned\n",
-        "Subject: =?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=\n", "Subject: folded\n value\n", "X-Empty:\n" });
+        "Subject: =?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=\n", "Subject: folded\n value\n", "X-Empty:\n",
+        "Subject: caf\xc3\xa9 in raw UTF-8\n", "Subject: caf\xe9 in raw Latin-1\n",
+        "X-Note: \x93q\x94 =?utf-8?q?=C3=A9?=\n" });
     headers += pick({ "From: MAILER-DAEMON@example.org\n", "From: \"Mail System\" <postmaster@example.net>\n" });
     const int kind = depth > 3 ? 0 : random.bounded(6);
     const QByteArray boundary = "b" + QByteArray::number(depth) + pick({ "", "=_x", ".1717/host" });

@@ -828,15 +828,14 @@ private:
                     return false;
                 eightBit = eightBit || static_cast<unsigned char>(d[i]) >= 0x80;
             }
-            if (eightBit)
-                return false; // raw 8-bit text: GMime's charset fallbacks decide
             Field field;
             field.name = QString::fromLatin1(lineStart, nameEnd);
-            if (isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
+            if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
                 field.value = unfoldPlain(d + valueStart, d + valueEnd);
                 field.raw = field.value.toLatin1();
             } else {
-                // encoded words, decoded as GMime decodes a header value
+                // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
+                // with the parser's fallback charsets)
                 const QByteArray raw(d + valueStart, valueEnd - valueStart);
                 GCharPtr unfolded(g_mime_utils_header_unfold(raw.constData()));
                 GCharPtr decoded(g_mime_utils_header_decode_text(m_walker.options(), unfolded.get()));
