@@ -15,6 +15,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -221,14 +222,16 @@ void process(Job &job, const BounceDecoder &decoder, bool jsonl)
 {
     const BounceReport report = decoder.decode(MessageParser::parse(job.raw));
     QString table;
-    QTextStream tableStream(&table);
+    std::optional<QTextStream> tableStream; // only for --format table: a QTextStream per message costs
+    if (!jsonl)
+        tableStream.emplace(&table);
     for (const DeliveryResult &d : report.results) {
         ++job.results;
         job.failed += d.action == u"failed";
         if (jsonl)
             writeResultJson(job.output, report, d);
         else
-            writeTableRow(tableStream, report, d);
+            writeTableRow(*tableStream, report, d);
     }
     if (report.results.isEmpty()) {
         // The reader's reason comes first: a message that could not be read is not "not a bounce".
@@ -236,10 +239,10 @@ void process(Job &job, const BounceDecoder &decoder, bool jsonl)
         if (jsonl)
             writeNoteJson(job.output, report, note);
         else
-            writeTableNote(tableStream, report, note);
+            writeTableNote(*tableStream, report, note);
     }
-    if (!jsonl) {
-        tableStream.flush();
+    if (tableStream) {
+        tableStream->flush();
         job.output = table.toUtf8();
     }
     job.raw = RawMessage(); // the message is not needed any more: free it before it waits to be written
