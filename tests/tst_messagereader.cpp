@@ -319,6 +319,7 @@ private Q_SLOTS:
     void binaryGarbage();
     void randomMime();
     void fastPathMatchesGMime();
+    void largeUnclosedNesting();
     void concurrentParsing();
 
 private:
@@ -1322,6 +1323,29 @@ void TestMessageReader::fastPathMatchesGMime()
         if (QTest::currentTestFailed())
             return;
     }
+}
+
+void TestMessageReader::largeUnclosedNesting()
+{
+    // Nested multiparts that never close around a large body: read once per level at most, with the note.
+    QByteArray bytes = "Subject: unclosed\n";
+    for (int i = 0; i < 11; ++i)
+        bytes += "Content-Type: multipart/mixed; boundary=\"n" + QByteArray::number(i) + "\"\n\n--n"
+            + QByteArray::number(i) + "\n";
+    bytes += "Content-Type: text/plain\n\n";
+    const QByteArray line = "550 5.1.1 <a@example.com>: user unknown, said the server once more\n";
+    while (bytes.size() < 6 * 1024 * 1024) // below the 8 MB a text part keeps
+        bytes += line;
+    QElapsedTimer timer;
+    timer.start();
+    const ParsedMessage message = MessageParser::parse(bytes);
+    QVERIFY2(timer.elapsed() < 30000, "must not take long");
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 12);
+    QCOMPARE(message.parts.last().contentType, u"text/plain"_qs);
+    QVERIFY(message.parts.last().text.startsWith(QString::fromLatin1(line)));
+    QCOMPARE(message.note, u"multipart/mixed ends without its closing boundary: truncated or malformed"_qs);
+    compareParses(message, MessageParser::parseWithGMime(bytes), bytes);
 }
 
 void TestMessageReader::concurrentParsing()

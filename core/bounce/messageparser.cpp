@@ -778,7 +778,9 @@ private:
         QByteArray encoding; ///< lower case, empty when none
     };
 
-    static constexpr int maxDepth = 40; // deeper structures go to GMime, which notes the limit
+    // Deeper structures go to GMime (which notes its own limit): each multipart level scans its body once, so
+    // the depth bounds the work on a large message.
+    static constexpr int maxDepth = 12;
 
     static bool isTokenChar(char c) { return c > 32 && c < 127 && !std::strchr("()<>@,;:\\\"/[]?=", c); }
 
