@@ -1,7 +1,11 @@
 #include "kb/patternset.h"
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
+
+#include <algorithm>
+#include <string>
 
 namespace smtpscope::core {
 
@@ -22,15 +26,43 @@ RE2::Options patternOptions()
     return options;
 }
 
+// Atoms shorter than this are not used to filter: a rule whose literals are all shorter always runs.
+constexpr int minAtomLength = 3;
+
+RE2::Options atomOptions()
+{
+    RE2::Options options;
+    options.set_literal(true);
+    options.set_case_sensitive(true); // matched against the lower-cased text: the atoms are lower case
+    options.set_log_errors(false);
+    options.set_max_mem(int64_t(64) << 20);
+    return options;
+}
+
+bool isAscii(const QByteArray &bytes)
+{
+    return std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 } // namespace
 
+// Two ways to find every matching pattern, with the same result:
+// - ASCII texts (nearly all): RE2's prefilter. The literal "atoms" each pattern requires are found with one
+//   set of literals in the lower-cased text, and only the patterns whose atoms are present run. The RE2::Set
+//   alone builds new DFA states for almost every text it has not seen (1-2 ms per new text with ~420
+//   patterns); the prefilter costs ~50-150 us on new texts.
+// - Other texts: the RE2::Set (a text with non-ASCII letters may match an atom only under Unicode case
+//   folding, which lower-casing ASCII does not give).
 struct PatternSet::Private
 {
     Private()
         : set(patternOptions(), RE2::UNANCHORED)
+        , filtered(std::make_unique<re2::FilteredRE2>(minAtomLength))
     { }
     RE2::Set set;
     std::vector<std::unique_ptr<RE2>> single;
+    std::unique_ptr<re2::FilteredRE2> filtered;
+    std::unique_ptr<RE2::Set> atoms; ///< null when no pattern has an atom
     bool compiled = false;
 };
 
@@ -58,6 +90,12 @@ int PatternSet::add(const QString &pattern, QString *error)
             *error = QString::fromStdString(setError);
         return -1;
     }
+    int filteredIndex = -1;
+    if (d->filtered->Add(utf8, patternOptions(), &filteredIndex) != RE2::NoError || filteredIndex != index) {
+        if (error)
+            *error = QStringLiteral("the pattern cannot be prefiltered");
+        return -1;
+    }
     d->single.push_back(std::move(re));
     return index;
 }
@@ -69,8 +107,29 @@ bool PatternSet::compile(QString *error)
         return true;
     }
     d->compiled = d->set.Compile();
-    if (!d->compiled && error)
-        *error = QStringLiteral("the patterns need more memory than RE2 allows");
+    if (!d->compiled) {
+        if (error)
+            *error = QStringLiteral("the patterns need more memory than RE2 allows");
+        return false;
+    }
+    std::vector<std::string> atoms;
+    d->filtered->Compile(&atoms);
+    if (!atoms.empty()) {
+        d->atoms = std::make_unique<RE2::Set>(atomOptions(), RE2::UNANCHORED);
+        for (const std::string &atom : atoms) {
+            if (d->atoms->Add(atom, nullptr) < 0) {
+                d->atoms.reset();
+                break;
+            }
+        }
+        if (d->atoms && !d->atoms->Compile())
+            d->atoms.reset();
+        if (!d->atoms) {
+            d->compiled = false;
+            if (error)
+                *error = QStringLiteral("the patterns' literals need more memory than RE2 allows");
+        }
+    }
     return d->compiled;
 }
 
@@ -84,8 +143,24 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
     QList<int> out;
     if (!d->compiled || d->single.empty())
         return out;
+    const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
     std::vector<int> hits;
-    if (d->set.Match(re2::StringPiece(utf8.constData(), size_t(utf8.size())), &hits)) {
+    bool matched = false;
+    if (isAscii(utf8)) {
+        std::string lower(utf8.constData(), size_t(utf8.size()));
+        for (char &c : lower) {
+            if (c >= 'A' && c <= 'Z')
+                c = char(c - 'A' + 'a');
+        }
+        std::vector<int> atomHits;
+        if (d->atoms)
+            d->atoms->Match(lower, &atomHits);
+        d->filtered->AllMatches(text, atomHits, &hits);
+        matched = !hits.empty();
+    } else {
+        matched = d->set.Match(text, &hits);
+    }
+    if (matched) {
         std::sort(hits.begin(), hits.end());
         out.reserve(qsizetype(hits.size()));
         for (int h : hits)
