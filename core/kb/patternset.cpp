@@ -4,8 +4,12 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <QHashFunctions>
+
 #include <algorithm>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 namespace smtpscope::core {
 
@@ -47,12 +51,35 @@ bool isAscii(const QByteArray &bytes)
 } // namespace
 
 // Two ways to find every matching pattern, with the same result:
-// - ASCII texts (nearly all): RE2's prefilter. The literal "atoms" each pattern requires are found with one
-//   set of literals in the lower-cased text, and only the patterns whose atoms are present run. The RE2::Set
-//   alone builds new DFA states for almost every text it has not seen (1-2 ms per new text with ~420
-//   patterns); the prefilter costs ~50-150 us on new texts.
-// - Other texts: the RE2::Set (a text with non-ASCII letters may match an atom only under Unicode case
-//   folding, which lower-casing ASCII does not give).
+// - The RE2::Set: one pass, a few microseconds for a text it has seen before, but 1-2 ms for a new one, whose
+//   DFA states it must build (with ~420 patterns nearly every new text needs new states).
+// - RE2's prefilter: the literal "atoms" each pattern requires are found with one set of literals in the
+//   lower-cased text, and only the patterns whose atoms are present run: ~50-350 us on a new text, ~20-60 us
+//   on a seen one. ASCII texts only: a text with non-ASCII letters may hold an atom only under Unicode case
+//   folding, which lower-casing ASCII does not give.
+// ASCII texts go to the prefilter until they have been seen a few times (a bounded count of hashes); then the
+// set, which has their states by then, is faster. Other texts go to the set.
+struct SeenTexts
+{
+    static constexpr size_t limit = 1 << 16;
+    static constexpr int setAfter = 8; ///< the set's first pass over a text costs as much as dozens of prefilter runs
+    std::mutex mutex;
+    std::unordered_map<size_t, int> counts;
+
+    // Whether @p text has been seen often enough for the set; counts it.
+    bool frequent(const QByteArray &text)
+    {
+        const size_t hash = qHashBits(text.constData(), size_t(text.size()), 0x5eed);
+        const std::lock_guard lock(mutex);
+        if (counts.size() >= limit)
+            counts.clear();
+        int &count = counts[hash];
+        if (count < setAfter)
+            ++count;
+        return count >= setAfter;
+    }
+};
+
 struct PatternSet::Private
 {
     Private()
@@ -63,6 +90,7 @@ struct PatternSet::Private
     std::vector<std::unique_ptr<RE2>> single;
     std::unique_ptr<re2::FilteredRE2> filtered;
     std::unique_ptr<RE2::Set> atoms; ///< null when no pattern has an atom
+    SeenTexts seen;
     bool compiled = false;
 };
 
@@ -146,7 +174,7 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
     const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
     std::vector<int> hits;
     bool matched = false;
-    if (isAscii(utf8)) {
+    if (isAscii(utf8) && !d->seen.frequent(utf8)) {
         std::string lower(utf8.constData(), size_t(utf8.size()));
         for (char &c : lower) {
             if (c >= 'A' && c <= 'Z')
