@@ -55,6 +55,7 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void brokenRulesFile();
+    void classifyJobs();
 };
 
 void TestCli::decodeText()
@@ -187,6 +188,10 @@ void TestCli::usageErrors_data()
                                 << u"unknown format \"xml\""_qs;
     QTest::addRow("missing value") << QStringList { u"decode"_qs, u"--host"_qs } << u"Missing value after"_qs;
     QTest::addRow("codes takes no arguments") << QStringList { u"codes"_qs, u"550"_qs } << u"takes no arguments"_qs;
+    QTest::addRow("no jobs") << QStringList { u"classify"_qs, u"--jobs"_qs, u"0"_qs, u"x.eml"_qs }
+                             << u"--jobs wants a whole number from 1 to 256, not \"0\""_qs;
+    QTest::addRow("jobs not a number") << QStringList { u"classify"_qs, u"--jobs=two"_qs, u"x.eml"_qs }
+                                       << u"--jobs wants a whole number"_qs;
 }
 
 void TestCli::usageErrors()
@@ -210,6 +215,22 @@ void TestCli::brokenRulesFile()
     const Run r = runCli({ u"decode"_qs, u"--rules"_qs, path, u"550 5.1.1 x"_qs });
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains(path + u": rules (mine.x): the pattern does not compile in RE2"_qs), qPrintable(r.err));
+}
+
+void TestCli::classifyJobs()
+{
+    // Several jobs give the same lines in the same order as one, bad inputs (empty, tiny, binary files) included.
+    const QStringList inputs = { QFINDTESTDATA("data/messages"), QFINDTESTDATA("data/bounces") };
+    const Run one = runCli(QStringList { u"classify"_qs, u"--format"_qs, u"jsonl"_qs, u"--stats"_qs } + inputs);
+    const Run three
+        = runCli(QStringList { u"classify"_qs, u"--format"_qs, u"jsonl"_qs, u"--jobs"_qs, u"3"_qs } + inputs);
+    QVERIFY(one.exitCode == 0 || one.exitCode == 1);
+    QCOMPARE(three.exitCode, one.exitCode);
+    QVERIFY(one.out.count(u'\n') > 20);
+    QCOMPARE(three.out, one.out);
+    QVERIFY(one.out.contains(u"\"note\":\"empty file\""_qs));
+    QVERIFY(one.out.contains(u"\"note\":\"too short to be a message\""_qs));
+    QVERIFY2(one.err.contains(u"messages/s"_qs) && one.err.contains(u"peak RSS"_qs), qPrintable(one.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

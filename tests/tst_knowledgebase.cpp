@@ -60,6 +60,7 @@ private Q_SLOTS:
     void userRuleReplacesBuiltIn();
     void userRuleFileFromDisk();
     void missingUserFile();
+    void patternSetMatchesEachPattern();
 };
 
 void TestKnowledgeBase::builtInLoads()
@@ -249,6 +250,43 @@ void TestKnowledgeBase::missingUserFile()
     QVERIFY(!result.ok());
     QVERIFY2(result.errorText().startsWith(u"/nonexistent/rules.json: cannot read the file"_qs),
         qPrintable(result.errorText()));
+}
+
+void TestKnowledgeBase::patternSetMatchesEachPattern()
+{
+    // matchAll (prefiltered for new ASCII texts, one RE2::Set for the others) finds exactly the patterns that
+    // match one by one, whatever the case of the text.
+    const auto kb = KnowledgeBase::builtIn();
+    PatternSet set;
+    QString error;
+    for (const RuleEntry &rule : kb->data().rules)
+        QVERIFY2(set.add(rule.pattern, &error) >= 0, qPrintable(rule.id + u": "_qs + error));
+    QVERIFY(set.compile(&error));
+    QStringList texts = {
+        u"550 5.1.1 <a@example.com>: Recipient address rejected: User unknown in virtual mailbox table"_qs,
+        u"452 4.2.2 The email account that you tried to reach is over quota"_qs,
+        u"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints"_qs,
+        u"554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"_qs,
+        u"450 4.7.1 Greylisted, please try again later"_qs, u"Mailbox full, quota exceeded"_qs,
+        u"550 Benutzer unbekannt / Ungültige Adresse"_qs, u"メールボックスが見つかりません user unknown"_qs, QString()
+    };
+    for (const RuleEntry &rule : kb->data().rules)
+        texts << rule.meaning << rule.outcome.advice;
+    for (qsizetype i = 0, n = texts.size(); i < n; ++i)
+        texts << texts.at(i).toUpper() << texts.at(i) + u" é"_qs;
+    int matched = 0;
+    for (const QString &text : std::as_const(texts)) {
+        const QByteArray utf8 = text.toUtf8();
+        QList<int> expected;
+        for (int i = 0; i < set.size(); ++i) {
+            if (set.matches(i, utf8))
+                expected.append(i);
+        }
+        QCOMPARE(set.matchAll(utf8), expected);
+        QCOMPARE(set.matchAll(utf8), expected); // a text seen before takes the other way
+        matched += expected.isEmpty() ? 0 : 1;
+    }
+    QVERIFY2(matched > texts.size() / 4, qPrintable(QString::number(matched)));
 }
 
 QTEST_GUILESS_MAIN(TestKnowledgeBase)

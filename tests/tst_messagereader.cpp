@@ -106,7 +106,14 @@ QList<QByteArray> splitMboxSimply(QByteArray raw)
         end = end < 0 ? raw.size() : end + 1;
         QByteArray line = raw.mid(pos, end - pos);
         pos = end;
-        if (line.startsWith("From ")) {
+        static const QRegularExpression fromLine(
+            QStringLiteral("^From (\"[^\"]*\"\\S*|\\S+) +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) "
+                           "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\\d{1,2} "
+                           "\\d\\d:\\d\\d(:\\d\\d)? .*\\b(19[7-9]\\d|2[01]\\d\\d)\\b"));
+        const bool afterBlank = current.isEmpty() || current == "\n" || current.endsWith("\n\n");
+        if (line.startsWith("From ")
+            && (!started || (afterBlank && !QByteArray(current).replace('\n', "").endsWith(':')))
+            && fromLine.match(QString::fromLatin1(line)).hasMatch()) {
             if (started)
                 messages.append(current);
             current.clear();
@@ -166,6 +173,42 @@ QList<QByteArray> readMbox(QIODevice *device)
     while (reader.nextMessage(message))
         messages.append(message);
     return messages;
+}
+
+// Fragments of MIME that, put together at random, reach the parsers' corners that pure noise does not.
+QList<QByteArray> mimeFragments()
+{
+    return { "Content-Type: multipart/mixed; boundary=\"a\"\n",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n",
+        "Content-Type: message/rfc822\n", "Content-Type: message/delivery-status\n",
+        "Content-Type: text/rfc822-headers\n", "Content-Type: text/html; charset=iso-2022-jp\n",
+        "Content-Type: text/plain; charset=x-bogus\n", "Content-Type: multipart/alternative\n",
+        "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
+        "Content-Disposition: attachment; filename=\"=?utf-8?b?w6k=?=\"\n", "Subject: =?utf-8?q?caf=C3=A9?=\n",
+        "Subject: =?shift_jis?b?gqA=?=\n", "\n", "\r\n", "\r", "--a\n", "--a--\n", "--b\n", "--b--\n", "=3D=\n",
+        "QUJD\n", "<p>&amp;</p>\n", " folded\n", "\t\n", QByteArray(1, '\0'), "\x1b$B", "From x\n", ">From y\n",
+        "Status: 5.1.1\n", "Final-Recipient: rfc822; a@example.com\n" };
+}
+
+// Asserts that two parses of one message are the same, field by field.
+void compareParses(const ParsedMessage &fast, const ParsedMessage &gmime, const QByteArray &input)
+{
+    const QByteArray context = "input: " + input.left(300).toPercentEncoding(" \n:;=\"/<>@-.");
+    QVERIFY2(fast.headers == gmime.headers, context.constData());
+    QVERIFY2(fast.note == gmime.note,
+        qPrintable(fast.note + u" | "_qs + gmime.note + u"\n"_qs + QString::fromLatin1(context)));
+    QVERIFY2(fast.parts.size() == gmime.parts.size(), context.constData());
+    for (qsizetype i = 0; i < fast.parts.size(); ++i) {
+        const MimePart &a = fast.parts.at(i);
+        const MimePart &b = gmime.parts.at(i);
+        QVERIFY2(a.contentType == b.contentType && a.charset == b.charset && a.fileName == b.fileName
+                && a.depth == b.depth && a.parent == b.parent && a.size == b.size && a.attachment == b.attachment
+                && a.decoded == b.decoded,
+            context.constData());
+        QVERIFY2(a.headers == b.headers, context.constData());
+        QVERIFY2(a.text == b.text, qPrintable(a.text.left(200) + u" | "_qs + b.text.left(200)));
+        QVERIFY2(a.messageHeaders == b.messageHeaders, context.constData());
+    }
 }
 
 // Every structural invariant a ParsedMessage must keep, whatever the input.
@@ -265,12 +308,18 @@ private Q_SLOTS:
     void globalReport();
     void malformedMultiparts_data();
     void malformedMultiparts();
+    void multipartRecovery();
+    void quotedFromLine();
+    void fromLines_data();
+    void fromLines();
     void deepMessageNesting();
     void deepMultipartNesting();
     void hundredMegabyteHeaderLine();
     void longPartHeader();
     void binaryGarbage();
     void randomMime();
+    void fastPathMatchesGMime();
+    void largeUnclosedNesting();
     void concurrentParsing();
 
 private:
@@ -382,14 +431,18 @@ void TestMessageReader::mboxStreamingMatchesSimpleSplit()
     QFETCH(quint32, seed);
     const QByteArray eol = lineEnd.toLatin1();
     QRandomGenerator random(seed);
+    // Separators need an empty line before them, so some kinds come with one.
     const QList<QByteArray> lineKinds = { "Subject: x", "", "From the body, unescaped in mboxo", ">From escaped",
-        ">>>From escaped thrice", "> From not escaped", "From", "body text", ">", "From MAILER-DAEMON Mon Jun 3" };
+        ">>>From escaped thrice", "> From not escaped", "From", "body text", ">", "From MAILER-DAEMON Mon Jun 3",
+        "\nFrom MAILER-DAEMON Mon Jun  3 10:00:00 2024", "From MAILER-DAEMON Mon Jun  3 10:00:00 2024",
+        "Returned message:\n\nFrom sender@example.org  Sat Oct  4 08:00:07 2025",
+        "\nFrom \"a b\"@example.org Tue Jun 11 23:59:59 CEST 2024" };
     QByteArray raw = "From first@example.com Mon Jun  3 10:00:00 2024" + eol;
     for (int i = 0; i < 3000; ++i) {
         QByteArray line = lineKinds.at(random.bounded(int(lineKinds.size())));
-        if (random.bounded(10) == 0)
+        if (random.bounded(10) == 0 && !line.contains(" 20")) // (From_ lines stay short)
             line += QByteArray(random.bounded(1, 9000), 'x'); // longer than the reader's look-ahead
-        raw += line + eol;
+        raw += line.replace("\n", eol) + eol;
     }
     const QList<QByteArray> expected = splitMboxSimply(raw);
     QVERIFY(expected.size() > 100);
@@ -411,7 +464,7 @@ void TestMessageReader::mboxLongLines()
     raw += "From b Mon Jun  3 10:00:00 2024\r\nSubject: two\r\n\r\n";
     for (int i = 0; i < 200000; ++i)
         raw += "line\r\n";
-    raw += "From c Mon Jun  3 10:00:00 2024\r\n";
+    raw += "\r\nFrom c Mon Jun  3 10:00:00 2024\r\n";
     const QList<QByteArray> expected = splitMboxSimply(raw);
     QCOMPARE(expected.size(), 3);
     QCOMPARE(expected.at(2), QByteArray());
@@ -909,20 +962,36 @@ void TestMessageReader::malformedMultiparts_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<QStringList>("types");
     QTest::addColumn<QString>("note");
+    QTest::addColumn<QString>("lastText"); // the text of the last part
     QTest::addRow("no boundary parameter")
         << QByteArray("Subject: x\nContent-Type: multipart/mixed\n\n--x\nContent-Type: text/plain\n\nhello\n--x--\n")
-        << QStringList { u"multipart/mixed"_qs } << u"multipart/mixed without a boundary parameter"_qs;
+        << QStringList { u"multipart/mixed"_qs, u"text/plain"_qs }
+        << u"multipart/mixed without a boundary parameter: parts split at the \"--x\" lines of the body"_qs
+        << u"hello"_qs;
     QTest::addRow("boundary never used") << QByteArray(
         "Subject: x\nContent-Type: multipart/mixed; boundary=\"zz\"\n\n--x\n\nhello\n")
-                                         << QStringList { u"multipart/mixed"_qs } << u"multipart/mixed has no parts"_qs;
+                                         << QStringList { u"multipart/mixed"_qs, u"text/plain"_qs }
+                                         << u"multipart/mixed has no parts: its body is read as text"_qs
+                                         << u"--x\n\nhello\n"_qs;
+    QTest::addRow("another boundary used")
+        << QByteArray("Subject: x\nContent-Type: multipart/report; boundary=\"a1\"\n\npreamble\n--a2\n"
+                      "Content-Type: text/plain\n\nfirst\n--a2\nContent-Type: message/delivery-status\n\n"
+                      "Status: 5.1.1\n--a2--\n")
+        << QStringList { u"multipart/report"_qs, u"text/plain"_qs, u"message/delivery-status"_qs }
+        << u"multipart/report has no parts: parts split at the \"--a2\" lines of the body"_qs << u"Status: 5.1.1"_qs;
+    QTest::addRow("no parts, plain text")
+        << QByteArray("Subject: x\nContent-Type: multipart/report; boundary=\"r\"\n\n<a@example.net>: 550 unknown\n")
+        << QStringList { u"multipart/report"_qs, u"text/plain"_qs }
+        << u"multipart/report has no parts: its body is read as text"_qs << u"<a@example.net>: 550 unknown\n"_qs;
     QTest::addRow("inner multipart not closed")
         << QByteArray("Subject: x\nContent-Type: multipart/mixed; boundary=\"o\"\n\n--o\n"
                       "Content-Type: multipart/alternative; boundary=\"i\"\n\n--i\nContent-Type: text/plain\n\ninner\n"
                       "--o\nContent-Type: text/plain\n\nouter\n--o--\n")
         << QStringList { u"multipart/mixed"_qs, u"multipart/alternative"_qs, u"text/plain"_qs, u"text/plain"_qs }
-        << u"multipart/alternative ends without its closing boundary: truncated or malformed"_qs;
+        << u"multipart/alternative ends without its closing boundary: truncated or malformed"_qs << u"outer"_qs;
     QTest::addRow("headers only") << QByteArray("Subject: x\nContent-Type: multipart/report; boundary=\"r\"\n")
-                                  << QStringList { u"multipart/report"_qs } << u"multipart/report has no parts"_qs;
+                                  << QStringList { u"multipart/report"_qs } << u"multipart/report has no parts"_qs
+                                  << QString();
 }
 
 void TestMessageReader::malformedMultiparts()
@@ -930,6 +999,7 @@ void TestMessageReader::malformedMultiparts()
     QFETCH(QByteArray, bytes);
     QFETCH(QStringList, types);
     QFETCH(QString, note);
+    QFETCH(QString, lastText);
     const ParsedMessage message = MessageParser::parse(bytes);
     checkInvariants(message);
     QStringList actualTypes;
@@ -937,6 +1007,83 @@ void TestMessageReader::malformedMultiparts()
         actualTypes.append(part.contentType);
     QCOMPARE(actualTypes, types);
     QCOMPARE(message.note, note);
+    QCOMPARE(message.parts.last().text, lastText);
+}
+
+void TestMessageReader::multipartRecovery()
+{
+    // An inner multipart whose boundary parameter is not folded into its Content-Type field.
+    ParsedMessage message = MessageParser::parse(readAll({ fixture(u"multipart-no-boundary.eml"_qs) }).value(0));
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 3);
+    QCOMPARE(message.parts.at(1).contentType, u"multipart/alternative"_qs);
+    QCOMPARE(message.parts.at(2).contentType, u"text/plain"_qs);
+    QCOMPARE(message.parts.at(2).parent, 1);
+    QCOMPARE(message.parts.at(2).text,
+        u"Error: no such user\n\nThe message to nobody@example.net was refused:\n550 5.1.1 User unknown"_qs);
+    QVERIFY(message.note.startsWith(u"multipart/alternative without a boundary parameter"_qs));
+
+    // A report whose parts use another boundary than the one declared.
+    message = MessageParser::parse(readAll({ fixture(u"multipart-wrong-boundary.eml"_qs) }).value(0));
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 3);
+    QCOMPARE(message.parts.at(1).text, u"Your message to nobody@example.net could not be delivered.\n"_qs);
+    QCOMPARE(message.parts.at(2).contentType, u"message/delivery-status"_qs);
+    QVERIFY(message.parts.at(2).text.contains(u"Final-Recipient: rfc822; nobody@example.net\nAction: failed\n"_qs));
+
+    // A report without any part: its body is the text to read.
+    message = MessageParser::parse(readAll({ fixture(u"multipart-as-text.eml"_qs) }).value(0));
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 2);
+    QCOMPARE(message.parts.at(1).contentType, u"text/plain"_qs);
+    QVERIFY(message.parts.at(1).decoded);
+    QVERIFY(message.parts.at(1).text.contains(u"<nobody@example.net>\n    (reason: 550 5.1.1 User unknown)"_qs));
+    QCOMPARE(message.note, u"multipart/report has no parts: its body is read as text"_qs);
+}
+
+void TestMessageReader::quotedFromLine()
+{
+    // A bounce that quotes the returned message with its From_ line is one message, not two.
+    const QList<RawMessage> messages = readAll({ fixture(u"quoted-from-line.eml"_qs) });
+    QCOMPARE(messages.size(), 1);
+    QVERIFY(messages.at(0).bytes.startsWith("From: postmaster@mail.example.net\n"));
+    QVERIFY(messages.at(0).bytes.contains("\nbounced message:\n\nFrom sender@example.org  Mon Jun  3 10:15:07 2024\n"));
+
+    // The same lines after a text that does not announce a quotation do separate two messages.
+    QByteArray mbox = readAll({ fixture(u"quoted-from-line.eml"_qs) }).value(0).bytes;
+    mbox.replace("bounced message:", "Regards.");
+    mbox.prepend("From MAILER-DAEMON  Mon Jun  3 10:15:09 2024\n");
+    QBuffer buffer(&mbox);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    const QList<QByteArray> split = readMbox(&buffer);
+    QCOMPARE(split.size(), 2);
+    QVERIFY(split.at(1).startsWith("Date: Mon, 3 Jun 2024 10:15:03 +0200\n"));
+}
+
+void TestMessageReader::fromLines_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<bool>("fromLine");
+    QTest::addRow("asctime") << QByteArray("From MAILER-DAEMON Mon Jun  3 10:15:02 2024\n") << true;
+    QTest::addRow("two spaces, no seconds") << QByteArray("From a@example.org  Sat Oct  4 08:00 2025") << true;
+    QTest::addRow("zone before year") << QByteArray("From a@b Tue Jun 11 23:59:59 CEST 2024\r\n") << true;
+    QTest::addRow("zone after year") << QByteArray("From a@b Tue Jun 11 23:59:59 2024 +0200") << true;
+    QTest::addRow("RFC 5322 date") << QByteArray("From a@b Mon, 3 Jun 2024 10:15:02 +0200") << true;
+    QTest::addRow("quoted sender") << QByteArray("From \"a b\"@example.org Mon Jun  3 10:15:02 2024") << true;
+    QTest::addRow("prose") << QByteArray("From the desk of the postmaster: hello") << false;
+    QTest::addRow("no time") << QByteArray("From MAILER-DAEMON Mon Jun 3") << false;
+    QTest::addRow("bad month") << QByteArray("From a@b Mon Foo  3 10:15:02 2024") << false;
+    QTest::addRow("bad hour") << QByteArray("From a@b Mon Jun  3 25:15:02 2024") << false;
+    QTest::addRow("no year") << QByteArray("From a@b Mon Jun  3 10:15:02") << false;
+    QTest::addRow("header field") << QByteArray("From: a@b Mon Jun  3 10:15:02 2024") << false;
+    QTest::addRow("no sender") << QByteArray("From  ") << false;
+}
+
+void TestMessageReader::fromLines()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(bool, fromLine);
+    QCOMPARE(MboxReader::isFromLine(line.constData(), line.size()), fromLine);
 }
 
 void TestMessageReader::deepMessageNesting()
@@ -1073,16 +1220,7 @@ void TestMessageReader::binaryGarbage()
 void TestMessageReader::randomMime()
 {
     // Fragments of MIME put together at random reach the parser's corners that pure noise does not.
-    const QList<QByteArray> fragments = { "Content-Type: multipart/mixed; boundary=\"a\"\n",
-        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n",
-        "Content-Type: message/rfc822\n", "Content-Type: message/delivery-status\n",
-        "Content-Type: text/rfc822-headers\n", "Content-Type: text/html; charset=iso-2022-jp\n",
-        "Content-Type: text/plain; charset=x-bogus\n", "Content-Type: multipart/alternative\n",
-        "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n",
-        "Content-Disposition: attachment; filename=\"=?utf-8?b?w6k=?=\"\n", "Subject: =?utf-8?q?caf=C3=A9?=\n",
-        "Subject: =?shift_jis?b?gqA=?=\n", "\n", "\r\n", "\r", "--a\n", "--a--\n", "--b\n", "--b--\n", "=3D=\n",
-        "QUJD\n", "<p>&amp;</p>\n", " folded\n", "\t\n", QByteArray(1, '\0'), "\x1b$B", "From x\n", ">From y\n",
-        "Status: 5.1.1\n", "Final-Recipient: rfc822; a@example.com\n" };
+    const QList<QByteArray> fragments = mimeFragments();
     QRandomGenerator random(42);
     QElapsedTimer timer;
     timer.start();
@@ -1097,6 +1235,117 @@ void TestMessageReader::randomMime()
             return;
     }
     QVERIFY2(timer.elapsed() < 60000, "random MIME must not take long");
+}
+
+// A random, mostly well-formed bounce: what the fast path reads itself.
+QByteArray randomBounce(QRandomGenerator &random, int depth = 0)
+{
+    auto pick = [&random](const QList<QByteArray> &choices) { return choices.at(random.bounded(int(choices.size()))); };
+    QByteArray headers = pick({ "Subject: Undelivered Mail\n", "Subject: =?utf-8?q?caf=C3=A9?= returned\n",
+        "Subject: =?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=\n", "Subject: folded\n value\n", "X-Empty:\n",
+        "Subject: caf\xc3\xa9 in raw UTF-8\n", "Subject: caf\xe9 in raw Latin-1\n",
+        "X-Note: \x93q\x94 =?utf-8?q?=C3=A9?=\n" });
+    headers += pick({ "From: MAILER-DAEMON@example.org\n", "From: \"Mail System\" <postmaster@example.net>\n" });
+    const int kind = depth > 3 ? 0 : random.bounded(6);
+    const QByteArray boundary = "b" + QByteArray::number(depth) + pick({ "", "=_x", ".1717/host" });
+    switch (kind) {
+    case 0: {
+        headers += pick({ QByteArray(), "Content-Type: text/plain\n", "Content-Type: text/plain; charset=us-ascii\n",
+            "Content-Type: text/plain; charset=\"iso-8859-1\"\n", "Content-Type: text/html; charset=utf-8\n",
+            "Content-Type: text/plain; charset=x-unknown\n", "Content-Type: application/octet-stream; name=a.bin\n" });
+        const QByteArray body = pick({ "550 5.1.1 <a@example.com>: user unknown\n", "caf=C3=A9 =\nsoft break\n",
+            "NTUwIHVua25vd24K\n", "<p>550 &amp; more</p>\n", "", "line\n\n\nlast" });
+        if (body.contains("=C3") && random.bounded(2))
+            headers += "Content-Transfer-Encoding: quoted-printable\n";
+        else if (body.startsWith("NTUw"))
+            headers += "Content-Transfer-Encoding: base64\n";
+        if (random.bounded(4) == 0)
+            headers += "Content-Disposition: attachment; filename=\"r.txt\"\n";
+        return headers + "\n" + body;
+    }
+    case 1:
+    case 2:
+    case 3: {
+        headers += "Content-Type: "
+            + pick({ QByteArray("multipart/report; report-type=delivery-status"), QByteArray("multipart/mixed"),
+                QByteArray("multipart/alternative") })
+            + ";\n\tboundary=\"" + boundary + "\"\n\n";
+        QByteArray body = pick({ QByteArray(), "This is a MIME message.\n\n" });
+        const int parts = random.bounded(1, 4);
+        for (int i = 0; i < parts; ++i) {
+            body += "--" + boundary + pick({ QByteArray(), QByteArray(" ") }) + "\n";
+            const int partKind = random.bounded(4);
+            if (partKind == 0)
+                body += "Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+                        "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n";
+            else if (partKind == 1)
+                body += "Content-Type: text/rfc822-headers\n\nSubject: original\nMessage-ID: <o@example.com>\n";
+            else if (partKind == 2)
+                body += "Content-Type: message/rfc822\n\n" + randomBounce(random, depth + 1);
+            else
+                body += randomBounce(random, depth + 1);
+            body += "\n";
+        }
+        if (random.bounded(5) != 0)
+            body += "--" + boundary + "--\n" + pick({ QByteArray(), "epilogue\n" });
+        return headers + body;
+    }
+    default:
+        return headers + "Content-Type: message/rfc822\n\n" + randomBounce(random, depth + 1);
+    }
+}
+
+void TestMessageReader::fastPathMatchesGMime()
+{
+    // MessageParser reads plain MIME itself and the rest with GMime: both must give the same ParsedMessage.
+    QList<QByteArray> inputs;
+    QRandomGenerator random(7);
+    for (int i = 0; i < 1500; ++i)
+        inputs.append(randomBounce(random));
+    const QList<QByteArray> fragments = mimeFragments();
+    for (int i = 0; i < 500; ++i) {
+        QByteArray bytes;
+        for (int j = random.bounded(1, 40); j > 0; --j)
+            bytes += fragments.at(random.bounded(int(fragments.size())));
+        inputs.append(bytes);
+    }
+    QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
+    const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
+    if (QFileInfo(corpus).isDir())
+        paths.append(corpus); // the shared corpus, when this checkout sits next to it
+    MessageSource source(paths);
+    RawMessage raw;
+    while (source.next(raw))
+        inputs.append(raw.bytes);
+    QVERIFY(inputs.size() > 2000);
+    for (const QByteArray &input : std::as_const(inputs)) {
+        compareParses(MessageParser::parse(input), MessageParser::parseWithGMime(input), input);
+        if (QTest::currentTestFailed())
+            return;
+    }
+}
+
+void TestMessageReader::largeUnclosedNesting()
+{
+    // Nested multiparts that never close around a large body: read once per level at most, with the note.
+    QByteArray bytes = "Subject: unclosed\n";
+    for (int i = 0; i < 11; ++i)
+        bytes += "Content-Type: multipart/mixed; boundary=\"n" + QByteArray::number(i) + "\"\n\n--n"
+            + QByteArray::number(i) + "\n";
+    bytes += "Content-Type: text/plain\n\n";
+    const QByteArray line = "550 5.1.1 <a@example.com>: user unknown, said the server once more\n";
+    while (bytes.size() < 6 * 1024 * 1024) // below the 8 MB a text part keeps
+        bytes += line;
+    QElapsedTimer timer;
+    timer.start();
+    const ParsedMessage message = MessageParser::parse(bytes);
+    QVERIFY2(timer.elapsed() < 30000, "must not take long");
+    checkInvariants(message);
+    QCOMPARE(message.parts.size(), 12);
+    QCOMPARE(message.parts.last().contentType, u"text/plain"_qs);
+    QVERIFY(message.parts.last().text.startsWith(QString::fromLatin1(line)));
+    QCOMPARE(message.note, u"multipart/mixed ends without its closing boundary: truncated or malformed"_qs);
+    compareParses(message, MessageParser::parseWithGMime(bytes), bytes);
 }
 
 void TestMessageReader::concurrentParsing()

@@ -7,10 +7,19 @@
 #include "bounce/messagesource.h"
 
 #include <QElapsedTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 #include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <sys/resource.h>
 
 namespace smtpscope::cli {
 
@@ -23,39 +32,146 @@ QString statusText(const EnhancedStatus &s)
     return s.isValid() ? s.toString() : QString();
 }
 
+/// Writes JSON objects the way QJsonDocument::Compact does (keys sorted, the same escapes), without building a
+/// QJsonObject for every line: that costs more than decoding a simple bounce.
+class JsonLine
+{
+public:
+    void add(const char *key, const QString &value) { m_fields.push_back({ key, Kind::String, &value, 0 }); }
+    void add(const char *key, qint64 value) { m_fields.push_back({ key, Kind::Number, nullptr, value }); }
+    void addBool(const char *key, bool value) { m_fields.push_back({ key, Kind::Bool, nullptr, value ? 1 : 0 }); }
+
+    /// Appends the object and a line feed to @p out.
+    void write(QByteArray &out)
+    {
+        std::sort(m_fields.begin(), m_fields.end(),
+            [](const Field &a, const Field &b) { return std::strcmp(a.key, b.key) < 0; });
+        out += '{';
+        bool first = true;
+        for (const Field &field : m_fields) {
+            if (!first)
+                out += ',';
+            first = false;
+            out += '"';
+            out += field.key;
+            out += "\":";
+            switch (field.kind) {
+            case Kind::String:
+                writeString(out, *field.text);
+                break;
+            case Kind::Number:
+                out += QByteArray::number(field.number);
+                break;
+            case Kind::Bool:
+                out += field.number ? "true" : "false";
+                break;
+            }
+        }
+        out += "}\n";
+    }
+
+private:
+    static void writeString(QByteArray &out, const QString &text)
+    {
+        out += '"';
+        const QByteArray utf8 = text.toUtf8();
+        const char *p = utf8.constData();
+        const char *end = p + utf8.size();
+        const char *run = p;
+        for (; p < end; ++p) {
+            const uchar c = uchar(*p);
+            if (c >= 0x20 && c != '"' && c != '\\')
+                continue;
+            out.append(run, p - run);
+            run = p + 1;
+            switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default: {
+                static const char hex[] = "0123456789abcdef";
+                const char escape[] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
+                out.append(escape, sizeof escape);
+            }
+            }
+        }
+        out.append(run, p - run);
+        out += '"';
+    }
+
+    enum class Kind { String, Number, Bool };
+    struct Field
+    {
+        const char *key;
+        Kind kind;
+        const QString *text;
+        qint64 number;
+    };
+    std::vector<Field> m_fields;
+};
+
 /// One line of the jsonl contract for a recipient result.
-QJsonObject resultJson(const BounceReport &report, const DeliveryResult &d)
+void writeResultJson(QByteArray &out, const BounceReport &report, const DeliveryResult &d)
 {
     const Classification &c = d.classification;
-    QJsonObject o { { QStringLiteral("source"), report.source }, { QStringLiteral("message"), report.index },
-        { QStringLiteral("recipient"), d.recipient }, { QStringLiteral("action"), d.action },
-        { QStringLiteral("status"), statusText(d.status) },
-        { QStringLiteral("reply_code"), d.replyCode ? QString::number(d.replyCode) : QString() },
-        { QStringLiteral("reason"), c.reason }, { QStringLiteral("hard"), c.hard },
-        { QStringLiteral("retry"), c.retry }, { QStringLiteral("remote_mta"), d.remoteMta },
-        { QStringLiteral("diagnostic"), d.diagnostic }, { QStringLiteral("rule"), c.evidence.ruleId } };
+    const QString status = statusText(d.status);
+    const QString replyCode = d.replyCode ? QString::number(d.replyCode) : QString();
+    JsonLine o;
+    o.add("source", report.source);
+    o.add("message", report.index);
+    o.add("recipient", d.recipient);
+    o.add("action", d.action);
+    o.add("status", status);
+    o.add("reply_code", replyCode);
+    o.add("reason", c.reason);
+    o.addBool("hard", c.hard);
+    o.add("retry", c.retry);
+    o.add("remote_mta", d.remoteMta);
+    o.add("diagnostic", d.diagnostic);
+    o.add("rule", c.evidence.ruleId);
     // Further keys the contract welcomes.
-    o.insert(QStringLiteral("kind"), report.kind);
-    o.insert(QStringLiteral("do"), c.action);
+    o.add("kind", report.kind);
+    o.add("do", c.action);
     if (!d.originalRecipient.isEmpty())
-        o.insert(QStringLiteral("original_recipient"), d.originalRecipient);
+        o.add("original_recipient", d.originalRecipient);
     if (!d.failedCommand.isEmpty())
-        o.insert(QStringLiteral("command"), d.failedCommand);
+        o.add("command", d.failedCommand);
     if (!d.provider.isEmpty())
-        o.insert(QStringLiteral("provider"), d.provider);
+        o.add("provider", d.provider);
     if (!report.feedbackType.isEmpty())
-        o.insert(QStringLiteral("feedback_type"), report.feedbackType);
+        o.add("feedback_type", report.feedbackType);
     if (!report.reportingMta.isEmpty())
-        o.insert(QStringLiteral("reporting_mta"), report.reportingMta);
+        o.add("reporting_mta", report.reportingMta);
     if (!report.note.isEmpty())
-        o.insert(QStringLiteral("note"), report.note);
-    return o;
+        o.add("note", report.note);
+    o.write(out);
 }
 
-QJsonObject noteJson(const BounceReport &report, const QString &note)
+void writeNoteJson(QByteArray &out, const BounceReport &report, const QString &note)
 {
-    return { { QStringLiteral("source"), report.source }, { QStringLiteral("message"), report.index },
-        { QStringLiteral("note"), note } };
+    JsonLine o;
+    o.add("source", report.source);
+    o.add("message", report.index);
+    o.add("note", note);
+    o.write(out);
 }
 
 QString cell(const QString &text, int width)
@@ -91,6 +207,158 @@ void writeTableNote(QTextStream &out, const BounceReport &report, const QString 
     out << cell(sourceLabel(report), 34) << ' ' << QLatin1Char('(') << note << QLatin1Char(')') << '\n';
 }
 
+/// One message through the pipeline: read, then parsed, decoded and rendered (on any thread), then written in order.
+struct Job
+{
+    RawMessage raw;
+    QByteArray output;
+    qint64 results = 0;
+    qint64 failed = 0;
+    bool done = false;
+};
+
+/// Parses, decodes and renders one message into its output bytes.
+void process(Job &job, const BounceDecoder &decoder, bool jsonl)
+{
+    const BounceReport report = decoder.decode(MessageParser::parse(job.raw));
+    QString table;
+    std::optional<QTextStream> tableStream; // only for --format table: a QTextStream per message costs
+    if (!jsonl)
+        tableStream.emplace(&table);
+    for (const DeliveryResult &d : report.results) {
+        ++job.results;
+        job.failed += d.action == u"failed";
+        if (jsonl)
+            writeResultJson(job.output, report, d);
+        else
+            writeTableRow(*tableStream, report, d);
+    }
+    if (report.results.isEmpty()) {
+        // The reader's reason comes first: a message that could not be read is not "not a bounce".
+        const QString note = !job.raw.note.isEmpty() ? job.raw.note : report.note;
+        if (jsonl)
+            writeNoteJson(job.output, report, note);
+        else
+            writeTableNote(*tableStream, report, note);
+    }
+    if (tableStream) {
+        tableStream->flush();
+        job.output = table.toUtf8();
+    }
+    job.raw = RawMessage(); // the message is not needed any more: free it before it waits to be written
+}
+
+/// Runs messages through `process` on worker threads while the calling thread reads the input and writes the
+/// output in input order. At most `window` messages (and about `maxBytes` of them) are in flight, so memory
+/// stays bounded whatever the input size.
+class ParallelClassifier
+{
+public:
+    ParallelClassifier(int jobs, const BounceDecoder &decoder, bool jsonl)
+        : m_ring(size_t(jobs) * 64)
+        , m_decoder(decoder)
+        , m_jsonl(jsonl)
+    {
+        for (int i = 0; i < jobs; ++i)
+            m_workers.emplace_back([this] { work(); });
+    }
+
+    ~ParallelClassifier() { finish(nullptr); }
+
+    /// Queues @p raw; writes the finished messages that are next in order meanwhile.
+    void add(RawMessage raw, const std::function<void(Job &)> &write)
+    {
+        std::unique_lock lock(m_mutex);
+        while (m_next - m_written >= qint64(m_ring.size()) || (m_bytes > maxBytes && m_next > m_written))
+            writeReady(lock, write, true);
+        Job &job = slot(m_next);
+        job = Job();
+        m_bytes += raw.bytes.size();
+        job.raw = std::move(raw);
+        m_todo.push_back(m_next++);
+        m_workAvailable.notify_one();
+        writeReady(lock, write, false);
+    }
+
+    /// Waits for every message and writes the rest; stops the workers.
+    void finish(const std::function<void(Job &)> *write)
+    {
+        std::unique_lock lock(m_mutex);
+        if (write) {
+            while (m_written < m_next)
+                writeReady(lock, *write, true);
+        }
+        m_finished = true;
+        m_workAvailable.notify_all();
+        lock.unlock();
+        for (std::thread &worker : m_workers)
+            worker.join();
+        m_workers.clear();
+    }
+
+private:
+    static constexpr qint64 maxBytes = 64 << 20;
+
+    Job &slot(qint64 sequence) { return m_ring[size_t(sequence % qint64(m_ring.size()))]; }
+
+    // Writes the finished jobs that come next; with @p wait, first waits until the next one is finished.
+    void writeReady(std::unique_lock<std::mutex> &lock, const std::function<void(Job &)> &write, bool wait)
+    {
+        if (wait)
+            m_jobDone.wait(lock, [this] { return slot(m_written).done; });
+        while (m_written < m_next && slot(m_written).done) {
+            Job &job = slot(m_written);
+            job.done = false;
+            ++m_written;
+            lock.unlock();
+            write(job); // the slot is not reused before m_written passes it, and it just did
+            lock.lock();
+        }
+    }
+
+    void work()
+    {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            m_workAvailable.wait(lock, [this] { return m_finished || !m_todo.empty(); });
+            if (m_todo.empty())
+                return;
+            const qint64 sequence = m_todo.front();
+            m_todo.pop_front();
+            Job &job = slot(sequence);
+            const qint64 size = job.raw.bytes.size();
+            lock.unlock();
+            process(job, m_decoder, m_jsonl);
+            lock.lock();
+            m_bytes -= size;
+            job.done = true;
+            m_jobDone.notify_all();
+        }
+    }
+
+    std::vector<Job> m_ring;
+    const BounceDecoder &m_decoder;
+    const bool m_jsonl;
+    std::vector<std::thread> m_workers;
+    std::mutex m_mutex;
+    std::condition_variable m_workAvailable;
+    std::condition_variable m_jobDone;
+    std::deque<qint64> m_todo;
+    qint64 m_next = 0; ///< sequence number of the next message added
+    qint64 m_written = 0; ///< messages written so far
+    qint64 m_bytes = 0; ///< input bytes of the messages queued or being processed
+    bool m_finished = false;
+};
+
+/// Peak resident set size of this process, in MB.
+double peakRssMb()
+{
+    struct rusage usage = {};
+    if (getrusage(RUSAGE_SELF, &usage) != 0)
+        return 0;
+    return double(usage.ru_maxrss) / 1024.0; // kB on Linux
+}
+
 } // namespace
 
 int runClassify(CliContext &context)
@@ -104,11 +372,20 @@ int runClassify(CliContext &context)
     parser.addPositionalArgument(
         QStringLiteral("path"), QStringLiteral("Files, folders or mbox files."), QStringLiteral("PATH..."));
     const QCommandLineOption stats(QStringLiteral("stats"),
-        QStringLiteral("Print counts, messages per second and MB per second to standard error."));
+        QStringLiteral("Print counts, messages per second, MB per second and peak memory to standard error."));
     parser.addOption(stats);
+    const QCommandLineOption jobsOption(QStringLiteral("jobs"),
+        QStringLiteral("Classify on N threads (default 1). The output keeps the input order."), QStringLiteral("N"),
+        QStringLiteral("1"));
+    parser.addOption(jobsOption);
     int exitCode = ExitOk;
     if (!context.parse(parser, { QStringLiteral("table"), QStringLiteral("jsonl") }, &exitCode))
         return exitCode;
+    bool jobsOk = false;
+    const int jobs = parser.value(jobsOption).toInt(&jobsOk);
+    if (!jobsOk || jobs < 1 || jobs > 256)
+        return context.usageError(
+            QStringLiteral("--jobs wants a whole number from 1 to 256, not \"%1\"").arg(parser.value(jobsOption)));
     const QStringList paths = parser.positionalArguments();
     if (paths.isEmpty())
         return context.usageError(QStringLiteral("no input: give one or more files or folders, or '-'"));
@@ -121,6 +398,7 @@ int runClassify(CliContext &context)
     QTextStream &out = context.out();
     if (!jsonl)
         writeTableHeader(out);
+    out.flush(); // from here on, output goes to stdout as bytes
 
     QElapsedTimer timer;
     timer.start();
@@ -128,39 +406,43 @@ int runClassify(CliContext &context)
     qint64 results = 0;
     qint64 failed = 0;
     qint64 unreadable = 0;
+    const std::function<void(Job &)> write = [&](Job &job) {
+        results += job.results;
+        failed += job.failed;
+        std::fwrite(job.output.constData(), 1, size_t(job.output.size()), stdout);
+        job.output = QByteArray();
+    };
     MessageSource source(paths);
     RawMessage raw;
-    while (source.next(raw)) {
-        ++messages;
-        if (raw.unreadable)
-            ++unreadable;
-        const BounceReport report = decoder.decode(MessageParser::parse(raw));
-        for (const DeliveryResult &d : report.results) {
-            ++results;
-            failed += d.action == u"failed";
-            if (jsonl)
-                out << QString::fromUtf8(QJsonDocument(resultJson(report, d)).toJson(QJsonDocument::Compact)) << '\n';
-            else
-                writeTableRow(out, report, d);
+    if (jobs == 1) {
+        Job job;
+        while (source.next(job.raw)) {
+            ++messages;
+            unreadable += job.raw.unreadable;
+            process(job, decoder, jsonl);
+            write(job);
+            job.results = job.failed = 0;
         }
-        if (report.results.isEmpty()) {
-            // The reader's reason comes first: a message that could not be read is not "not a bounce".
-            const QString note = !raw.note.isEmpty() ? raw.note : report.note;
-            if (jsonl)
-                out << QString::fromUtf8(QJsonDocument(noteJson(report, note)).toJson(QJsonDocument::Compact)) << '\n';
-            else
-                writeTableNote(out, report, note);
+    } else {
+        MessageParser::parse(QByteArray("Subject: warm-up\n\n")); // initialises GMime before any thread
+        ParallelClassifier classifier(jobs, decoder, jsonl);
+        while (source.next(raw)) {
+            ++messages;
+            unreadable += raw.unreadable;
+            classifier.add(std::move(raw), write);
+            raw = RawMessage();
         }
+        classifier.finish(&write);
     }
-    out.flush();
+    std::fflush(stdout);
 
     if (parser.isSet(stats)) {
         const double seconds = std::max<qint64>(timer.nsecsElapsed(), 1) / 1e9;
         const double megabytes = double(source.bytesRead()) / (1024.0 * 1024.0);
         context.err() << "messages: " << messages << "  results: " << results << "  failed: " << failed
                       << "  unreadable: " << std::max<qint64>(unreadable, source.unreadableCount()) << '\n'
-                      << QString::asprintf(
-                             "%.0f messages/s, %.1f MB/s (%.2f s)\n", messages / seconds, megabytes / seconds, seconds);
+                      << QString::asprintf("%.0f messages/s, %.1f MB/s (%.2f s, %d job%s), peak RSS %.1f MB\n",
+                             messages / seconds, megabytes / seconds, seconds, jobs, jobs == 1 ? "" : "s", peakRssMb());
         context.err().flush();
     }
     return unreadable || source.unreadableCount() ? ExitInputError : ExitOk;

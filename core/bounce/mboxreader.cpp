@@ -19,6 +19,151 @@ bool startsWithFrom(const char *p, qsizetype n)
     return n >= 5 && std::memcmp(p, "From ", 5) == 0;
 }
 
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+// Reads one of @p names (three letters each, case-insensitive) at @p p; returns its index or -1.
+int nameAt(const char *p, const char *end, const char *names)
+{
+    if (end - p < 3)
+        return -1;
+    for (int i = 0; names[i * 3]; ++i) {
+        const char *name = names + i * 3;
+        bool same = true;
+        for (int k = 0; k < 3 && same; ++k)
+            same = (p[k] | 0x20) == name[k];
+        if (same)
+            return i;
+    }
+    return -1;
+}
+
+constexpr const char *weekdays = "monsuntuewedthufrisat";
+constexpr const char *months = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+void skipSpaces(const char *&p, const char *end)
+{
+    while (p < end && isSpace(*p))
+        ++p;
+}
+
+// Reads 1 to @p maxDigits digits; returns the number or -1.
+int numberAt(const char *&p, const char *end, int maxDigits)
+{
+    int value = 0;
+    int digits = 0;
+    while (p < end && isDigit(*p) && digits < maxDigits) {
+        value = value * 10 + (*p++ - '0');
+        ++digits;
+    }
+    return digits > 0 && (p == end || !isDigit(*p)) ? value : -1;
+}
+
+bool timeAt(const char *&p, const char *end)
+{
+    const int hours = numberAt(p, end, 2);
+    if (hours < 0 || hours > 23 || p >= end || *p != ':')
+        return false;
+    ++p;
+    const int minutes = numberAt(p, end, 2);
+    if (minutes < 0 || minutes > 59)
+        return false;
+    if (p < end && *p == ':') {
+        ++p;
+        const int seconds = numberAt(p, end, 2);
+        if (seconds < 0 || seconds > 60)
+            return false;
+    }
+    return true;
+}
+
+// A four-digit year from 1970 to 2199 somewhere in [p, end), as its own word.
+bool yearIn(const char *p, const char *end)
+{
+    for (; p + 4 <= end; ++p) {
+        if ((p[0] == '1' && p[1] == '9') || (p[0] == '2' && (p[1] == '0' || p[1] == '1'))) {
+            const bool before = !isDigit(p[-1]); // p is past the sender, so p[-1] is in the line
+            const bool after = p + 4 == end || !isDigit(p[4]);
+            if (before && after && isDigit(p[2]) && isDigit(p[3]) && (p[0] == '2' || p[2] >= '7'))
+                return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+bool MboxReader::isFromLine(const char *line, qsizetype length)
+{
+    if (!startsWithFrom(line, length))
+        return false;
+    const char *end = line + qMin<qsizetype>(length, 1001);
+    for (const char *c = line; c < end; ++c) {
+        if (*c == '\n' || *c == '\r') {
+            end = c;
+            break;
+        }
+    }
+    if (end - line > 1000)
+        return false;
+    const char *p = line + 5;
+    skipSpaces(p, end);
+    // The envelope sender: one word, maybe a quoted local part with spaces.
+    const char *sender = p;
+    if (p < end && *p == '"') {
+        ++p;
+        while (p < end && *p != '"')
+            ++p;
+        if (p == end)
+            return false;
+        ++p;
+    }
+    while (p < end && !isSpace(*p))
+        ++p;
+    if (p == sender || p == end)
+        return false;
+    skipSpaces(p, end);
+    // asctime: "Mon Jun  3 10:15:02 2024" (maybe a zone between time and year, or after the year);
+    // RFC 5322 style: "Mon, 3 Jun 2024 10:15:02 +0200".
+    if (nameAt(p, end, weekdays) < 0)
+        return false;
+    p += 3;
+    if (p < end && *p == ',')
+        ++p;
+    skipSpaces(p, end);
+    if (nameAt(p, end, months) >= 0) {
+        p += 3;
+        skipSpaces(p, end);
+        const int day = numberAt(p, end, 2);
+        if (day < 1 || day > 31)
+            return false;
+        skipSpaces(p, end);
+        return timeAt(p, end) && yearIn(p, end);
+    }
+    const int day = numberAt(p, end, 2);
+    if (day < 1 || day > 31)
+        return false;
+    skipSpaces(p, end);
+    if (nameAt(p, end, months) < 0)
+        return false;
+    p += 3;
+    skipSpaces(p, end);
+    const char *year = p;
+    if (numberAt(p, end, 4) < 0 || !yearIn(year, p))
+        return false;
+    skipSpaces(p, end);
+    return timeAt(p, end);
+}
+
+namespace {
+
 // Normalises [begin, end) in place; returns the new end. @p pendingCr carries a CR that ended the previous
 // chunk, so that a CRLF split across two chunks yields one LF.
 char *normaliseRange(char *begin, char *end, bool &pendingCr)
@@ -95,8 +240,23 @@ bool MboxReader::fill()
 
 bool MboxReader::startsLikeMbox()
 {
-    while (available() < 5 && fill()) { }
-    return startsWithFrom(data(), available());
+    while (available() < lookahead && !std::memchr(data(), '\n', available()) && fill()) { }
+    return isFromLine(data(), available());
+}
+
+// Whether the message read so far allows a message separator after it: a From_ line counts only at the start,
+// or after an empty line that does not close a text announcing a quoted message ("bounced E-Mail:",
+// "Original message follows:"): bounces often quote the returned message with its From_ line unescaped.
+bool MboxReader::separatorMayFollow(const QByteArray &message)
+{
+    if (message.isEmpty())
+        return true;
+    if (!message.endsWith("\n\n") && message != "\n")
+        return false;
+    qsizetype last = message.size() - 1;
+    while (last >= 0 && message.at(last) == '\n')
+        --last;
+    return last < 0 || message.at(last) != ':';
 }
 
 // Makes sure the line at m_pos is either complete in the buffer or present for at least `lookahead` bytes.
@@ -150,9 +310,13 @@ bool MboxReader::nextMessage(QByteArray &message)
             if (lineStart) {
                 if (n < lookahead && !m_eof && !std::memchr(p, '\n', n))
                     break; // refill before deciding what this line is
-                if (startsWithFrom(p, n)) {
-                    separator = true;
-                    break;
+                if (startsWithFrom(p, n) && isFromLine(p, n)) {
+                    message.append(m_buffer.get() + spanStart, m_pos - spanStart);
+                    spanStart = m_pos;
+                    if (separatorMayFollow(message)) {
+                        separator = true;
+                        break;
+                    }
                 }
                 if (*p == '>') {
                     qsizetype run = 1;

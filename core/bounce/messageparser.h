@@ -23,12 +23,19 @@ public:
     /// Parses @p raw, keeping its source, index and note.
     static ParsedMessage parse(const RawMessage &raw);
 
-    /// Parses @p bytes (any line ends).
+    /// Parses @p bytes (any line ends). Plain, well-formed MIME is read by a fast path of its own; everything
+    /// else (and everything when SMTPSCOPE_GMIME_ONLY=1 is set) by GMime, with the same results.
     static ParsedMessage parse(const QByteArray &bytes, const QString &source = QString(), int index = 1);
+
+    /// Parses @p bytes with GMime only, never the fast path (to check that both agree).
+    static ParsedMessage parseWithGMime(const QByteArray &bytes, const QString &source = QString(), int index = 1);
 
     /// Text of an HTML document without its markup, roughly: tags dropped, block ends as line breaks,
     /// entities decoded, blank runs collapsed.
     static QString htmlToText(QStringView html);
+
+private:
+    static ParsedMessage parse(const QByteArray &bytes, const QString &source, int index, bool fastPath);
 };
 
 } // namespace smtpscope::core

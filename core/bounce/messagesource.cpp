@@ -201,8 +201,9 @@ struct MessageSource::Private
             message = unreadableMessage(source, cannotRead(f->errorString()));
             return true;
         }
-        QByteArray bytes = f->read(5);
-        if (bytes.startsWith("From ")) {
+        constexpr qint64 prefixSize = 1024; // enough for a From_ line
+        QByteArray bytes = f->read(prefixSize);
+        if (MboxReader::isFromLine(bytes.constData(), bytes.size())) {
             if (!f->seek(0)) {
                 message = unreadableMessage(source, cannotRead(f->errorString()));
                 return true;
@@ -210,7 +211,7 @@ struct MessageSource::Private
             startReader(std::move(f), source);
             return false;
         }
-        if (f->error() == QFileDevice::NoError && bytes.size() == 5) {
+        if (f->error() == QFileDevice::NoError && bytes.size() == prefixSize) {
             // Read again from the start in one piece: appending to the prefix would copy a large file twice.
             if (f->seek(0))
                 bytes = f->readAll();
