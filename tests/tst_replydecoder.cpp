@@ -251,6 +251,17 @@ void TestReplyDecoder::providerRulesNeedTheirProvider()
     QVERIFY(yahoo.provider);
     QCOMPARE(yahoo.provider->id, u"yahoo"_qs);
     QCOMPARE(yahoo.classification.evidence.source, EvidenceSource::ProviderRule);
+
+    // Gmail's 2024 wording of 5.7.26 ("This mail is unauthenticated ...") is its own rule, not the generic one.
+    const Reply gmail
+        = ReplyParser::parse(u"550-5.7.26 This mail is unauthenticated, which poses a security risk to the\r\n"
+                             "550-5.7.26 sender and Gmail users, and has been blocked. The sender must\r\n"
+                             "550 5.7.26 authenticate with at least one of SPF or DKIM. - gsmtp"_qs)
+              .replies.first();
+    const Decoding gmailDecoding = m_decoder->decode(gmail, { u"gmail-smtp-in.l.google.com"_qs, {} });
+    QVERIFY(gmailDecoding.provider);
+    QCOMPARE(gmailDecoding.classification.evidence.ruleId, u"gmail.5.7.26.unauthenticated"_qs);
+    QCOMPARE(gmailDecoding.classification.reason, u"authfailure"_qs);
 }
 
 void TestReplyDecoder::retrySchedules()
