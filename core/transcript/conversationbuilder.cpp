@@ -687,7 +687,8 @@ void Builder::finalize(State &st)
     }
     Session &s = st.s;
     // Log outcomes are authoritative; the conversation adds the recipients they do not mention.
-    s.outcomes = st.logOutcomes;
+    s.outcomes = std::move(st.logOutcomes); // the state goes after this
+    s.steps.squeeze(); // a large log keeps every session: no spare room in them
     for (int i = int(s.steps.size()) - 1; i >= 0; --i) {
         const Step &step = s.steps.at(i);
         if ((step.verb == u"EHLO" || step.verb == u"LHLO") && step.reply.replyClass() == 2) {
