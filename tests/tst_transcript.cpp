@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <optional>
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void badInputIsExplained();
     void chunkedReadingMatchesWholeReading_data();
     void chunkedReadingMatchesWholeReading();
+    void streamedSessionsMatchWholeReading();
     void mutatedFixturesDoNotCrash();
     void metaTypes();
     void cli_data();
@@ -641,6 +643,80 @@ void TestTranscript::chunkedReadingMatchesWholeReading()
     for (qsizetype i = 0; i < whole.sessions.size(); ++i)
         QVERIFY2(chunked.sessions.at(i) == whole.sessions.at(i), qPrintable(QStringLiteral("session %1").arg(i)));
     QVERIFY(chunked == whole);
+}
+
+void TestTranscript::streamedSessionsMatchWholeReading()
+{
+    // A large mail log read from a file with a session sink: each message's session goes out once qmgr
+    // has removed it, in the order of the whole read, except that a message still open while 10,000
+    // later ones are complete comes after them. Here the first message is never removed.
+    QByteArray log = "Mar  2 10:00:00 mx postfix/smtp[10]: 00000000AA: to=<first@y.example>, relay=mx.y.example"
+                     "[192.0.2.7]:25, delay=1, delays=0/0/0/1, dsn=4.7.1, status=deferred (host mx.y.example"
+                     "[192.0.2.7] said: 451 4.7.1 later (in reply to RCPT TO command))\n";
+    QByteArray previous;
+    for (int i = 0; log.size() < 9 * 1024 * 1024; ++i) {
+        const QByteArray q = QByteArray::number(0xC00000 + i, 16).toUpper();
+        const QByteArray pid = QByteArray::number(100 + i % 3);
+        const QByteArray stamp = "Mar  2 10:" + QByteArray::number(10 + i % 50) + ":00 mx postfix/";
+        log += stamp + "smtpd[" + pid + "]: connect from a.example[192.0.2.1]\n";
+        log += stamp + "smtp[" + pid
+            + "]: Verified TLS connection established to mx.y.example[192.0.2.7]:25: TLSv1.3\n";
+        log += stamp + "smtp[" + pid + "]: " + q + ": to=<u" + QByteArray::number(i)
+            + "@y.example>, relay=mx.y.example[192.0.2.7]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent "
+              "(250 ok)\n";
+        if (!previous.isEmpty())
+            log += stamp + "qmgr[9]: " + previous + ": removed\n";
+        log += stamp + "smtpd[" + pid + "]: disconnect from a.example[192.0.2.1]\n";
+        previous = q;
+    }
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"mail.log"_qs);
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(log), log.size());
+    out.close();
+
+    const Transcript whole = TranscriptReader::parseLines(WrapperStripper::strip(log).lines, {}, path);
+    QCOMPARE(whole.dialect, u"postfix-log"_qs);
+    QVERIFY(whole.sessions.size() > 20000);
+    QCOMPARE(whole.sessions.first().outcomes.value(0).recipient, u"first@y.example"_qs);
+    QVERIFY(TranscriptReader::readInChunks(log, path, 256 * 1024) == whole);
+
+    QList<Session> streamed;
+    QStringList dialects;
+    const Transcript t = TranscriptReader::readFile(path, [&](const QString &dialect, Session &&s) {
+        if (!dialects.contains(dialect))
+            dialects.append(dialect);
+        streamed.append(std::move(s));
+    });
+    QCOMPARE(dialects, QStringList { u"postfix-log"_qs });
+    QCOMPARE(t.dialect, u"postfix-log"_qs);
+    QVERIFY(t.sessions.isEmpty());
+    QCOMPARE(t.unplaced, whole.unplaced);
+    QCOMPARE(t.lineCount, whole.lineCount);
+    QCOMPARE(streamed.size(), whole.sessions.size());
+    // The open first message went out when the log ended, ahead of the last 10,000 complete ones that
+    // still waited for it, after the earlier ones that the bounded wait let go.
+    qsizetype at = 0;
+    while (at < streamed.size() && streamed.at(at).firstLine != 1)
+        ++at;
+    QVERIFY(at < streamed.size() && streamed.at(at) == whole.sessions.first());
+    QVERIFY(at > 10000);
+    QVERIFY(streamed.size() - 1 - at >= 10000);
+    QList<Session> rest = streamed;
+    rest.removeAt(at);
+    for (qsizetype i = 1; i < whole.sessions.size(); ++i)
+        QVERIFY2(rest.at(i - 1) == whole.sessions.at(i), qPrintable(QStringLiteral("session %1").arg(i)));
+
+    // The CLI's JSON text from the streamed sessions is that of the whole transcript with the same order.
+    Transcript reordered = whole;
+    reordered.sessions = streamed;
+    QByteArray text = transcriptJsonHead(path, t.dialect);
+    for (qsizetype i = 0; i < streamed.size(); ++i)
+        text += transcriptJsonSession(streamed.at(i), nullptr, i == 0);
+    text += transcriptJsonTail(true);
+    QCOMPARE(text, transcriptToJsonText(reordered, nullptr));
 }
 
 void TestTranscript::mutatedFixturesDoNotCrash()

@@ -126,14 +126,31 @@ int runTranscript(CliContext &context)
     const bool json = context.format(parser) == QLatin1String("json");
     int status = ExitOk;
     for (const QString &file : files) {
+        if (json) {
+            // Each session is written as soon as it is complete: a large log's sessions never exist all at
+            // once (see TranscriptReader::readFile for their order).
+            bool any = false;
+            const Transcript t = TranscriptReader::readFile(file, [&](const QString &dialect, Session &&s) {
+                if (!any)
+                    context.out() << transcriptJsonHead(file, dialect);
+                context.out() << transcriptJsonSession(s, &decoder, !any);
+                any = true;
+            });
+            if (!any)
+                context.out() << transcriptJsonHead(t.source, t.dialect);
+            context.out() << transcriptJsonTail(any) << '\n';
+            if (!t.isTranscript()) {
+                context.err() << "smtpscope-cli transcript: " << file << ": " << t.error << '\n';
+                status = ExitInputError;
+            }
+            continue;
+        }
         const Transcript t = TranscriptReader::readFile(file);
         if (!t.isTranscript()) {
             context.err() << "smtpscope-cli transcript: " << file << ": " << t.error << '\n';
             status = ExitInputError;
         }
-        if (json)
-            context.out() << transcriptToJsonText(t, &decoder) << '\n';
-        else if (t.isTranscript())
+        if (t.isTranscript())
             writeText(context.out(), t, decoder);
     }
     return status;

@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
+#include <limits>
 
 namespace smtpscope::core {
 
@@ -124,6 +125,12 @@ public:
 
     void add(const ProtocolLine &l);
     QList<Session> finish();
+    void releaseTo(std::function<void(Session &&)> sink, qsizetype maxWaiting)
+    {
+        m_sink = std::move(sink);
+        m_maxWaiting = std::max<qsizetype>(maxWaiting, 0);
+    }
+    void release(int nextLine);
 
 private:
     State &state(const QString &key)
@@ -136,6 +143,7 @@ private:
         return *m_cached;
     }
     void rotate(const QString &key);
+    void close(const QString &key);
     void finalize(State &st);
 
     int addStep(State &st, Step step);
@@ -156,6 +164,8 @@ private:
     QString m_cachedKey;
     QList<Session> m_done;
     QList<UnplacedLine> *m_unplaced;
+    std::function<void(Session &&)> m_sink;
+    qsizetype m_maxWaiting = 0;
 };
 
 int Builder::addStep(State &st, Step step)
@@ -201,6 +211,37 @@ void Builder::rotate(const QString &key)
     old = State();
 }
 
+void Builder::close(const QString &key)
+{
+    const auto it = m_states.find(key);
+    if (it == m_states.end())
+        return;
+    flushReply(*it, key);
+    finalize(*it);
+    m_done.append(std::move(it->s));
+    m_cached = nullptr;
+    m_states.erase(it);
+}
+
+void Builder::release(int nextLine)
+{
+    if (!m_sink)
+        return;
+    int before = nextLine;
+    for (const State &st : std::as_const(m_states))
+        if (st.s.firstLine > 0 && st.s.firstLine < before)
+            before = st.s.firstLine;
+    std::stable_sort(
+        m_done.begin(), m_done.end(), [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; });
+    qsizetype n = 0;
+    while (n < m_done.size() && (m_done.at(n).firstLine < before || m_done.size() - n > m_maxWaiting))
+        ++n;
+    for (qsizetype i = 0; i < n; ++i)
+        if (!m_done.at(i).steps.isEmpty() || !m_done.at(i).outcomes.isEmpty())
+            m_sink(std::move(m_done[i]));
+    m_done.remove(0, n);
+}
+
 void Builder::add(const ProtocolLine &l)
 {
     switch (l.kind) {
@@ -209,6 +250,8 @@ void Builder::add(const ProtocolLine &l)
             m_unplaced->append({ l.line, l.text });
         return;
     case ProtocolLine::Kind::Noise:
+        if (l.endsSession)
+            close(l.session);
         return;
     default:
         break;
@@ -253,6 +296,8 @@ void Builder::add(const ProtocolLine &l)
     default:
         break;
     }
+    if (l.endsSession)
+        close(key);
 }
 
 void Builder::server(State &st, const QString &key, const ProtocolLine &l)
@@ -642,7 +687,8 @@ void Builder::finalize(State &st)
     }
     Session &s = st.s;
     // Log outcomes are authoritative; the conversation adds the recipients they do not mention.
-    s.outcomes = st.logOutcomes;
+    s.outcomes = std::move(st.logOutcomes); // the state goes after this
+    s.steps.squeeze(); // a large log keeps every session: no spare room in them
     for (int i = int(s.steps.size()) - 1; i >= 0; --i) {
         const Step &step = s.steps.at(i);
         if ((step.verb == u"EHLO" || step.verb == u"LHLO") && step.reply.replyClass() == 2) {
@@ -682,6 +728,10 @@ QList<Session> Builder::finish()
         m_states.remove(key);
     }
     m_states.clear();
+    if (m_sink) {
+        release(std::numeric_limits<int>::max());
+        return {};
+    }
     // Ordered by first line through their indexes: sorting the sessions themselves would need a buffer of
     // as many sessions again.
     QList<qsizetype> order;
@@ -768,6 +818,16 @@ void ConversationAssembler::add(const ProtocolLine &line)
 QList<Session> ConversationAssembler::finish()
 {
     return d->builder.finish();
+}
+
+void ConversationAssembler::releaseTo(std::function<void(Session &&)> sink, qsizetype maxWaiting)
+{
+    d->builder.releaseTo(std::move(sink), maxWaiting);
+}
+
+void ConversationAssembler::release(int nextLine)
+{
+    d->builder.release(nextLine);
 }
 
 QList<Session> ConversationBuilder::build(const QList<ProtocolLine> &lines, QList<UnplacedLine> *unplaced)

@@ -2,6 +2,7 @@
 
 #include "transcript/transcriptparser.h"
 
+#include <functional>
 #include <memory>
 
 namespace smtpscope::core {
@@ -32,8 +33,16 @@ public:
     ConversationAssembler &operator=(const ConversationAssembler &) = delete;
 
     void add(const ProtocolLine &line);
-    /// Closes every session and returns them ordered by their first line.
+    /// Closes every session and returns them ordered by their first line (those not yet released).
     QList<Session> finish();
+
+    /// Hands closed sessions (a log's `removed` message, a reused connection key) to @p sink in the order
+    /// of finish(), as soon as no open session and no line still to come can start before them; finish()
+    /// then releases the rest and returns nothing. Sessions wait for earlier ones in a buffer of at most
+    /// @p maxWaiting: beyond it the earliest closed ones go out ahead of older sessions still open.
+    void releaseTo(std::function<void(Session &&)> sink, qsizetype maxWaiting);
+    /// Releases what can be, given that no line numbered below @p nextLine is still to come.
+    void release(int nextLine);
 
 private:
     class Impl;

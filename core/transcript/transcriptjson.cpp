@@ -196,38 +196,58 @@ QByteArray orderedJson(const QJsonValue &value, bool indented)
     return out;
 }
 
-QByteArray transcriptToJsonText(const Transcript &transcript, const ReplyDecoder *decoder, bool indented)
+QByteArray transcriptJsonHead(const QString &source, const QString &dialect, bool indented)
 {
-    // The text of orderedJson(transcriptToJson(…)), written one session at a time: a large log's
-    // sessions never exist as one JSON tree.
     const char *newline = indented ? "\n" : "";
     const QByteArray pad = indented ? QByteArray(4, ' ') : QByteArray();
-    const QByteArray sessionPad = indented ? QByteArray(8, ' ') : QByteArray();
     const char *colon = indented ? ": " : ":";
     QByteArray out = "{";
     out += newline + pad;
     writeString(out, QStringLiteral("source"));
     out += colon;
-    write(out, QJsonValue(transcript.source), indented, 1);
+    write(out, QJsonValue(source), indented, 1);
     out += QByteArray(",") + newline + pad;
     writeString(out, QStringLiteral("dialect"));
     out += colon;
-    write(out, nullable(transcript.dialect), indented, 1);
+    write(out, nullable(dialect), indented, 1);
     out += QByteArray(",") + newline + pad;
     writeString(out, QStringLiteral("sessions"));
     out += colon;
     out += '[';
-    for (qsizetype i = 0; i < transcript.sessions.size(); ++i) {
-        if (i)
-            out += ',';
-        out += newline + sessionPad;
-        write(out, sessionJson(transcript.sessions.at(i), decoder), indented, 2);
-    }
-    if (!transcript.sessions.isEmpty())
-        out += newline + pad;
+    return out;
+}
+
+QByteArray transcriptJsonSession(const Session &session, const ReplyDecoder *decoder, bool first, bool indented)
+{
+    QByteArray out;
+    if (!first)
+        out += ',';
+    if (indented)
+        out += "\n" + QByteArray(8, ' ');
+    write(out, sessionJson(session, decoder), indented, 2);
+    return out;
+}
+
+QByteArray transcriptJsonTail(bool anySession, bool indented)
+{
+    QByteArray out;
+    if (anySession && indented)
+        out += "\n" + QByteArray(4, ' ');
     out += ']';
-    out += newline;
+    if (indented)
+        out += '\n';
     out += '}';
+    return out;
+}
+
+QByteArray transcriptToJsonText(const Transcript &transcript, const ReplyDecoder *decoder, bool indented)
+{
+    // The text of orderedJson(transcriptToJson(…)), written one session at a time: a large log's
+    // sessions never exist as one JSON tree.
+    QByteArray out = transcriptJsonHead(transcript.source, transcript.dialect, indented);
+    for (qsizetype i = 0; i < transcript.sessions.size(); ++i)
+        out += transcriptJsonSession(transcript.sessions.at(i), decoder, i == 0, indented);
+    out += transcriptJsonTail(!transcript.sessions.isEmpty(), indented);
     return out;
 }
 

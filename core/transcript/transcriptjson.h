@@ -16,6 +16,13 @@ QJsonObject transcriptToJson(const Transcript &transcript, const ReplyDecoder *d
 /// compact on one line, or indented by four spaces.
 QByteArray transcriptToJsonText(const Transcript &transcript, const ReplyDecoder *decoder, bool indented = false);
 
+/// transcriptToJsonText() in pieces, for sessions that come one at a time (TranscriptReader's session
+/// sink): the head up to the sessions' '[', each session (@p first for the first one), and the tail.
+QByteArray transcriptJsonHead(const QString &source, const QString &dialect, bool indented = false);
+QByteArray transcriptJsonSession(
+    const Session &session, const ReplyDecoder *decoder, bool first, bool indented = false);
+QByteArray transcriptJsonTail(bool anySession, bool indented = false);
+
 /// Writes any JSON value with the keys of the transcript format in their documented order.
 QByteArray orderedJson(const QJsonValue &value, bool indented = false);
 

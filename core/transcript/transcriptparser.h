@@ -42,6 +42,9 @@ struct ProtocolLine
                      ///< for HiddenAuth events, the AUTH command the tool did not show ("AUTH LOGIN")
     bool outcomeStep = true; ///< also show it as a step (logs); false when the conversation shows it
     QString server; ///< the remote host the log names
+    /// The log says the session of @c session is over (Postfix `removed`, smtpd `disconnect from`): the
+    /// builder closes it after this line, and a later line with the same key starts a new session.
+    bool endsSession = false;
 
     static ProtocolLine make(Kind kind, const SourceLine &source, const QString &text)
     {
@@ -73,6 +76,9 @@ public:
     virtual void add(const SourceLine &line, const ProtocolSink &sink) = 0;
     /// The input ended: hands over what was held back.
     virtual void finish(const ProtocolSink &sink) { Q_UNUSED(sink); }
+    /// The smallest source line number of the lines read but not yet handed to the sink (held back), or
+    /// 0 when none is: no later protocol line has a smaller number than this or than the next line read.
+    virtual int heldBackFrom() const { return 0; }
 };
 
 /// A parser for one transcript dialect: scores how well a sample fits, and turns lines into

@@ -6,6 +6,11 @@
 #include <QFile>
 #include <algorithm>
 
+#ifdef Q_OS_UNIX
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace smtpscope::core {
 
 namespace {
@@ -196,12 +201,36 @@ Transcript readWhole(const QByteArray &bytes, const QString &source)
 
 } // namespace
 
-Transcript TranscriptReader::readInChunks(const QByteArray &bytes, const QString &source, qsizetype chunkBytes)
+namespace {
+
+constexpr qsizetype kMaxWaitingSessions = 10000;
+
+// readInChunks(), optionally handing each session to @p sink as soon as it is complete, and telling
+// @p drop which bytes (from, to) it is done with (the pages of a mapped file can then go).
+Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype chunkBytes,
+    const TranscriptReader::SessionSink *sink, const std::function<void(qsizetype, qsizetype)> &drop)
 {
     chunkBytes = std::max<qsizetype>(chunkBytes, 1024);
+    auto whole = [&] {
+        Transcript t = readWhole(bytes, source);
+        if (sink) {
+            for (Session &s : t.sessions)
+                (*sink)(t.dialect, std::move(s));
+            t.sessions.clear();
+        }
+        return t;
+    };
     if (WrapperStripper::looksBinary(bytes) || !bytes.contains('\n'))
-        return readWhole(bytes, source); // says why, or a single line: nothing to gain
-    const bool utf8 = QByteArrayView(bytes).isValidUtf8();
+        return whole(); // says why, or a single line: nothing to gain
+    // UTF-8 when all of it is (checked a chunk of whole lines at a time: a newline never splits a sequence).
+    bool utf8 = true;
+    for (qsizetype pos = 0; pos < bytes.size() && utf8;) {
+        const qsizetype end = chunkEnd(bytes, pos, chunkBytes);
+        utf8 = QByteArrayView(bytes.constData() + pos, end - pos).isValidUtf8();
+        if (drop)
+            drop(pos, end);
+        pos = end;
+    }
     // Like WrapperStripper::strip(QByteArray): UTF-8, else Latin-1 (Windows-1252 logs), without a BOM.
     auto decode = [&](qsizetype from, qsizetype to) {
         const QByteArrayView piece(bytes.constData() + from, to - from);
@@ -212,41 +241,108 @@ Transcript TranscriptReader::readInChunks(const QByteArray &bytes, const QString
     };
     // The dialect, from the head as the whole read would see it; a mixed head is read whole.
     const QList<SourceLine> head = WrapperStripper::strip(decode(0, chunkEnd(bytes, 0, 256 * 1024))).lines;
-    const TranscriptParser *p = parser(detect(head));
+    const TranscriptParser *p = TranscriptReader::parser(TranscriptReader::detect(head));
     std::unique_ptr<ProtocolLineStream> stream = p ? p->openStream() : nullptr;
     if (!stream || segmentsOf(head, p).size() > 1 || bytes.size() <= chunkBytes)
-        return readWhole(bytes, source);
+        return whole();
 
     Transcript t;
     t.source = source;
     ConversationAssembler builder(&t.unplaced);
-    const ProtocolSink sink = [&builder](ProtocolLine &&l) { builder.add(l); };
+    const QString dialect = p->id();
+    qsizetype released = 0;
+    if (sink)
+        builder.releaseTo(
+            [&](Session &&s) {
+                ++released;
+                (*sink)(dialect, std::move(s));
+            },
+            kMaxWaitingSessions);
+    const ProtocolSink lineSink = [&builder](ProtocolLine &&l) { builder.add(l); };
     int lineOffset = 0;
     for (qsizetype pos = 0; pos < bytes.size();) {
         const qsizetype end = chunkEnd(bytes, pos, chunkBytes);
         StrippedText stripped = WrapperStripper::strip(decode(pos, end));
+        if (drop)
+            drop(pos, end);
         for (SourceLine &l : stripped.lines) {
             l.number += lineOffset;
-            stream->add(l, sink);
+            stream->add(l, lineSink);
         }
         if (!stripped.lines.isEmpty())
             lineOffset = stripped.lines.last().number;
         pos = end;
+        if (sink) {
+            const int held = stream->heldBackFrom();
+            builder.release(held > 0 ? std::min(held, lineOffset + 1) : lineOffset + 1);
+        }
     }
-    stream->finish(sink);
+    stream->finish(lineSink);
     t.lineCount = lineOffset;
     t.sessions = builder.finish();
-    if (t.sessions.isEmpty()) {
+    if (t.sessions.isEmpty() && released == 0) {
         t.error = QStringLiteral("not an SMTP transcript or mail log: no conversation or delivery found");
         return t;
     }
-    t.dialect = p->id();
+    t.dialect = dialect;
     return t;
+}
+
+} // namespace
+
+Transcript TranscriptReader::readInChunks(const QByteArray &bytes, const QString &source, qsizetype chunkBytes)
+{
+    return readChunked(bytes, source, chunkBytes, nullptr, {});
 }
 
 Transcript TranscriptReader::read(const QByteArray &bytes, const QString &source)
 {
     return bytes.size() >= kChunkedFrom ? readInChunks(bytes, source, kChunkBytes) : readWhole(bytes, source);
+}
+
+Transcript TranscriptReader::readFile(const QString &path, const SessionSink &sink)
+{
+    QFile file;
+    const bool stdinput = path == u"-";
+    const bool opened
+        = stdinput ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        Transcript t;
+        t.source = path;
+        t.error = QStringLiteral("cannot read: ") + file.errorString();
+        return t;
+    }
+    const qsizetype size = stdinput ? 0 : qsizetype(file.size());
+    uchar *mapped = size >= kChunkedFrom ? file.map(0, size) : nullptr;
+    if (!mapped) {
+        const QByteArray bytes = file.readAll();
+        if (bytes.size() >= kChunkedFrom)
+            return readChunked(bytes, path, kChunkBytes, &sink, {});
+        Transcript t = readWhole(bytes, path);
+        for (Session &s : t.sessions)
+            sink(t.dialect, std::move(s));
+        t.sessions.clear();
+        return t;
+    }
+    // The mapping is read a chunk at a time; the pages of each chunk go once it is parsed, so that the
+    // file never is in memory whole.
+    const QByteArray bytes = QByteArray::fromRawData(reinterpret_cast<const char *>(mapped), size);
+    auto drop = [mapped](qsizetype from, qsizetype to) {
+#ifdef Q_OS_UNIX
+        const qsizetype page = qsizetype(sysconf(_SC_PAGESIZE));
+        const qsizetype first = (from + page - 1) / page * page;
+        const qsizetype last = to / page * page;
+        if (last > first)
+            madvise(mapped + first, size_t(last - first), MADV_DONTNEED);
+#else
+        Q_UNUSED(mapped);
+        Q_UNUSED(from);
+        Q_UNUSED(to);
+#endif
+    };
+    Transcript t = readChunked(bytes, path, kChunkBytes, &sink, drop);
+    file.unmap(mapped);
+    return t;
 }
 
 Transcript TranscriptReader::readFile(const QString &path)

@@ -2,6 +2,8 @@
 
 #include "transcript/transcriptparser.h"
 
+#include <functional>
+
 namespace smtpscope::core {
 
 /// How well each dialect fits a sample, best first.
@@ -24,6 +26,16 @@ public:
     static Transcript readInChunks(const QByteArray &bytes, const QString &source, qsizetype chunkBytes);
     /// Reads a file ("-" reads standard input); an unreadable file gives a transcript with an error.
     static Transcript readFile(const QString &path);
+
+    /// Receives the sessions of a streamed read one at a time, with the dialect the input is read as.
+    using SessionSink = std::function<void(const QString &dialect, Session &&session)>;
+    /// Like readFile(), but hands the sessions to @p sink instead of returning them (the result's
+    /// sessions stay empty), each as soon as it is complete: a large mail log's sessions never exist all
+    /// at once, and a file is mapped and read a chunk at a time rather than loaded whole. The sessions come
+    /// in the order of readFile() (by first line), except that a session still open while 10,000 sessions
+    /// that started after it are complete (a message deferred to the end of the log) is handed over
+    /// after them, once it completes.
+    static Transcript readFile(const QString &path, const SessionSink &sink);
     /// Parses already stripped lines with the given dialect (or the detected one when empty).
     static Transcript parseLines(const QList<SourceLine> &lines, const QString &dialect, const QString &source = {});
 

@@ -72,7 +72,8 @@ QByteArray generateMaillog(qint64 targetBytes)
     qint64 seconds = 0;
     int serial = 0;
     while (out.size() < targetBytes) {
-        if (inFlight.size() < 40 || rng() % 4 == 0) {
+        // About 40 in flight: a new message arrives when fewer are, and now and then up to 60 (a burst).
+        if (inFlight.size() < 40 || (inFlight.size() < 60 && rng() % 4 == 0)) {
             Message m;
             m.id = queueId(rng);
             m.rcpts = 1 + int(rng() % 3);

@@ -39,6 +39,7 @@ class PostfixLogStream final : public ProtocolLineStream
 public:
     void add(const SourceLine &src, const ProtocolSink &sink) override;
     void finish(const ProtocolSink &sink) override;
+    int heldBackFrom() const override;
 
 private:
     void entry(const SourceLine &src, const ProtocolSink &sink);
@@ -93,6 +94,15 @@ void PostfixLogStream::finish(const ProtocolSink &sink)
         left.begin(), left.end(), [](const ProtocolLine &a, const ProtocolLine &b) { return a.line < b.line; });
     for (ProtocolLine &l : left)
         sink(std::move(l));
+}
+
+int PostfixLogStream::heldBackFrom() const
+{
+    int from = m_pending ? m_pending->number : 0;
+    for (const QList<ProtocolLine> &waiting : m_waitingByPid)
+        if (!waiting.isEmpty() && (from == 0 || waiting.first().line < from))
+            from = waiting.first().line;
+    return from;
 }
 
 void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
@@ -159,6 +169,7 @@ void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
         } else if (rest.startsWith(u"connect from ") || rest.startsWith(u"disconnect from ")) {
             l = ProtocolLine::makeEvent(rest.startsWith(u'c') ? Event::Connect : Event::Close, src, rest.toString());
             l.session = session;
+            l.endsSession = l.event == Event::Close; // the next connection of this process is another session
         } else {
             l = ProtocolLine::make(Kind::Noise, src, t);
         }
@@ -177,6 +188,8 @@ void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
     }
     if (!p.queueId.isEmpty()) {
         l.session = lastQueueOfPid.value(pid);
+        // The queue manager removes a message once every recipient is done: its session is complete.
+        l.endsSession = d == u"qmgr" && rest == u"removed";
     } else if (l.kind == Kind::Event) {
         waitingByPid[pid].append(std::move(l));
         return;
