@@ -108,9 +108,34 @@ const QRegularExpression &statusPattern()
     return re;
 }
 
+// Cheap tests that every match of a pattern passes, so that most lines never reach PCRE2.
+
+// "[245]\d\d" somewhere: every reply code (replyStart(), codedAddressLine()) has these digits.
+bool hasReplyDigits(QStringView s)
+{
+    for (qsizetype i = 0; i + 2 < s.size(); ++i) {
+        const char16_t c = s[i].unicode();
+        if ((c == u'2' || c == u'4' || c == u'5') && s[i + 1].isDigit() && s[i + 2].isDigit())
+            return true;
+    }
+    return false;
+}
+
+// Three decoration characters in a row, which every decorationLine() match has.
+bool hasDecorationRun(QStringView s)
+{
+    int run = 0;
+    for (QChar c : s) {
+        run = QStringView(u"-=*#_~|+").contains(c) ? run + 1 : 0;
+        if (run == 3)
+            return true;
+    }
+    return false;
+}
+
 bool isBlankOrDecoration(const QString &line)
 {
-    return line.trimmed().isEmpty() || decorationLine().match(line).hasMatch();
+    return QStringView(line).trimmed().isEmpty() || (hasDecorationRun(line) && decorationLine().match(line).hasMatch());
 }
 
 struct Anchor
@@ -128,6 +153,11 @@ const QRegularExpression &hostSection()
 {
     static const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
     return re;
+}
+
+bool isHostSection(const QString &line)
+{
+    return hostSection().match(line).hasMatch();
 }
 
 // A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
@@ -165,7 +195,9 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
         const QString &line = lines.at(i);
         if (!line.contains(u'@'))
             continue;
-        QRegularExpressionMatch m = codedAddressLine().match(line);
+        QRegularExpressionMatch m;
+        if (hasReplyDigits(line))
+            m = codedAddressLine().match(line);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore))
@@ -268,7 +300,8 @@ TextReply TextScanner::readReply(QStringView input)
     }
     // Sendmail wraps the remote reply in its own: "554 <a@b>... 550 Host unknown".
     static const QRegularExpression wrapped(QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
-    const QRegularExpressionMatch inner = wrapped.match(line.text);
+    const QRegularExpressionMatch inner
+        = line.text.contains(u'@') ? wrapped.match(line.text) : QRegularExpressionMatch();
     if (inner.hasMatch()) {
         const TextReply innerReply = readReply(QStringView(line.text).mid(inner.capturedEnd()));
         if (innerReply.code)
@@ -317,6 +350,8 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 {
     for (int i = 0; i < lines.size(); ++i) {
         const QString &line = lines.at(i);
+        if (!hasReplyDigits(line))
+            continue;
         auto it = replyStart().globalMatch(line);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
@@ -455,7 +490,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         bool haveReply = false;
         for (int i = a.line + 1; i < end; ++i) {
             const QString &line = lines.at(i);
-            if (hostSection().match(line).hasMatch())
+            if (isHostSection(line))
                 break; // the transcript of another host begins
             if (isBlankOrDecoration(line)) {
                 if (!current.isEmpty()) {
@@ -518,7 +553,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             // Sendmail writes the transcript ("While talking to host: >>> RCPT …") above its summary line.
             const int stop = k > 0 ? anchors.at(k - 1).line : -1;
             for (int i = a.line - 1; i > stop; --i) {
-                if (hostSection().match(lines.at(i)).hasMatch()) {
+                if (isHostSection(lines.at(i))) {
                     context += u'\n' + lines.mid(i, a.line - i).join(u'\n');
                     // "554 <a@b>... Remote protocol error" only says the server answered something unexpected:
                     // the server's own reply ("<<< 550 …") in the transcript above is the diagnostic.
