@@ -129,7 +129,8 @@ bool hasIdentity(const OriginalMessage &o)
 HeaderList quotedHeaders(const QString &text)
 {
     static const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
-    const QStringList lines = splitLines(text);
+    // A block starting within the first 200 lines ends at a blank line: no line beyond is read.
+    const QStringList lines = splitLinesToBlank(text, 200);
     for (qsizetype i = 0; i < lines.size() && i < 200; ++i) {
         if (!fieldLine.match(lines.at(i)).hasMatch())
             continue;
@@ -155,7 +156,7 @@ HeaderList quotedHeaders(const QString &text)
 OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const QString &afterReport)
 {
     for (qsizetype i : map.headers) {
-        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLines(m.parts.at(i).text)));
+        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(m.parts.at(i).text)));
         if (hasIdentity(o))
             return o;
     }
@@ -166,7 +167,7 @@ OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const Q
             if (hasIdentity(o))
                 return o;
         }
-        OriginalMessage o = identityFrom(parseHeaderBlock(splitLines(p.text)));
+        OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(p.text)));
         if (hasIdentity(o))
             return o;
         o = identityFrom(quotedHeaders(p.text));
@@ -417,7 +418,7 @@ private:
                     ? m_message.parts.at(i + 1).headers
                     : HeaderList();
                 if (headerValue(h, complaint.recipientHeader).isEmpty())
-                    h = parseHeaderBlock(splitLines(m_message.parts.at(i).text));
+                    h = parseHeaderBlock(splitLinesToBlank(m_message.parts.at(i).text));
                 rcpt = firstAddress(headerValue(h, complaint.recipientHeader));
                 if (!rcpt.isEmpty())
                     break;
@@ -429,7 +430,7 @@ private:
             m_report.results.append(complaintResult(rcpt, complaint.feedbackType, QString()));
             return true;
         }
-        const HeaderList fields = parseHeaderBlock(splitLines(m_message.parts.at(m_map.arf.first()).text));
+        const HeaderList fields = parseHeaderBlock(splitLinesToBlank(m_message.parts.at(m_map.arf.first()).text));
         m_report.kind = QStringLiteral("arf");
         m_report.feedbackType = headerValue(fields, u"Feedback-Type").trimmed().toLower();
         m_report.reportingMta = DsnFields::typedValue(headerValue(fields, u"Reporting-MTA"), false).value;

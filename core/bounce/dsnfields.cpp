@@ -159,6 +159,19 @@ QString statusOf(const QString &value)
     return m.hasMatch() ? m.captured(0) : value.trimmed();
 }
 
+// True when simplified() would return @p s unchanged: no white space but single inner spaces.
+bool isSimplified(QStringView s)
+{
+    bool previousSpace = true; // a leading space needs simplifying
+    for (QChar c : s) {
+        const bool space = c.isSpace();
+        if (space && (previousSpace || c != u' '))
+            return false;
+        previousSpace = space;
+    }
+    return !previousSpace || s.isEmpty();
+}
+
 struct Reader
 {
     DsnFields out;
@@ -383,7 +396,7 @@ DsnFields DsnFields::parse(QStringView text)
 
     auto flush = [&] {
         if (haveField)
-            reader.add(name, value.simplified());
+            reader.add(name, isSimplified(value) ? value : value.simplified());
         haveField = false;
     };
 

@@ -40,6 +40,28 @@ QStringList splitLines(QStringView text)
     return lines;
 }
 
+QStringList splitLinesToBlank(QStringView text, qsizetype from)
+{
+    QStringList lines;
+    qsizetype start = 0;
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = text[i];
+        if (c == u'\n' || c == u'\r') {
+            const QStringView line = text.mid(start, i - start);
+            lines.append(line.toString());
+            if (lines.size() > from && line.trimmed().isEmpty())
+                return lines;
+            if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+                ++i;
+            start = i + 1;
+        }
+    }
+    if (start < n)
+        lines.append(text.mid(start).toString());
+    return lines;
+}
+
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)
 {
     HeaderList headers;

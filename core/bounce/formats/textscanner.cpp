@@ -126,7 +126,20 @@ bool hasDecorationRun(QStringView s)
 {
     int run = 0;
     for (QChar c : s) {
-        run = QStringView(u"-=*#_~|+").contains(c) ? run + 1 : 0;
+        switch (c.unicode()) {
+        case u'-':
+        case u'=':
+        case u'*':
+        case u'#':
+        case u'_':
+        case u'~':
+        case u'|':
+        case u'+':
+            ++run;
+            break;
+        default:
+            run = 0;
+        }
         if (run == 3)
             return true;
     }
@@ -397,7 +410,11 @@ QString TextScanner::findRemoteHost(QStringView text)
             QStringLiteral(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)"), kCi),
         QRegularExpression(QStringLiteral(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)"), kCi),
     };
+    // The first two patterns need a '[' (a fast search): without one they cannot match.
+    const bool bracket = text.contains(u'[');
     for (const QRegularExpression &re : patterns) {
+        if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
+            continue;
         auto it = re.globalMatch(text);
         while (it.hasNext()) {
             const QString host = it.next().captured(1);
