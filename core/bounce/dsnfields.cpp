@@ -62,7 +62,8 @@ const FieldName kFieldNames[] = {
 Field fieldOf(QStringView name)
 {
     for (const FieldName &f : kFieldNames) {
-        if (name.compare(QLatin1StringView(f.name), Qt::CaseInsensitive) == 0)
+        const QLatin1StringView fieldName(f.name);
+        if (name.size() == fieldName.size() && name.compare(fieldName, Qt::CaseInsensitive) == 0)
             return f.field;
     }
     return Field::Other;

@@ -4,8 +4,9 @@ namespace smtpscope::core::bounce {
 
 QString headerValue(const HeaderList &headers, QStringView name)
 {
+    // (Names of different lengths never compare equal: the length test spares most comparisons.)
     for (const auto &h : headers) {
-        if (name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
             return h.second;
     }
     return {};
@@ -15,7 +16,7 @@ QStringList headerValues(const HeaderList &headers, QStringView name)
 {
     QStringList out;
     for (const auto &h : headers) {
-        if (name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
             out.append(h.second);
     }
     return out;
