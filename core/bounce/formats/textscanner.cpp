@@ -168,9 +168,30 @@ const QRegularExpression &hostSection()
     return re;
 }
 
+// The first character after the white space ("\\s" without Unicode properties) that starts a line, or 0.
+char16_t firstNonSpace(QStringView line)
+{
+    for (QChar c : line) {
+        switch (c.unicode()) {
+        case u' ':
+        case u'\t':
+        case u'\n':
+        case u'\v':
+        case u'\f':
+        case u'\r':
+            continue;
+        default:
+            return c.unicode();
+        }
+    }
+    return 0;
+}
+
 bool isHostSection(const QString &line)
 {
-    return hostSection().match(line).hasMatch();
+    // "... while talking to" or "while talking to": nothing else can start a match.
+    const char16_t c = firstNonSpace(line);
+    return (c == u'.' || c == u'w' || c == u'W') && hostSection().match(line).hasMatch();
 }
 
 // A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
@@ -243,7 +264,11 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             }
             continue;
         }
-        if (headerLikeLine().match(line).hasMatch())
+        // Every header-like line starts with one of these letters (case-insensitive) after white space; U+017F,
+        // the long s, matches "s" case-insensitively too.
+        const char16_t first = firstNonSpace(line) | 0x20;
+        if (((first < 128 && QByteArrayView("ftcbsdrmeo").contains(char(first))) || first == u'\u017f')
+            && headerLikeLine().match(line).hasMatch())
             continue;
         m = inlineAddress().match(line);
         if (!m.hasMatch())
@@ -544,7 +569,9 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             for (const QStringList &p : paragraphs) {
                 // A paragraph line that starts with an enhanced code is the reply, its code lost (GMX).
                 for (qsizetype j = 0; j < p.size() && texts.isEmpty(); ++j) {
-                    if (statusLine().match(p.at(j)).hasMatch())
+                    const char16_t first = firstNonSpace(p.at(j));
+                    if ((first == u'#' || first == u'2' || first == u'4' || first == u'5')
+                        && statusLine().match(p.at(j)).hasMatch())
                         texts.append(joinParagraph(p.mid(j)));
                 }
             }
