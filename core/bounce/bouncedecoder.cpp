@@ -129,21 +129,34 @@ bool hasIdentity(const OriginalMessage &o)
 HeaderList quotedHeaders(const QString &text)
 {
     static const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
-    // A block starting within the first 200 lines ends at a blank line: no line beyond is read.
-    const QStringList lines = splitLinesToBlank(text, 200);
-    for (qsizetype i = 0; i < lines.size() && i < 200; ++i) {
-        if (!fieldLine.match(lines.at(i)).hasMatch())
+    // The lines of splitLines(text), cut only as far as they are read: the block is usually near the top.
+    QList<QStringView> lines;
+    qsizetype pos = 0;
+    const auto haveLine = [&](qsizetype k) {
+        const qsizetype n = text.size();
+        while (lines.size() <= k && pos < n) {
+            qsizetype end = pos;
+            while (end < n && text[end] != u'\n' && text[end] != u'\r')
+                ++end;
+            lines.append(QStringView(text).mid(pos, end - pos));
+            pos = end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n' ? end + 2 : end + 1;
+        }
+        return k < lines.size();
+    };
+    for (qsizetype i = 0; i < 200 && haveLine(i); ++i) {
+        const QStringView line = lines.at(i);
+        if (!line.contains(u':') || !fieldLine.match(line).hasMatch())
             continue;
         // Quoted copies are sometimes indented as a whole (fml); take the indentation off.
         QStringList block;
         qsizetype lead = 0;
-        while (lead < lines.at(i).size() && lines.at(i).at(lead).isSpace())
+        while (lead < line.size() && line.at(lead).isSpace())
             ++lead;
-        for (qsizetype j = i; j < lines.size(); ++j) {
-            const QString &l = lines.at(j);
+        for (qsizetype j = i; haveLine(j); ++j) {
+            const QStringView l = lines.at(j);
             if (l.trimmed().isEmpty())
                 break;
-            block.append(lead && l.left(lead).trimmed().isEmpty() ? l.mid(lead) : l);
+            block.append((lead && l.left(lead).trimmed().isEmpty() ? l.mid(lead) : l).toString());
         }
         const HeaderList h = parseHeaderBlock(block);
         if (!headerValue(h, u"From").isEmpty() || !headerValue(h, u"Message-ID").isEmpty()
