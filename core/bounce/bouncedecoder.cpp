@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 namespace smtpscope::core {
@@ -405,7 +406,8 @@ private:
             if (!a.isEmpty() && !ignore.contains(a, Qt::CaseInsensitive))
                 ignore.append(a);
         }
-        m_scanned = TextScanner::scan(m_text, ignore);
+        // The command the whole report names is needed only for some single-recipient reports: reportCommand().
+        m_scanned = TextScanner::scan(m_text, ignore, false);
         m_delayWording = m_sig.delay().match(m_subject).hasMatch()
             || (m_sig.delay().match(m_scanned.preamble).hasMatch()
                 && !m_sig.permanent().match(m_scanned.preamble).hasMatch());
@@ -612,7 +614,7 @@ private:
         if (r.failedCommand.isEmpty() && f)
             r.failedCommand = f->command;
         if (r.failedCommand.isEmpty() && recipientCount == 1)
-            r.failedCommand = m_scanned.command;
+            r.failedCommand = reportCommand();
         // With pipelining, Sendmail shows RCPT errors after ">>> DATA"; an X.1.x status names the address.
         // The same when the server's DATA reply says that no recipient was left ("554 5.5.1 no valid recipients").
         if (r.failedCommand == u"DATA"
@@ -686,7 +688,7 @@ private:
             if (r.failedCommand.isEmpty())
                 r.failedCommand = TextScanner::findCommand(r.diagnostic);
             if (r.failedCommand.isEmpty() && findings.size() == 1)
-                r.failedCommand = m_scanned.command;
+                r.failedCommand = reportCommand();
             if (!explanation.isEmpty() && !r.replyCode && !r.status.isValid())
                 r.diagnostic = explanation + u' ' + r.diagnostic;
             const int cls = r.replyCode ? r.replyCode / 100 : r.status.statusClass;
@@ -808,6 +810,14 @@ private:
         return true;
     }
 
+    /// The SMTP command the whole report names ("… while talking to x: >>> DATA"), found on first use.
+    const QString &reportCommand() const
+    {
+        if (!m_reportCommand)
+            m_reportCommand = TextScanner::findCommand(m_text);
+        return *m_reportCommand;
+    }
+
     const BounceDecoder &m_decoder;
     const ParsedMessage &m_message;
     const BounceSignals &m_sig;
@@ -820,7 +830,8 @@ private:
     QString m_text; ///< the same, cut where the returned original begins
     QString m_afterReport;
     QStringList m_failedHeader; ///< X-Failed-Recipients
-    TextScanner::Result m_scanned;
+    TextScanner::Result m_scanned; ///< without its command: see reportCommand()
+    mutable std::optional<QString> m_reportCommand;
     bool m_delayWording = false;
     Signals m_signals;
 };

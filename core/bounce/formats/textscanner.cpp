@@ -493,7 +493,7 @@ QString TextScanner::findCommand(QStringView text)
     return word;
 }
 
-TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignore)
+TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignore, bool findReportCommand)
 {
     Result result;
     const QStringList lines = splitLines(text);
@@ -517,7 +517,8 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         const QStringList pre = lines.mid(0, firstAnchorLine);
         result.preamble = pre.join(u'\n');
         result.preambleReply = findReply(pre);
-        result.command = findCommand(text);
+        if (findReportCommand)
+            result.command = findCommand(text);
     }
 
     for (qsizetype k = 0; k < anchors.size(); ++k) {
