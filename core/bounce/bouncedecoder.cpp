@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 namespace smtpscope::core {
@@ -129,20 +130,34 @@ bool hasIdentity(const OriginalMessage &o)
 HeaderList quotedHeaders(const QString &text)
 {
     static const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
-    const QStringList lines = splitLines(text);
-    for (qsizetype i = 0; i < lines.size() && i < 200; ++i) {
-        if (!fieldLine.match(lines.at(i)).hasMatch())
+    // The lines of splitLines(text), cut only as far as they are read: the block is usually near the top.
+    QList<QStringView> lines;
+    qsizetype pos = 0;
+    const auto haveLine = [&](qsizetype k) {
+        const qsizetype n = text.size();
+        while (lines.size() <= k && pos < n) {
+            qsizetype end = pos;
+            while (end < n && text[end] != u'\n' && text[end] != u'\r')
+                ++end;
+            lines.append(QStringView(text).mid(pos, end - pos));
+            pos = end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n' ? end + 2 : end + 1;
+        }
+        return k < lines.size();
+    };
+    for (qsizetype i = 0; i < 200 && haveLine(i); ++i) {
+        const QStringView line = lines.at(i);
+        if (!line.contains(u':') || !fieldLine.match(line).hasMatch())
             continue;
         // Quoted copies are sometimes indented as a whole (fml); take the indentation off.
         QStringList block;
         qsizetype lead = 0;
-        while (lead < lines.at(i).size() && lines.at(i).at(lead).isSpace())
+        while (lead < line.size() && line.at(lead).isSpace())
             ++lead;
-        for (qsizetype j = i; j < lines.size(); ++j) {
-            const QString &l = lines.at(j);
+        for (qsizetype j = i; haveLine(j); ++j) {
+            const QStringView l = lines.at(j);
             if (l.trimmed().isEmpty())
                 break;
-            block.append(lead && l.left(lead).trimmed().isEmpty() ? l.mid(lead) : l);
+            block.append((lead && l.left(lead).trimmed().isEmpty() ? l.mid(lead) : l).toString());
         }
         const HeaderList h = parseHeaderBlock(block);
         if (!headerValue(h, u"From").isEmpty() || !headerValue(h, u"Message-ID").isEmpty()
@@ -155,7 +170,7 @@ HeaderList quotedHeaders(const QString &text)
 OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const QString &afterReport)
 {
     for (qsizetype i : map.headers) {
-        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLines(m.parts.at(i).text)));
+        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(m.parts.at(i).text)));
         if (hasIdentity(o))
             return o;
     }
@@ -166,7 +181,7 @@ OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const Q
             if (hasIdentity(o))
                 return o;
         }
-        OriginalMessage o = identityFrom(parseHeaderBlock(splitLines(p.text)));
+        OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(p.text)));
         if (hasIdentity(o))
             return o;
         o = identityFrom(quotedHeaders(p.text));
@@ -391,7 +406,8 @@ private:
             if (!a.isEmpty() && !ignore.contains(a, Qt::CaseInsensitive))
                 ignore.append(a);
         }
-        m_scanned = TextScanner::scan(m_text, ignore);
+        // The command the whole report names is needed only for some single-recipient reports: reportCommand().
+        m_scanned = TextScanner::scan(m_text, ignore, false);
         m_delayWording = m_sig.delay().match(m_subject).hasMatch()
             || (m_sig.delay().match(m_scanned.preamble).hasMatch()
                 && !m_sig.permanent().match(m_scanned.preamble).hasMatch());
@@ -417,7 +433,7 @@ private:
                     ? m_message.parts.at(i + 1).headers
                     : HeaderList();
                 if (headerValue(h, complaint.recipientHeader).isEmpty())
-                    h = parseHeaderBlock(splitLines(m_message.parts.at(i).text));
+                    h = parseHeaderBlock(splitLinesToBlank(m_message.parts.at(i).text));
                 rcpt = firstAddress(headerValue(h, complaint.recipientHeader));
                 if (!rcpt.isEmpty())
                     break;
@@ -429,7 +445,7 @@ private:
             m_report.results.append(complaintResult(rcpt, complaint.feedbackType, QString()));
             return true;
         }
-        const HeaderList fields = parseHeaderBlock(splitLines(m_message.parts.at(m_map.arf.first()).text));
+        const HeaderList fields = parseHeaderBlock(splitLinesToBlank(m_message.parts.at(m_map.arf.first()).text));
         m_report.kind = QStringLiteral("arf");
         m_report.feedbackType = headerValue(fields, u"Feedback-Type").trimmed().toLower();
         m_report.reportingMta = DsnFields::typedValue(headerValue(fields, u"Reporting-MTA"), false).value;
@@ -598,7 +614,7 @@ private:
         if (r.failedCommand.isEmpty() && f)
             r.failedCommand = f->command;
         if (r.failedCommand.isEmpty() && recipientCount == 1)
-            r.failedCommand = m_scanned.command;
+            r.failedCommand = reportCommand();
         // With pipelining, Sendmail shows RCPT errors after ">>> DATA"; an X.1.x status names the address.
         // The same when the server's DATA reply says that no recipient was left ("554 5.5.1 no valid recipients").
         if (r.failedCommand == u"DATA"
@@ -672,7 +688,7 @@ private:
             if (r.failedCommand.isEmpty())
                 r.failedCommand = TextScanner::findCommand(r.diagnostic);
             if (r.failedCommand.isEmpty() && findings.size() == 1)
-                r.failedCommand = m_scanned.command;
+                r.failedCommand = reportCommand();
             if (!explanation.isEmpty() && !r.replyCode && !r.status.isValid())
                 r.diagnostic = explanation + u' ' + r.diagnostic;
             const int cls = r.replyCode ? r.replyCode / 100 : r.status.statusClass;
@@ -794,6 +810,14 @@ private:
         return true;
     }
 
+    /// The SMTP command the whole report names ("… while talking to x: >>> DATA"), found on first use.
+    const QString &reportCommand() const
+    {
+        if (!m_reportCommand)
+            m_reportCommand = TextScanner::findCommand(m_text);
+        return *m_reportCommand;
+    }
+
     const BounceDecoder &m_decoder;
     const ParsedMessage &m_message;
     const BounceSignals &m_sig;
@@ -806,7 +830,8 @@ private:
     QString m_text; ///< the same, cut where the returned original begins
     QString m_afterReport;
     QStringList m_failedHeader; ///< X-Failed-Recipients
-    TextScanner::Result m_scanned;
+    TextScanner::Result m_scanned; ///< without its command: see reportCommand()
+    mutable std::optional<QString> m_reportCommand;
     bool m_delayWording = false;
     Signals m_signals;
 };

@@ -62,7 +62,8 @@ const FieldName kFieldNames[] = {
 Field fieldOf(QStringView name)
 {
     for (const FieldName &f : kFieldNames) {
-        if (name.compare(QLatin1StringView(f.name), Qt::CaseInsensitive) == 0)
+        const QLatin1StringView fieldName(f.name);
+        if (name.size() == fieldName.size() && name.compare(fieldName, Qt::CaseInsensitive) == 0)
             return f.field;
     }
     return Field::Other;
@@ -157,6 +158,19 @@ QString statusOf(const QString &value)
     static const QRegularExpression code(QStringLiteral(R"((?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
     const QRegularExpressionMatch m = code.match(value);
     return m.hasMatch() ? m.captured(0) : value.trimmed();
+}
+
+// True when simplified() would return @p s unchanged: no white space but single inner spaces.
+bool isSimplified(QStringView s)
+{
+    bool previousSpace = true; // a leading space needs simplifying
+    for (QChar c : s) {
+        const bool space = c.isSpace();
+        if (space && (previousSpace || c != u' '))
+            return false;
+        previousSpace = space;
+    }
+    return !previousSpace || s.isEmpty();
 }
 
 struct Reader
@@ -383,7 +397,7 @@ DsnFields DsnFields::parse(QStringView text)
 
     auto flush = [&] {
         if (haveField)
-            reader.add(name, value.simplified());
+            reader.add(name, isSimplified(value) ? value : value.simplified());
         haveField = false;
     };
 

@@ -4,8 +4,9 @@ namespace smtpscope::core::bounce {
 
 QString headerValue(const HeaderList &headers, QStringView name)
 {
+    // (Names of different lengths never compare equal: the length test spares most comparisons.)
     for (const auto &h : headers) {
-        if (name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
             return h.second;
     }
     return {};
@@ -15,7 +16,7 @@ QStringList headerValues(const HeaderList &headers, QStringView name)
 {
     QStringList out;
     for (const auto &h : headers) {
-        if (name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
             out.append(h.second);
     }
     return out;
@@ -30,6 +31,28 @@ QStringList splitLines(QStringView text)
         const QChar c = text[i];
         if (c == u'\n' || c == u'\r') {
             lines.append(text.mid(start, i - start).toString());
+            if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+                ++i;
+            start = i + 1;
+        }
+    }
+    if (start < n)
+        lines.append(text.mid(start).toString());
+    return lines;
+}
+
+QStringList splitLinesToBlank(QStringView text, qsizetype from)
+{
+    QStringList lines;
+    qsizetype start = 0;
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = text[i];
+        if (c == u'\n' || c == u'\r') {
+            const QStringView line = text.mid(start, i - start);
+            lines.append(line.toString());
+            if (lines.size() > from && line.trimmed().isEmpty())
+                return lines;
             if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
                 ++i;
             start = i + 1;

@@ -17,6 +17,9 @@ QStringList headerValues(const HeaderList &headers, QStringView name);
 
 /// Splits text into lines, accepting LF, CRLF and CR-only line ends.
 QStringList splitLines(QStringView text);
+/// The first lines of splitLines(@p text): up to and including the first blank line at index @p from or later
+/// (all lines when there is none). Enough for parseHeaderBlock(), which stops at the first blank line.
+QStringList splitLinesToBlank(QStringView text, qsizetype from = 0);
 /// Reads a block of RFC 5322 header fields (unfolding continuation lines) up to the first blank line.
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first = 0);
 

@@ -108,9 +108,47 @@ const QRegularExpression &statusPattern()
     return re;
 }
 
+// Cheap tests that every match of a pattern passes, so that most lines never reach PCRE2.
+
+// "[245]\d\d" somewhere: every reply code (replyStart(), codedAddressLine()) has these digits.
+bool hasReplyDigits(QStringView s)
+{
+    for (qsizetype i = 0; i + 2 < s.size(); ++i) {
+        const char16_t c = s[i].unicode();
+        if ((c == u'2' || c == u'4' || c == u'5') && s[i + 1].isDigit() && s[i + 2].isDigit())
+            return true;
+    }
+    return false;
+}
+
+// Three decoration characters in a row, which every decorationLine() match has.
+bool hasDecorationRun(QStringView s)
+{
+    int run = 0;
+    for (QChar c : s) {
+        switch (c.unicode()) {
+        case u'-':
+        case u'=':
+        case u'*':
+        case u'#':
+        case u'_':
+        case u'~':
+        case u'|':
+        case u'+':
+            ++run;
+            break;
+        default:
+            run = 0;
+        }
+        if (run == 3)
+            return true;
+    }
+    return false;
+}
+
 bool isBlankOrDecoration(const QString &line)
 {
-    return line.trimmed().isEmpty() || decorationLine().match(line).hasMatch();
+    return QStringView(line).trimmed().isEmpty() || (hasDecorationRun(line) && decorationLine().match(line).hasMatch());
 }
 
 struct Anchor
@@ -128,6 +166,32 @@ const QRegularExpression &hostSection()
 {
     static const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
     return re;
+}
+
+// The first character after the white space ("\\s" without Unicode properties) that starts a line, or 0.
+char16_t firstNonSpace(QStringView line)
+{
+    for (QChar c : line) {
+        switch (c.unicode()) {
+        case u' ':
+        case u'\t':
+        case u'\n':
+        case u'\v':
+        case u'\f':
+        case u'\r':
+            continue;
+        default:
+            return c.unicode();
+        }
+    }
+    return 0;
+}
+
+bool isHostSection(const QString &line)
+{
+    // "... while talking to" or "while talking to": nothing else can start a match.
+    const char16_t c = firstNonSpace(line);
+    return (c == u'.' || c == u'w' || c == u'W') && hostSection().match(line).hasMatch();
 }
 
 // A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
@@ -165,7 +229,9 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
         const QString &line = lines.at(i);
         if (!line.contains(u'@'))
             continue;
-        QRegularExpressionMatch m = codedAddressLine().match(line);
+        QRegularExpressionMatch m;
+        if (hasReplyDigits(line))
+            m = codedAddressLine().match(line);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore))
@@ -198,7 +264,11 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             }
             continue;
         }
-        if (headerLikeLine().match(line).hasMatch())
+        // Every header-like line starts with one of these letters (case-insensitive) after white space; U+017F,
+        // the long s, matches "s" case-insensitively too.
+        const char16_t first = firstNonSpace(line) | 0x20;
+        if (((first < 128 && QByteArrayView("ftcbsdrmeo").contains(char(first))) || first == u'\u017f')
+            && headerLikeLine().match(line).hasMatch())
             continue;
         m = inlineAddress().match(line);
         if (!m.hasMatch())
@@ -268,7 +338,8 @@ TextReply TextScanner::readReply(QStringView input)
     }
     // Sendmail wraps the remote reply in its own: "554 <a@b>... 550 Host unknown".
     static const QRegularExpression wrapped(QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
-    const QRegularExpressionMatch inner = wrapped.match(line.text);
+    const QRegularExpressionMatch inner
+        = line.text.contains(u'@') ? wrapped.match(line.text) : QRegularExpressionMatch();
     if (inner.hasMatch()) {
         const TextReply innerReply = readReply(QStringView(line.text).mid(inner.capturedEnd()));
         if (innerReply.code)
@@ -317,6 +388,8 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 {
     for (int i = 0; i < lines.size(); ++i) {
         const QString &line = lines.at(i);
+        if (!hasReplyDigits(line))
+            continue;
         auto it = replyStart().globalMatch(line);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
@@ -362,7 +435,11 @@ QString TextScanner::findRemoteHost(QStringView text)
             QStringLiteral(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)"), kCi),
         QRegularExpression(QStringLiteral(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)"), kCi),
     };
+    // The first two patterns need a '[' (a fast search): without one they cannot match.
+    const bool bracket = text.contains(u'[');
     for (const QRegularExpression &re : patterns) {
+        if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
+            continue;
         auto it = re.globalMatch(text);
         while (it.hasNext()) {
             const QString host = it.next().captured(1);
@@ -416,14 +493,15 @@ QString TextScanner::findCommand(QStringView text)
     return word;
 }
 
-TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignore)
+TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignore, bool findReportCommand)
 {
     Result result;
     const QStringList lines = splitLines(text);
     // The envelope sender of a Sendmail transcript (">>> MAIL From:<a@b>") is never a recipient, also when the
     // server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
-    if (text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
+    // (">>>" first: a case-sensitive search is much cheaper than a case-insensitive one.)
+    if (text.contains(u">>>") && text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
         for (const QString &line : lines) {
             const qsizetype at = line.indexOf(u">>> MAIL", 0, Qt::CaseInsensitive);
             const qsizetype open = at < 0 ? -1 : line.indexOf(u'<', at + 8);
@@ -439,7 +517,8 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         const QStringList pre = lines.mid(0, firstAnchorLine);
         result.preamble = pre.join(u'\n');
         result.preambleReply = findReply(pre);
-        result.command = findCommand(text);
+        if (findReportCommand)
+            result.command = findCommand(text);
     }
 
     for (qsizetype k = 0; k < anchors.size(); ++k) {
@@ -455,7 +534,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         bool haveReply = false;
         for (int i = a.line + 1; i < end; ++i) {
             const QString &line = lines.at(i);
-            if (hostSection().match(line).hasMatch())
+            if (isHostSection(line))
                 break; // the transcript of another host begins
             if (isBlankOrDecoration(line)) {
                 if (!current.isEmpty()) {
@@ -491,7 +570,9 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             for (const QStringList &p : paragraphs) {
                 // A paragraph line that starts with an enhanced code is the reply, its code lost (GMX).
                 for (qsizetype j = 0; j < p.size() && texts.isEmpty(); ++j) {
-                    if (statusLine().match(p.at(j)).hasMatch())
+                    const char16_t first = firstNonSpace(p.at(j));
+                    if ((first == u'#' || first == u'2' || first == u'4' || first == u'5')
+                        && statusLine().match(p.at(j)).hasMatch())
                         texts.append(joinParagraph(p.mid(j)));
                 }
             }
@@ -518,7 +599,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             // Sendmail writes the transcript ("While talking to host: >>> RCPT …") above its summary line.
             const int stop = k > 0 ? anchors.at(k - 1).line : -1;
             for (int i = a.line - 1; i > stop; --i) {
-                if (hostSection().match(lines.at(i)).hasMatch()) {
+                if (isHostSection(lines.at(i))) {
                     context += u'\n' + lines.mid(i, a.line - i).join(u'\n');
                     // "554 <a@b>... Remote protocol error" only says the server answered something unexpected:
                     // the server's own reply ("<<< 550 …") in the transcript above is the diagnostic.

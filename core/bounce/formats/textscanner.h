@@ -49,8 +49,10 @@ public:
     };
 
     /// Scans @p text (the report, already cut before the returned original). Addresses in
-    /// @p ignore (the bounce's own sender and the like) never count as recipients.
-    static Result scan(QStringView text, const QStringList &ignore = {});
+    /// @p ignore (the bounce's own sender and the like) never count as recipients. With
+    /// @p findReportCommand false, Result::command stays empty: a caller that seldom needs it
+    /// calls findCommand(text) itself, only then.
+    static Result scan(QStringView text, const QStringList &ignore = {}, bool findReportCommand = true);
 
     /// Finds the first reply in @p lines (a line starting with a code, or a code after "said:",
     /// "returned", "]:" …) and reads it with its continuation lines; code 0 when none.
