@@ -5,6 +5,7 @@
 #include "bounce/bouncedecoder.h"
 #include "bounce/messageparser.h"
 #include "bounce/messagesource.h"
+#include "util/jsonstring.h"
 
 #include <QElapsedTimer>
 
@@ -57,7 +58,7 @@ public:
             out += "\":";
             switch (field.kind) {
             case Kind::String:
-                writeString(out, *field.text);
+                appendJsonString(out, *field.text);
                 break;
             case Kind::Number:
                 out += QByteArray::number(field.number);
@@ -71,52 +72,6 @@ public:
     }
 
 private:
-    static void writeString(QByteArray &out, const QString &text)
-    {
-        out += '"';
-        const QByteArray utf8 = text.toUtf8();
-        const char *p = utf8.constData();
-        const char *end = p + utf8.size();
-        const char *run = p;
-        for (; p < end; ++p) {
-            const uchar c = uchar(*p);
-            if (c >= 0x20 && c != '"' && c != '\\')
-                continue;
-            out.append(run, p - run);
-            run = p + 1;
-            switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default: {
-                static const char hex[] = "0123456789abcdef";
-                const char escape[] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
-                out.append(escape, sizeof escape);
-            }
-            }
-        }
-        out.append(run, p - run);
-        out += '"';
-    }
-
     enum class Kind { String, Number, Bool };
     struct Field
     {

@@ -1,9 +1,9 @@
 #include "transcript/transcriptjson.h"
+#include "util/jsonstring.h"
 
 #include <QJsonArray>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace smtpscope::core {
 
@@ -85,41 +85,6 @@ const QStringList &keyOrder()
     return order;
 }
 
-void writeString(QByteArray &out, const QString &s)
-{
-    out += '"';
-    const QByteArray utf8 = s.toUtf8();
-    for (const char ch : utf8) {
-        const uchar c = uchar(ch);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
-}
-
 void write(QByteArray &out, const QJsonValue &v, bool indented, int depth)
 {
     const QByteArray pad = indented ? QByteArray((depth + 1) * 4, ' ') : QByteArray();
@@ -142,7 +107,7 @@ void write(QByteArray &out, const QJsonValue &v, bool indented, int depth)
         break;
     }
     case QJsonValue::String:
-        writeString(out, v.toString());
+        appendJsonString(out, v.toString());
         break;
     case QJsonValue::Array: {
         const QJsonArray a = v.toArray();
@@ -175,7 +140,7 @@ void write(QByteArray &out, const QJsonValue &v, bool indented, int depth)
             if (i)
                 out += ',';
             out += newline + pad;
-            writeString(out, keys.at(i));
+            appendJsonString(out, keys.at(i));
             out += indented ? ": " : ":";
             write(out, o.value(keys.at(i)), indented, depth + 1);
         }
@@ -203,15 +168,15 @@ QByteArray transcriptJsonHead(const QString &source, const QString &dialect, boo
     const char *colon = indented ? ": " : ":";
     QByteArray out = "{";
     out += newline + pad;
-    writeString(out, QStringLiteral("source"));
+    appendJsonString(out, QStringLiteral("source"));
     out += colon;
     write(out, QJsonValue(source), indented, 1);
     out += QByteArray(",") + newline + pad;
-    writeString(out, QStringLiteral("dialect"));
+    appendJsonString(out, QStringLiteral("dialect"));
     out += colon;
     write(out, nullable(dialect), indented, 1);
     out += QByteArray(",") + newline + pad;
-    writeString(out, QStringLiteral("sessions"));
+    appendJsonString(out, QStringLiteral("sessions"));
     out += colon;
     out += '[';
     return out;

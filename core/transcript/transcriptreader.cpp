@@ -288,6 +288,23 @@ Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype
     return t;
 }
 
+/// Opens @p path for reading, standard input for "-".
+bool openInput(QFile &file, const QString &path)
+{
+    if (path == u"-")
+        return file.open(stdin, QIODevice::ReadOnly);
+    file.setFileName(path);
+    return file.open(QIODevice::ReadOnly);
+}
+
+Transcript unreadable(const QString &path, const QFile &file)
+{
+    Transcript t;
+    t.source = path;
+    t.error = QStringLiteral("cannot read: ") + file.errorString();
+    return t;
+}
+
 } // namespace
 
 Transcript TranscriptReader::readInChunks(const QByteArray &bytes, const QString &source, qsizetype chunkBytes)
@@ -304,14 +321,8 @@ Transcript TranscriptReader::readFile(const QString &path, const SessionSink &si
 {
     QFile file;
     const bool stdinput = path == u"-";
-    const bool opened
-        = stdinput ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        Transcript t;
-        t.source = path;
-        t.error = QStringLiteral("cannot read: ") + file.errorString();
-        return t;
-    }
+    if (!openInput(file, path))
+        return unreadable(path, file);
     const qsizetype size = stdinput ? 0 : qsizetype(file.size());
     uchar *mapped = size >= kChunkedFrom ? file.map(0, size) : nullptr;
     if (!mapped) {
@@ -348,15 +359,8 @@ Transcript TranscriptReader::readFile(const QString &path, const SessionSink &si
 Transcript TranscriptReader::readFile(const QString &path)
 {
     QFile file;
-    const bool stdinput = path == u"-";
-    const bool opened
-        = stdinput ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        Transcript t;
-        t.source = path;
-        t.error = QStringLiteral("cannot read: ") + file.errorString();
-        return t;
-    }
+    if (!openInput(file, path))
+        return unreadable(path, file);
     return read(file.readAll(), path);
 }
 
