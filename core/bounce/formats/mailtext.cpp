@@ -22,7 +22,10 @@ QStringList headerValues(const HeaderList &headers, QStringView name)
     return out;
 }
 
-QStringList splitLines(QStringView text)
+namespace {
+
+// Splits at LF, CRLF or CR; with @p stopAfter >= 0, stops after the first blank line past that many lines.
+QStringList splitLinesUntilBlank(QStringView text, qsizetype stopAfter)
 {
     QStringList lines;
     qsizetype start = 0;
@@ -30,7 +33,10 @@ QStringList splitLines(QStringView text)
     for (qsizetype i = 0; i < n; ++i) {
         const QChar c = text[i];
         if (c == u'\n' || c == u'\r') {
-            lines.append(text.mid(start, i - start).toString());
+            const QStringView line = text.mid(start, i - start);
+            lines.append(line.toString());
+            if (stopAfter >= 0 && lines.size() > stopAfter && line.trimmed().isEmpty())
+                return lines;
             if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
                 ++i;
             start = i + 1;
@@ -41,26 +47,16 @@ QStringList splitLines(QStringView text)
     return lines;
 }
 
+} // namespace
+
+QStringList splitLines(QStringView text)
+{
+    return splitLinesUntilBlank(text, -1);
+}
+
 QStringList splitLinesToBlank(QStringView text, qsizetype from)
 {
-    QStringList lines;
-    qsizetype start = 0;
-    const qsizetype n = text.size();
-    for (qsizetype i = 0; i < n; ++i) {
-        const QChar c = text[i];
-        if (c == u'\n' || c == u'\r') {
-            const QStringView line = text.mid(start, i - start);
-            lines.append(line.toString());
-            if (lines.size() > from && line.trimmed().isEmpty())
-                return lines;
-            if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
-                ++i;
-            start = i + 1;
-        }
-    }
-    if (start < n)
-        lines.append(text.mid(start).toString());
-    return lines;
+    return splitLinesUntilBlank(text, from);
 }
 
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)
