@@ -1,5 +1,7 @@
 #include "document.h"
 
+#include "bounce/mboxreader.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -132,8 +134,7 @@ ContentKind sniffContent(const QByteArray &head)
         pos = end + 1;
         if (line.endsWith('\r'))
             line.chop(1);
-        static const QRegularExpression fromLine(QStringLiteral("^From \\S+ .*\\d\\d?:\\d\\d"));
-        if (lineNo == 0 && line.startsWith("From ") && fromLine.match(QString::fromLatin1(line.left(200))).hasMatch())
+        if (lineNo == 0 && core::MboxReader::isFromLine(line.constData(), line.size()))
             return ContentKind::Message; // an mbox
         ++lineNo;
         if (line.isEmpty()) {
