@@ -142,6 +142,24 @@ private Q_SLOTS:
         QCOMPARE(doc->messages.size(), 3);
         for (const ui::BounceMessage &m : doc->messages)
             QVERIFY(m.firstLine >= 1 && m.firstLine <= m.lastLine && m.lastLine <= doc->lineCount());
+        // Each message's source lines run from after its From_ line (lines 1, 10 and 17) to before the next one.
+        QCOMPARE(doc->messages.at(0).firstLine, 2);
+        QCOMPARE(doc->messages.at(0).lastLine, 9);
+        QCOMPARE(doc->messages.at(1).firstLine, 11);
+        QCOMPARE(doc->messages.at(1).lastLine, 16);
+        QCOMPARE(doc->messages.at(2).firstLine, 18);
+        QCOMPARE(doc->messages.at(2).lastLine, doc->lineCount());
+    }
+
+    void mboxQuotedFromLine()
+    {
+        // The returned message is quoted with its From_ line: one message, covering the whole file.
+        const ui::DocumentPtr doc = ui::DocumentLoader::loadPath(
+            fixture(QStringLiteral("messages/quoted-from-line.eml")), core::KnowledgeBase::builtIn());
+        QCOMPARE(doc->kind, ui::Document::Kind::Bounce);
+        QCOMPARE(doc->messages.size(), 1);
+        QCOMPARE(doc->messages.at(0).firstLine, 2);
+        QCOMPARE(doc->messages.at(0).lastLine, doc->lineCount());
     }
 
     void credentialsMasked()

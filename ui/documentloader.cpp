@@ -41,20 +41,6 @@ std::shared_ptr<Document> failure(const QString &title, const QString &path, con
     return doc;
 }
 
-/// The 1-based line ranges of the messages of an mbox held in memory.
-QList<QPair<int, int>> mboxRanges(const Document &doc)
-{
-    QList<QPair<int, int>> ranges;
-    for (int line = 1; line <= doc.lineCount(); ++line) {
-        if (doc.bytes.mid(doc.lineStarts.at(line - 1), 5) == "From ") {
-            if (!ranges.isEmpty())
-                ranges.last().second = line - 1;
-            ranges.append({ line, doc.lineCount() });
-        }
-    }
-    return ranges;
-}
-
 void readMessages(Document &doc, const std::shared_ptr<const KnowledgeBase> &kb, const DocumentLoader::Control &control)
 {
     const BounceDecoder decoder(kb);
@@ -62,17 +48,29 @@ void readMessages(Document &doc, const std::shared_ptr<const KnowledgeBase> &kb,
     buffer.open(QIODevice::ReadOnly);
     MboxReader reader(&buffer);
     if (reader.startsLikeMbox()) {
-        const QList<QPair<int, int>> ranges = mboxRanges(doc);
         QByteArray bytes;
         int index = 0;
+        // The reader decides where messages begin (a quoted "From " line is not a separator). A message holds
+        // the lines after its From_ line, less the blank line before the next one: the next separator is
+        // right after the message's lines or one further.
+        const auto isFromLine = [&doc](int line) {
+            const qsizetype at = doc.lineStarts.at(line - 1);
+            return MboxReader::isFromLine(doc.bytes.constData() + at, doc.bytes.size() - at);
+        };
+        int fromLine = 1;
         while (reader.nextMessage(bytes) && !isCancelled(control)) {
+            const int lines = int(bytes.count('\n')) + (bytes.isEmpty() || bytes.endsWith('\n') ? 0 : 1);
+            int next = fromLine + lines + 1;
+            if (next <= doc.lineCount() && !isFromLine(next))
+                ++next;
+            if (next > doc.lineCount() || !isFromLine(next))
+                next = doc.lineCount() + 1; // the last message
             BounceMessage m;
             m.parsed = MessageParser::parse(bytes, doc.title, ++index);
             m.report = decoder.decode(m.parsed);
-            if (index - 1 < ranges.size()) {
-                m.firstLine = ranges.at(index - 1).first + 1;
-                m.lastLine = ranges.at(index - 1).second;
-            }
+            m.firstLine = std::min(fromLine + 1, doc.lineCount());
+            m.lastLine = next - 1;
+            fromLine = next;
             doc.messages.append(std::move(m));
             report(control, reader.bytesRead(), doc.bytes.size());
         }
