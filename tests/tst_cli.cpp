@@ -56,6 +56,7 @@ private Q_SLOTS:
     void usageErrors();
     void brokenRulesFile();
     void classifyJobs();
+    void classifyJsonArray();
 };
 
 void TestCli::decodeText()
@@ -231,6 +232,31 @@ void TestCli::classifyJobs()
     QVERIFY(one.out.contains(u"\"note\":\"empty file\""_qs));
     QVERIFY(one.out.contains(u"\"note\":\"too short to be a message\""_qs));
     QVERIFY2(one.err.contains(u"messages/s"_qs) && one.err.contains(u"peak RSS"_qs), qPrintable(one.err));
+}
+
+void TestCli::classifyJsonArray()
+{
+    // --format json holds exactly the jsonl objects, in order, as one array; with nothing to report, an empty one.
+    const QStringList inputs = { QFINDTESTDATA("data/bounces") };
+    const Run lines = runCli(QStringList { u"classify"_qs, u"--format"_qs, u"jsonl"_qs } + inputs);
+    const Run array
+        = runCli(QStringList { u"classify"_qs, u"--format"_qs, u"json"_qs, u"--jobs"_qs, u"2"_qs } + inputs);
+    QCOMPARE(array.exitCode, lines.exitCode);
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(array.out.toUtf8(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QVERIFY(doc.isArray());
+    const QStringList expected = lines.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY(expected.size() > 10);
+    QCOMPARE(doc.array().size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i)
+        QCOMPARE(doc.array().at(i).toObject(), QJsonDocument::fromJson(expected.at(i).toUtf8()).object());
+
+    QTemporaryDir dir;
+    const Run empty = runCli({ u"classify"_qs, u"--format"_qs, u"json"_qs, dir.path() });
+    QCOMPARE(empty.exitCode, 0);
+    QCOMPARE(QJsonDocument::fromJson(empty.out.toUtf8()).array().size(), 0);
+    QVERIFY(QJsonDocument::fromJson(empty.out.toUtf8()).isArray());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

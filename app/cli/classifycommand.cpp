@@ -305,6 +305,30 @@ private:
     bool m_finished = false;
 };
 
+/// Writes jsonl objects (one per line) to stdout as the elements of one JSON array, as they come, so that
+/// `--format json` streams like jsonl does.
+class JsonArrayWriter
+{
+public:
+    void write(const QByteArray &lines)
+    {
+        qsizetype start = 0;
+        while (start < lines.size()) {
+            qsizetype end = lines.indexOf('\n', start);
+            if (end < 0)
+                end = lines.size();
+            std::fputs(m_count++ ? ",\n  " : "[\n  ", stdout);
+            std::fwrite(lines.constData() + start, 1, size_t(end - start), stdout);
+            start = end + 1;
+        }
+    }
+
+    void finish() { std::fputs(m_count ? "\n]\n" : "[]\n", stdout); }
+
+private:
+    qint64 m_count = 0;
+};
+
 /// Peak resident set size of this process, in MB.
 double peakRssMb()
 {
@@ -334,7 +358,7 @@ int runClassify(CliContext &context)
         QStringLiteral("1"));
     parser.addOption(jobsOption);
     int exitCode = ExitOk;
-    if (!context.parse(parser, { QStringLiteral("table"), QStringLiteral("jsonl") }, &exitCode))
+    if (!context.parse(parser, { QStringLiteral("table"), QStringLiteral("jsonl"), QStringLiteral("json") }, &exitCode))
         return exitCode;
     bool jobsOk = false;
     const int jobs = parser.value(jobsOption).toInt(&jobsOk);
@@ -349,11 +373,14 @@ int runClassify(CliContext &context)
     if (!kb)
         return ExitInputError;
     const BounceDecoder decoder(kb);
-    const bool jsonl = context.format(parser) == QLatin1String("jsonl");
+    const QString format = context.format(parser);
+    const bool json = format == QLatin1String("json");
+    const bool jsonl = json || format == QLatin1String("jsonl"); // json is the jsonl objects in one array
     QTextStream &out = context.out();
     if (!jsonl)
         writeTableHeader(out);
     out.flush(); // from here on, output goes to stdout as bytes
+    JsonArrayWriter array;
 
     QElapsedTimer timer;
     timer.start();
@@ -364,7 +391,10 @@ int runClassify(CliContext &context)
     const std::function<void(Job &)> write = [&](Job &job) {
         results += job.results;
         failed += job.failed;
-        std::fwrite(job.output.constData(), 1, size_t(job.output.size()), stdout);
+        if (json)
+            array.write(job.output);
+        else
+            std::fwrite(job.output.constData(), 1, size_t(job.output.size()), stdout);
         job.output = QByteArray();
     };
     MessageSource source(paths);
@@ -389,6 +419,8 @@ int runClassify(CliContext &context)
         }
         classifier.finish(&write);
     }
+    if (json)
+        array.finish();
     std::fflush(stdout);
 
     if (parser.isSet(stats)) {
