@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Smtpscope needs to build, test and run, when any is missing.
 # Quick when everything is there: it only asks dpkg. Uses sudo when not run as root.
+# Usage: scripts/setup.sh [EXTRA-PACKAGE...]   (other scripts add what only they need, e.g. clang for fuzzing)
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
     qt6-charts-dev libqt6opengl6-dev
     libgmime-3.0-dev libpsl-dev libre2-dev
     clang-format xvfb xauth poppler-utils fonts-dejavu-core
+    "$@"
 )
 
 missing=()
