@@ -109,8 +109,9 @@ QString render(const BounceReport &r)
             << QStringLiteral("  diagnostic: ") + d.diagnostic
             << QStringLiteral("  last-attempt: ") + dateText(d.lastAttempt)
             << QStringLiteral("  will-retry-until: ") + dateText(d.willRetryUntil)
-            << QStringLiteral("  recipient-domain: ") + d.recipientDomain << QStringLiteral("  provider: ") + d.provider
-            << QStringLiteral("  reason: ") + c.reason
+            << QStringLiteral("  recipient-domain: ") + d.recipientDomain
+            << QStringLiteral("  registrable-domain: ") + d.registrableDomain
+            << QStringLiteral("  provider: ") + d.provider << QStringLiteral("  reason: ") + c.reason
             << QStringLiteral("  hard: ") + (c.hard ? QStringLiteral("true") : QStringLiteral("false"))
             << QStringLiteral("  do: ") + c.action << QStringLiteral("  retry: ") + c.retry
             << QStringLiteral("  rule: ") + c.evidence.ruleId

@@ -109,6 +109,8 @@ void writeResultJson(QByteArray &out, const BounceReport &report, const Delivery
         o.add("original_recipient", d.originalRecipient);
     if (!d.failedCommand.isEmpty())
         o.add("command", d.failedCommand);
+    if (!d.registrableDomain.isEmpty())
+        o.add("receiver", d.registrableDomain);
     if (!d.provider.isEmpty())
         o.add("provider", d.provider);
     if (!report.feedbackType.isEmpty())

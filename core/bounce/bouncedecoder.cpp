@@ -5,6 +5,7 @@
 #include "bounce/formats/bounceformats.h"
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/textscanner.h"
+#include "util/domain.h"
 
 #include <QRegularExpression>
 
@@ -844,7 +845,14 @@ BounceDecoder::BounceDecoder(std::shared_ptr<const KnowledgeBase> kb)
 
 BounceReport BounceDecoder::decode(const ParsedMessage &message) const
 {
-    return MessageDecoder(*this, message).run();
+    BounceReport report = MessageDecoder(*this, message).run();
+    for (DeliveryResult &r : report.results) {
+        // The receiving organisation, for grouping: its recipient domains and MX hosts share it.
+        if (r.recipientDomain.isEmpty())
+            r.recipientDomain = addressDomain(r.recipient);
+        r.registrableDomain = registrableDomain(r.recipientDomain);
+    }
+    return report;
 }
 
 void BounceDecoder::classify(DeliveryResult &r) const

@@ -1,0 +1,61 @@
+#include "domain.h"
+
+#include <libpsl.h>
+
+#include <memory>
+
+namespace smtpscope::core {
+
+namespace {
+
+/// The list is loaded once and only read afterwards, which libpsl allows from any thread.
+const psl_ctx_t *publicSuffixList()
+{
+    struct Free
+    {
+        void operator()(psl_ctx_t *ctx) const { psl_free(ctx); }
+    };
+    static const std::unique_ptr<psl_ctx_t, Free> latest(psl_latest(nullptr));
+    return latest ? latest.get() : psl_builtin();
+}
+
+bool isAddressLiteral(QStringView host)
+{
+    if (host.startsWith(u'[') || host.contains(u':'))
+        return true;
+    for (QChar c : host) {
+        if (!c.isDigit() && c != u'.')
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+QString registrableDomain(QStringView host)
+{
+    QString name = host.trimmed().toString().toLower();
+    while (name.endsWith(u'.'))
+        name.chop(1);
+    if (name.isEmpty() || isAddressLiteral(name))
+        return {};
+    const psl_ctx_t *psl = publicSuffixList();
+    if (!psl)
+        return {};
+    const QByteArray utf8 = name.toUtf8();
+    const char *domain = psl_registrable_domain(psl, utf8.constData());
+    return domain ? QString::fromUtf8(domain) : QString();
+}
+
+QString addressDomain(QStringView address)
+{
+    const qsizetype at = address.lastIndexOf(u'@');
+    if (at < 0)
+        return {};
+    QStringView domain = address.mid(at + 1).trimmed();
+    if (domain.endsWith(u'>'))
+        domain.chop(1);
+    return domain.toString().toLower();
+}
+
+} // namespace smtpscope::core
