@@ -497,17 +497,25 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
 {
     Result result;
     const QStringList lines = splitLines(text);
-    // The envelope sender of a Sendmail transcript (">>> MAIL From:<a@b>") is never a recipient, also when the
-    // server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
+    // The envelope sender of a transcript (">>> MAIL From:<a@b>") or of a summary of the envelope ("MAIL FROM: a@b")
+    // is never a recipient, also when the server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
-    // (">>>" first: a case-sensitive search is much cheaper than a case-insensitive one.)
-    if (text.contains(u">>>") && text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
+    // ("MAIL" first: a case-sensitive search is much cheaper than a case-insensitive one.)
+    if (text.contains(u"MAIL")) {
         for (const QString &line : lines) {
-            const qsizetype at = line.indexOf(u">>> MAIL", 0, Qt::CaseInsensitive);
-            const qsizetype open = at < 0 ? -1 : line.indexOf(u'<', at + 8);
-            const qsizetype close = open < 0 ? -1 : line.indexOf(u'>', open);
-            if (close > open + 1 && line.mid(open + 1, close - open - 1).contains(u'@'))
-                ignoring.append(line.mid(open + 1, close - open - 1));
+            QStringView rest = QStringView(line).trimmed();
+            if (rest.startsWith(u">>>"))
+                rest = rest.mid(3).trimmed();
+            if (!rest.startsWith(u"MAIL FROM:", Qt::CaseInsensitive))
+                continue;
+            rest = rest.mid(10).trimmed();
+            const qsizetype open = rest.indexOf(u'<');
+            const qsizetype close = open < 0 ? -1 : rest.indexOf(u'>', open);
+            const QStringView address = open >= 0
+                ? (close > open ? rest.mid(open + 1, close - open - 1) : QStringView())
+                : rest.left(rest.indexOf(u' ') < 0 ? rest.size() : rest.indexOf(u' '));
+            if (address.contains(u'@'))
+                ignoring.append(address.toString());
         }
     }
     const QList<Anchor> anchors = findAnchors(lines, ignoring);
