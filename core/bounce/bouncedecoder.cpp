@@ -663,6 +663,16 @@ private:
                 findings.append(f);
             }
         }
+        if (findings.isEmpty() && m_signals.sender && m_signals.subject && m_scanned.preambleReply.code >= 400) {
+            // A mail system's report that states a failure but names no address ("421 example.com (smtp)...
+            // Deferred"): when the returned message went to exactly one address, that is the recipient.
+            const QStringList to = addressList(m_report.original.to);
+            if (to.size() == 1) {
+                TextFinding f;
+                f.recipient = to.first();
+                findings.append(f);
+            }
+        }
         if (findings.isEmpty())
             return false;
         const QString format = identifyFormat(m_from, m_subject, m_text);
@@ -913,9 +923,12 @@ void BounceDecoder::classify(DeliveryResult &r) const
         QStringLiteral("text.networkerror.hosts-failing"), QStringLiteral("text.networkerror.no-route") };
     const bool unreached = unreachable.contains(r.classification.evidence.ruleId);
     const bool noRoute = r.classification.evidence.ruleId == u"text.networkerror.no-route";
-    if (r.action == u"failed" && !r.replyCode
-        && ((r.status.statusClass == 4 && (reason == u"onhold" || reason == u"undefined" || unreached))
-            || (!statusStated && unreached))) {
+    // (A 4xx code with such words is the MTA's own note of the failed connection, "421 host (smtp)... Deferred:
+    // Connection timed out", not a remote reply.)
+    if (r.action == u"failed"
+        && ((!r.replyCode && r.status.statusClass == 4 && (reason == u"onhold" || reason == u"undefined"))
+            || ((!r.replyCode || r.replyCode / 100 == 4) && r.status.statusClass == 4 && unreached)
+            || (!r.replyCode && !statusStated && unreached))) {
         // The MTA gave up on a destination it could not reach: the message expired in its queue.
         r.classification = classificationFromRule(m_decoder.knowledgeBase(),
             QStringLiteral("text.expired.retry-timeout"), QStringLiteral("bounce.expired.gave-up"),
