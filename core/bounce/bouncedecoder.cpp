@@ -627,7 +627,23 @@ private:
             r.action = cls == 2 ? QStringLiteral("delivered")
                                 : (cls == 4 && m_delayWording ? QStringLiteral("delayed") : QStringLiteral("failed"));
         }
+        // Delivered to a program ("X-Actual-Recipient: |procmail …"): without a diagnostic, the report's own
+        // transcript line about it says what the program answered.
+        const bool program = g.actualRecipient.value.trimmed().startsWith(u'|');
+        if (program && r.diagnostic.isEmpty() && recipientCount == 1) {
+            const EnhancedStatus stated = r.status;
+            useReportWording(r);
+            if (stated.isValid() && (!r.status.isValid() || isGeneric(r.status)))
+                r.status = stated;
+        }
         m_decoder.classify(r);
+        if (program && r.action == u"failed" && r.classification.evidence.source != EvidenceSource::ProviderRule) {
+            // The local delivery program failed, whatever the words: the cause is on the receiving host.
+            r.classification = classificationFromRule(m_decoder.replyDecoder().knowledgeBase(),
+                QStringLiteral("text.mailererror.mailer-error"), QStringLiteral("bounce.mailererror.program"),
+                QStringLiteral("Delivery went to a program (%1), and the program failed.")
+                    .arg(g.actualRecipient.value.trimmed().left(80)));
+        }
         return r;
     }
 

@@ -328,7 +328,8 @@ TextReply TextScanner::readReply(QStringView input)
     if (s.size() > 4 && s.at(3) == u':' && s.at(0).isDigit())
         s.remove(3, 1); // "550: 5.1.1 …"
     ReplyLine line = ReplyParser::parseLine(s);
-    if (!line.hasCode)
+    // In a bounce, only 2xx to 5xx are SMTP replies; other numbers are exit statuses ("X-Unix; 127") and the like.
+    if (!line.hasCode || line.code < 200 || line.code > 599)
         return r;
     // "450 450 4.2.2 …": the code written twice.
     if (line.text.startsWith(QString::number(line.code) + u' ') && !line.status.isValid()) {
