@@ -361,6 +361,14 @@ void TestBounceDecoder::traps_data()
                           "failed\n=== part text/plain depth=0\nThe following address failed:\n\n  "
                           "user@example.net\n    mailbox is full\n")
         << QStringLiteral("5.0.0") << 0 << QStringLiteral("mailboxfull") << false << QStringLiteral("slow");
+    QTest::addRow("user unknown under a policy code")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.7.1"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 5.7.1 550 User Unknown: user@example.net"))
+        << QStringLiteral("5.7.1") << 550 << QStringLiteral("filtered") << false << QStringLiteral("never");
+    QTest::addRow("user unknown under a policy code, at RCPT")
+        << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.7.1"),
+               QStringLiteral("Diagnostic-Code: smtp; 550 5.7.1 User unknown (in reply to RCPT TO command)"))
+        << QStringLiteral("5.7.1") << 550 << QStringLiteral("userunknown") << true << QStringLiteral("never");
     QTest::addRow("status generic, diagnostic sharper")
         << dsn.arg(QStringLiteral("failed"), QStringLiteral("5.0.0"),
                QStringLiteral("Diagnostic-Code: smtp; 552 5.2.2 Mailbox over quota"))

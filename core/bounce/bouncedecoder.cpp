@@ -1009,6 +1009,15 @@ void BounceDecoder::classify(DeliveryResult &r) const
             QStringLiteral("\"%1\" came in reply to DATA, after the recipient had been accepted: a filter refused "
                            "the message; the address exists.")
                 .arg(r.diagnostic.left(80)));
+    } else if (reason == u"userunknown" && r.failedCommand != u"RCPT" && r.status.statusClass == 5
+        && r.status.subject == 7 && r.classification.evidence.source != EvidenceSource::ProviderRule) {
+        // The code names a policy refusal (X.7.x) and only the words speak of an unknown user, not in answer to
+        // RCPT: filtering gateways word their refusals so, to hide which addresses exist.
+        r.classification = classificationFromRule(m_decoder.knowledgeBase(),
+            QStringLiteral("text.filtered.message-filtered"), QStringLiteral("bounce.filtered.policy-code"),
+            QStringLiteral("\"%1\" says the user is unknown, but its code %2 is a policy refusal, and it "
+                           "did not answer RCPT: a filter refused the message.")
+                .arg(r.diagnostic.left(80), r.status.toString()));
     }
 }
 
