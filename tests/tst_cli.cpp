@@ -57,6 +57,7 @@ private Q_SLOTS:
     void brokenRulesFile();
     void classifyJobs();
     void classifyJsonArray();
+    void transcriptText();
 };
 
 void TestCli::decodeText()
@@ -257,6 +258,28 @@ void TestCli::classifyJsonArray()
     QCOMPARE(empty.exitCode, 0);
     QCOMPARE(QJsonDocument::fromJson(empty.out.toUtf8()).array().size(), 0);
     QVERIFY(QJsonDocument::fromJson(empty.out.toUtf8()).isArray());
+}
+
+void TestCli::transcriptText()
+{
+    // The text output streams: the heading, each session as it completes, then the count (as many as in JSON).
+    const QString file = QFINDTESTDATA("data/transcripts/exim-mainlog.txt");
+    const Run text = runCli({ u"transcript"_qs, file });
+    const Run json = runCli({ u"transcript"_qs, u"--format"_qs, u"json"_qs, file });
+    QCOMPARE(text.exitCode, 0);
+    const qsizetype sessions = QJsonDocument::fromJson(json.out.toUtf8())[u"sessions"_qs].toArray().size();
+    QVERIFY(sessions >= 2);
+    const QStringList lines = text.out.split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.first(), file + u": exim-log"_qs);
+    QCOMPARE(lines.last(), file + u": %1 sessions"_qs.arg(sessions));
+    for (qsizetype i = 1; i <= sessions; ++i)
+        QVERIFY2(text.out.contains(u"\nSession %1  "_qs.arg(i)), qPrintable(text.out));
+    QVERIFY(!text.out.contains(u"\nSession %1  "_qs.arg(sessions + 1)));
+    QVERIFY(text.out.contains(u"userunknown, hard"_qs));
+
+    const Run bad = runCli({ u"transcript"_qs, QFINDTESTDATA("data/messages") + u"/nonexistent.txt"_qs });
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY(bad.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -43,60 +43,59 @@ QString capabilitiesText(const Capabilities &c)
     return parts.join(QStringLiteral(", "));
 }
 
-void writeText(QTextStream &out, const Transcript &t, const ReplyDecoder &decoder)
+void writeSessionText(QTextStream &out, qsizetype number, const Session &s, const ReplyDecoder &decoder)
 {
-    out << t.source << ": " << t.dialect << ", " << t.sessions.size()
-        << (t.sessions.size() == 1 ? " session" : " sessions") << '\n';
-    for (qsizetype si = 0; si < t.sessions.size(); ++si) {
-        const Session &s = t.sessions.at(si);
-        out << "\nSession " << si + 1 << "  " << (s.client.isEmpty() ? QStringLiteral("?") : s.client) << " -> "
-            << (s.server.isEmpty() ? QStringLiteral("?") : s.server);
-        if (!s.peer.isEmpty() && s.peer != s.server)
-            out << " (" << s.peer << ')';
-        out << ", TLS " << tlsModeName(s.tls.mode);
-        if (!s.tls.detail.isEmpty())
-            out << " (" << elided(s.tls.detail, 60) << ')';
-        out << ", lines " << s.firstLine << '-' << s.lastLine << '\n';
-        if (s.capabilities.seen)
-            out << "  Capabilities: " << capabilitiesText(s.capabilities) << '\n';
-        for (qsizetype i = 0; i < s.steps.size(); ++i) {
-            const Step &step = s.steps.at(i);
-            QString what = step.command();
-            if (what.isEmpty())
-                what = step.note;
-            const QString lines = QStringLiteral("%1-%2").arg(step.firstLine).arg(step.lastLine);
-            out << "  " << QString::number(i).rightJustified(3) << "  " << lines.leftJustified(9) << ' '
-                << stepKindName(step.kind).leftJustified(9) << ' ' << elided(what, 44).leftJustified(44);
-            if (step.hasReply())
-                out << "  "
-                    << elided(QString(step.reply.codeLabel() + QLatin1Char(' ') + step.reply.text()).trimmed(), 60);
-            if (!step.findings.isEmpty())
-                out << "  [!]";
-            out << '\n';
-        }
-        if (!s.findings.isEmpty()) {
-            out << "  Findings:\n";
-            for (const Finding &f : s.findings)
-                out << "    " << findingSeverityName(f.severity).leftJustified(8)
-                    << (f.step >= 0 ? QStringLiteral("step %1  ").arg(f.step) : QString()) << f.text << '\n';
-        }
-        if (!s.outcomes.isEmpty()) {
-            out << "  Recipients:\n";
-            for (const RecipientOutcome &o : s.outcomes) {
-                const Classification c
-                    = decoder.decode(o.reply, { s.server, o.recipient.section(QLatin1Char('@'), 1) }).classification;
-                out << "    " << o.recipient.leftJustified(32) << ' ' << outcomeKindName(o.kind).leftJustified(14)
-                    << ' ' << o.reply.codeLabel().leftJustified(10) << ' ' << c.reason
-                    << (c.hard ? QStringLiteral(", hard") : QStringLiteral(", soft")) << '\n';
-            }
+    out << "\nSession " << number << "  " << (s.client.isEmpty() ? QStringLiteral("?") : s.client) << " -> "
+        << (s.server.isEmpty() ? QStringLiteral("?") : s.server);
+    if (!s.peer.isEmpty() && s.peer != s.server)
+        out << " (" << s.peer << ')';
+    out << ", TLS " << tlsModeName(s.tls.mode);
+    if (!s.tls.detail.isEmpty())
+        out << " (" << elided(s.tls.detail, 60) << ')';
+    out << ", lines " << s.firstLine << '-' << s.lastLine << '\n';
+    if (s.capabilities.seen)
+        out << "  Capabilities: " << capabilitiesText(s.capabilities) << '\n';
+    for (qsizetype i = 0; i < s.steps.size(); ++i) {
+        const Step &step = s.steps.at(i);
+        QString what = step.command();
+        if (what.isEmpty())
+            what = step.note;
+        const QString lines = QStringLiteral("%1-%2").arg(step.firstLine).arg(step.lastLine);
+        out << "  " << QString::number(i).rightJustified(3) << "  " << lines.leftJustified(9) << ' '
+            << stepKindName(step.kind).leftJustified(9) << ' ' << elided(what, 44).leftJustified(44);
+        if (step.hasReply())
+            out << "  " << elided(QString(step.reply.codeLabel() + QLatin1Char(' ') + step.reply.text()).trimmed(), 60);
+        if (!step.findings.isEmpty())
+            out << "  [!]";
+        out << '\n';
+    }
+    if (!s.findings.isEmpty()) {
+        out << "  Findings:\n";
+        for (const Finding &f : s.findings)
+            out << "    " << findingSeverityName(f.severity).leftJustified(8)
+                << (f.step >= 0 ? QStringLiteral("step %1  ").arg(f.step) : QString()) << f.text << '\n';
+    }
+    if (!s.outcomes.isEmpty()) {
+        out << "  Recipients:\n";
+        for (const RecipientOutcome &o : s.outcomes) {
+            const Classification c
+                = decoder.decode(o.reply, { s.server, o.recipient.section(QLatin1Char('@'), 1) }).classification;
+            out << "    " << o.recipient.leftJustified(32) << ' ' << outcomeKindName(o.kind).leftJustified(14) << ' '
+                << o.reply.codeLabel().leftJustified(10) << ' ' << c.reason
+                << (c.hard ? QStringLiteral(", hard") : QStringLiteral(", soft")) << '\n';
         }
     }
+}
+
+/// What follows the sessions: the lines no session took, and the count (last, since sessions stream out).
+void writeTextTail(QTextStream &out, const Transcript &t, qsizetype sessions)
+{
     if (!t.unplaced.isEmpty()) {
         out << "\nUnplaced lines (" << t.unplaced.size() << "):\n";
         for (const UnplacedLine &u : t.unplaced)
             out << "  " << QString::number(u.line).rightJustified(5) << ": " << elided(u.text, 100) << '\n';
     }
-    out << '\n';
+    out << '\n' << t.source << ": " << sessions << (sessions == 1 ? " session" : " sessions") << "\n\n";
 }
 
 } // namespace
@@ -145,13 +144,21 @@ int runTranscript(CliContext &context)
             }
             continue;
         }
-        const Transcript t = TranscriptReader::readFile(file);
+        // Text streams the same way: the heading when the first session is out, the count at the end.
+        qsizetype sessions = 0;
+        const Transcript t = TranscriptReader::readFile(file, [&](const QString &dialect, Session &&s) {
+            if (!sessions)
+                context.out() << file << ": " << dialect << '\n';
+            writeSessionText(context.out(), ++sessions, s, decoder);
+        });
         if (!t.isTranscript()) {
             context.err() << "smtpscope-cli transcript: " << file << ": " << t.error << '\n';
             status = ExitInputError;
+            continue;
         }
-        if (t.isTranscript())
-            writeText(context.out(), t, decoder);
+        if (!sessions)
+            context.out() << t.source << ": " << t.dialect << '\n';
+        writeTextTail(context.out(), t, sessions);
     }
     return status;
 }
