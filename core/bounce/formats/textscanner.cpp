@@ -97,7 +97,9 @@ const QRegularExpression &commandLine()
     static const QRegularExpression re(
         QStringLiteral(
             R"(^\s*(?:>>>|In:|C:|->)|^\s*(?:RCPT|MAIL|DATA|QUIT|RSET|EHLO|HELO|STARTTLS|AUTH)\b|^\s*(?:Giving up|I'm not going to try|\(Other MXes tried))"
-            R"(|^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"),
+            R"(|^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"
+            // Time-stamped transcripts ("Mon 2026-11-23 10:00:00.801: --> QUIT", "…: <-- 250 Ok").
+            R"(|^[^<>]{0,48}?(?:-->|<--)\s)"),
         kCi);
     return re;
 }
@@ -460,7 +462,7 @@ QString TextScanner::findCommand(QStringView text)
 {
     static const QRegularExpression re(
         QStringLiteral(
-            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
+            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
         kCi);
     QRegularExpressionMatch m;
     for (auto it = re.globalMatch(text); it.hasNext();) {
@@ -498,18 +500,17 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
 {
     Result result;
     const QStringList lines = splitLines(text);
-    // The envelope sender of a transcript (">>> MAIL From:<a@b>") or of a summary of the envelope ("MAIL FROM: a@b")
+    // The envelope sender in a transcript (">>> MAIL From:<a@b>") or a summary of the envelope ("MAIL FROM: a@b")
     // is never a recipient, also when the server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
     // ("MAIL" first: a case-sensitive search is much cheaper than a case-insensitive one.)
     if (text.contains(u"MAIL")) {
         for (const QString &line : lines) {
-            QStringView rest = QStringView(line).trimmed();
-            if (rest.startsWith(u">>>"))
-                rest = rest.mid(3).trimmed();
-            if (!rest.startsWith(u"MAIL FROM:", Qt::CaseInsensitive))
+            // Also behind transcript markers and time stamps ("10:00:00.601: --> MAIL From:<a@b>").
+            const qsizetype at = line.indexOf(u"MAIL FROM:", 0, Qt::CaseInsensitive);
+            if (at < 0)
                 continue;
-            rest = rest.mid(10).trimmed();
+            QStringView rest = QStringView(line).mid(at + 10).trimmed();
             const qsizetype open = rest.indexOf(u'<');
             const qsizetype close = open < 0 ? -1 : rest.indexOf(u'>', open);
             const QStringView address = open >= 0
