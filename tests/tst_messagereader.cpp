@@ -288,6 +288,7 @@ private Q_SLOTS:
     void mboxStreamingMatchesSimpleSplit();
     void mboxLongLines();
     void maildir();
+    void hiddenEntriesSkipped();
     void plainFolder();
     void tinyFiles_data();
     void tinyFiles();
@@ -471,6 +472,25 @@ void TestMessageReader::mboxLongLines()
     QBuffer buffer(&raw);
     QVERIFY(buffer.open(QIODevice::ReadOnly));
     QCOMPARE(readMbox(&buffer), expected);
+}
+
+void TestMessageReader::hiddenEntriesSkipped()
+{
+    // In a plain folder, hidden files and folders (.git, .DS_Store) are tools' files, not messages.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const auto write = [&](const QString &relative) {
+        QVERIFY(QDir(dir.path()).mkpath(QFileInfo(dir.filePath(relative)).path()));
+        QFile f(dir.filePath(relative));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Subject: x\n\nbody\n");
+    };
+    write(u"a.eml"_qs);
+    write(u"sub/b.eml"_qs);
+    write(u".DS_Store"_qs);
+    write(u".git/objects/ab/cdef"_qs);
+    write(u"sub/.hidden.eml"_qs);
+    QCOMPARE(MessageSource::listFolder(dir.path()), QStringList({ u"a.eml"_qs, u"sub/b.eml"_qs }));
 }
 
 void TestMessageReader::maildir()

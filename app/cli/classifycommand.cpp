@@ -136,6 +136,12 @@ QString cell(const QString &text, int width)
     return text.size() > width ? text.left(width - 1) + QStringLiteral("…") : text.leftJustified(width);
 }
 
+/// A path cut at the front: the file name at its end is what tells rows apart.
+QString pathCell(const QString &path, int width)
+{
+    return path.size() > width ? QStringLiteral("…") + path.right(width - 1) : path.leftJustified(width);
+}
+
 void writeTableHeader(QTextStream &out)
 {
     out << cell(QStringLiteral("SOURCE"), 34) << ' ' << cell(QStringLiteral("RECIPIENT"), 32) << ' '
@@ -153,7 +159,7 @@ QString sourceLabel(const BounceReport &report)
 void writeTableRow(QTextStream &out, const BounceReport &report, const DeliveryResult &d)
 {
     const Classification &c = d.classification;
-    out << cell(sourceLabel(report), 34) << ' ' << cell(d.recipient, 32) << ' ' << cell(d.action, 9) << ' '
+    out << pathCell(sourceLabel(report), 34) << ' ' << cell(d.recipient, 32) << ' ' << cell(d.action, 9) << ' '
         << cell(statusText(d.status), 7) << ' ' << cell(d.replyCode ? QString::number(d.replyCode) : QString(), 4)
         << ' ' << cell(c.reason, 14) << ' ' << cell(c.hard ? QStringLiteral("yes") : QStringLiteral("no"), 4) << ' '
         << cell(c.retry, 7) << ' ' << d.diagnostic.left(100) << '\n';
@@ -161,7 +167,7 @@ void writeTableRow(QTextStream &out, const BounceReport &report, const DeliveryR
 
 void writeTableNote(QTextStream &out, const BounceReport &report, const QString &note)
 {
-    out << cell(sourceLabel(report), 34) << ' ' << QLatin1Char('(') << note << QLatin1Char(')') << '\n';
+    out << pathCell(sourceLabel(report), 34) << ' ' << QLatin1Char('(') << note << QLatin1Char(')') << '\n';
 }
 
 /// One message through the pipeline: read, then parsed, decoded and rendered (on any thread), then written in order.

@@ -95,6 +95,9 @@ void collect(const fs::path &dir, const QString &relative, QList<FolderEntry> &o
         const QString childRelative = joined(relative, name);
         const Kind kind = kindOf(*it);
         if (!maildir) {
+            // Hidden entries are tools' files (.git, .DS_Store, .gitattributes), never messages.
+            if (name.startsWith(QLatin1Char('.')))
+                continue;
             if (kind == Kind::Directory)
                 collect(it->path(), childRelative, out);
             else if (kind == Kind::File)
