@@ -124,10 +124,10 @@ void analyse(Document &doc, const std::shared_ptr<const KnowledgeBase> &kb, cons
     doc.kind = Document::Kind::Unrecognised;
     if (doc.bytes.size() <= Document::wholeSourceLimit)
         doc.sourceText = doc.lines(1, doc.lineCount());
-    doc.error = QStringLiteral("Not a transcript or a bounce: no SMTP dialogue of a known dialect and no message "
-                               "header was found.");
-    if (!doc.transcript.error.isEmpty())
-        doc.error += QLatin1Char(' ') + doc.transcript.error;
+    // The transcript reader's own reason says why no dialect fits; the bounce side has only one reason.
+    doc.error = QStringLiteral("Not a transcript or a bounce: no message header was found, and ")
+        + (doc.transcript.error.isEmpty() ? QStringLiteral("no SMTP dialogue of a known dialect.")
+                                          : doc.transcript.error + QLatin1Char('.'));
 }
 
 } // namespace
