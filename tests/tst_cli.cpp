@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void classifyJobs();
     void classifyJsonArray();
     void transcriptText();
+    void classifySummary();
 };
 
 void TestCli::decodeText()
@@ -280,6 +282,38 @@ void TestCli::transcriptText()
     const Run bad = runCli({ u"transcript"_qs, QFINDTESTDATA("data/messages") + u"/nonexistent.txt"_qs });
     QCOMPARE(bad.exitCode, 1);
     QVERIFY(bad.out.isEmpty());
+}
+
+void TestCli::classifySummary()
+{
+    // --summary counts exactly the results printed: by reason, and by receiver; stdout keeps only jsonl.
+    const QString bounces = QFINDTESTDATA("data/bounces");
+    const Run lines = runCli({ u"classify"_qs, u"--format"_qs, u"jsonl"_qs, u"--summary"_qs, bounces });
+    QCOMPARE(lines.exitCode, 0);
+    QHash<QString, int> reasons;
+    int results = 0;
+    int failed = 0;
+    for (const QString &line : lines.out.split(u'\n', Qt::SkipEmptyParts)) {
+        const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+        QVERIFY2(!o.isEmpty(), qPrintable(line)); // nothing but jsonl on stdout
+        if (!o.contains(u"recipient"_qs))
+            continue;
+        ++results;
+        failed += o[u"action"_qs].toString() == u"failed"_qs;
+        ++reasons[o[u"reason"_qs].toString()];
+    }
+    QVERIFY(results > 20 && reasons.size() > 5);
+    QVERIFY2(lines.err.contains(u" %1 results (%2 failed"_qs.arg(results).arg(failed)), qPrintable(lines.err));
+    for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
+        const QRegularExpression row(u"\\n%1 +%2 "_qs.arg(QRegularExpression::escape(it.key())).arg(it.value()));
+        QVERIFY2(row.match(lines.err).hasMatch(), qPrintable(it.key() + u"\n"_qs + lines.err));
+    }
+    QVERIFY(lines.err.contains(u"RECEIVER"_qs));
+
+    const Run table
+        = runCli({ u"classify"_qs, u"--format"_qs, u"table"_qs, u"--summary"_qs, u"--jobs"_qs, u"2"_qs, bounces });
+    QVERIFY2(table.out.contains(u" %1 results (%2 failed"_qs.arg(results).arg(failed)), qPrintable(table.out));
+    QVERIFY(table.err.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,5 +1,6 @@
 #include "classifycommand.h"
 
+#include "classifysummary.h"
 #include "clicontext.h"
 
 #include "bounce/bouncedecoder.h"
@@ -177,12 +178,21 @@ struct Job
     QByteArray output;
     qint64 results = 0;
     qint64 failed = 0;
+    QList<SummaryEntry> summary; ///< only with --summary
     bool done = false;
 };
 
-/// Parses, decodes and renders one message into its output bytes.
-void process(Job &job, const BounceDecoder &decoder, bool jsonl)
+/// How each message is rendered.
+struct Rendering
 {
+    bool jsonl = false; ///< jsonl objects (also for json), else table rows
+    bool summary = false; ///< also collect SummaryEntry values
+};
+
+/// Parses, decodes and renders one message into its output bytes.
+void process(Job &job, const BounceDecoder &decoder, Rendering rendering)
+{
+    const bool jsonl = rendering.jsonl;
     const BounceReport report = decoder.decode(MessageParser::parse(job.raw));
     QString table;
     std::optional<QTextStream> tableStream; // only for --format table: a QTextStream per message costs
@@ -191,6 +201,8 @@ void process(Job &job, const BounceDecoder &decoder, bool jsonl)
     for (const DeliveryResult &d : report.results) {
         ++job.results;
         job.failed += d.action == u"failed";
+        if (rendering.summary)
+            job.summary.append(SummaryEntry::of(d));
         if (jsonl)
             writeResultJson(job.output, report, d);
         else
@@ -217,10 +229,10 @@ void process(Job &job, const BounceDecoder &decoder, bool jsonl)
 class ParallelClassifier
 {
 public:
-    ParallelClassifier(int jobs, const BounceDecoder &decoder, bool jsonl)
+    ParallelClassifier(int jobs, const BounceDecoder &decoder, Rendering rendering)
         : m_ring(size_t(jobs) * 64)
         , m_decoder(decoder)
-        , m_jsonl(jsonl)
+        , m_rendering(rendering)
     {
         for (int i = 0; i < jobs; ++i)
             m_workers.emplace_back([this] { work(); });
@@ -291,7 +303,7 @@ private:
             Job &job = slot(sequence);
             const qint64 size = job.raw.bytes.size();
             lock.unlock();
-            process(job, m_decoder, m_jsonl);
+            process(job, m_decoder, m_rendering);
             lock.lock();
             m_bytes -= size;
             job.done = true;
@@ -301,7 +313,7 @@ private:
 
     std::vector<Job> m_ring;
     const BounceDecoder &m_decoder;
-    const bool m_jsonl;
+    const Rendering m_rendering;
     std::vector<std::thread> m_workers;
     std::mutex m_mutex;
     std::condition_variable m_workAvailable;
@@ -365,6 +377,10 @@ int runClassify(CliContext &context)
         QStringLiteral("Classify on N threads (default 1). The output keeps the input order."), QStringLiteral("N"),
         QStringLiteral("1"));
     parser.addOption(jobsOption);
+    const QCommandLineOption summaryOption(QStringLiteral("summary"),
+        QStringLiteral("After the results, count them by reason and by receiver (the recipient's registrable "
+                       "domain). Goes to standard output with --format table, else to standard error."));
+    parser.addOption(summaryOption);
     int exitCode = ExitOk;
     if (!context.parse(parser, { QStringLiteral("table"), QStringLiteral("jsonl"), QStringLiteral("json") }, &exitCode))
         return exitCode;
@@ -389,6 +405,8 @@ int runClassify(CliContext &context)
         writeTableHeader(out);
     out.flush(); // from here on, output goes to stdout as bytes
     JsonArrayWriter array;
+    const Rendering rendering { jsonl, parser.isSet(summaryOption) };
+    ClassifySummary summary;
 
     QElapsedTimer timer;
     timer.start();
@@ -399,6 +417,12 @@ int runClassify(CliContext &context)
     const std::function<void(Job &)> write = [&](Job &job) {
         results += job.results;
         failed += job.failed;
+        if (rendering.summary) {
+            summary.addMessage(job.results > 0);
+            for (const SummaryEntry &e : std::as_const(job.summary))
+                summary.add(e);
+            job.summary.clear();
+        }
         if (json)
             array.write(job.output);
         else
@@ -412,13 +436,13 @@ int runClassify(CliContext &context)
         while (source.next(job.raw)) {
             ++messages;
             unreadable += job.raw.unreadable;
-            process(job, decoder, jsonl);
+            process(job, decoder, rendering);
             write(job);
             job.results = job.failed = 0;
         }
     } else {
         MessageParser::parse(QByteArray("Subject: warm-up\n\n")); // initialises GMime before any thread
-        ParallelClassifier classifier(jobs, decoder, jsonl);
+        ParallelClassifier classifier(jobs, decoder, rendering);
         while (source.next(raw)) {
             ++messages;
             unreadable += raw.unreadable;
@@ -430,6 +454,8 @@ int runClassify(CliContext &context)
     if (json)
         array.finish();
     std::fflush(stdout);
+    if (rendering.summary)
+        summary.write(jsonl ? context.err() : out);
 
     if (parser.isSet(stats)) {
         const double seconds = std::max<qint64>(timer.nsecsElapsed(), 1) / 1e9;

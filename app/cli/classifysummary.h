@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QTextStream>
+
+namespace smtpscope::core {
+struct DeliveryResult;
+}
+
+namespace smtpscope::cli {
+
+/// What one result contributes to `classify --summary`: a few words, so that workers can hand it over cheaply.
+struct SummaryEntry
+{
+    QString reason;
+    QString receiver; ///< registrable domain of the recipient, or its domain
+    QString action; ///< failed, delayed, delivered, …
+    bool hard = false;
+
+    static SummaryEntry of(const core::DeliveryResult &result);
+};
+
+/// Counts of a batch by reason and by receiver: what a deliverability engineer reads first after a run over a
+/// mailbox of bounces (which failures dominate, and at which receivers).
+class ClassifySummary
+{
+public:
+    void add(const SummaryEntry &entry);
+    void addMessage(bool hasResults) { ++m_messages, m_messagesWithoutResults += !hasResults; }
+
+    /// Writes the tables; @p receivers limits the receiver table to the ones with most results.
+    void write(QTextStream &out, int receivers = 15) const;
+
+private:
+    struct Counts
+    {
+        qint64 results = 0;
+        qint64 failed = 0;
+        qint64 delayed = 0;
+        qint64 hard = 0;
+    };
+
+    qint64 m_messages = 0;
+    qint64 m_messagesWithoutResults = 0;
+    Counts m_total;
+    QHash<QString, Counts> m_byReason;
+    QHash<QString, Counts> m_byReceiver;
+    QHash<QString, QHash<QString, qint64>> m_reasonsOfReceiver;
+};
+
+} // namespace smtpscope::cli
