@@ -309,6 +309,11 @@ void TestCli::classifySummary()
         QVERIFY2(row.match(lines.err).hasMatch(), qPrintable(it.key() + u"\n"_qs + lines.err));
     }
     QVERIFY(lines.err.contains(u"RECEIVER"_qs));
+    // The extra keys that tie a result to the sent message.
+    QVERIFY(lines.out.contains(u"\"original_message_id\":\"<"_qs));
+    QVERIFY(QRegularExpression(u"\"last_attempt\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\""_qs)
+                .match(lines.out)
+                .hasMatch());
 
     const Run table
         = runCli({ u"classify"_qs, u"--format"_qs, u"table"_qs, u"--summary"_qs, u"--jobs"_qs, u"2"_qs, bounces });

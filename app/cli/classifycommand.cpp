@@ -118,6 +118,12 @@ void writeResultJson(QByteArray &out, const BounceReport &report, const Delivery
         o.add("feedback_type", report.feedbackType);
     if (!report.reportingMta.isEmpty())
         o.add("reporting_mta", report.reportingMta);
+    // For matching the result to the sending side's logs: which message, and when it last failed.
+    const QString lastAttempt = d.lastAttempt.isValid() ? d.lastAttempt.toUTC().toString(Qt::ISODate) : QString();
+    if (!lastAttempt.isEmpty())
+        o.add("last_attempt", lastAttempt);
+    if (!report.original.messageId.isEmpty())
+        o.add("original_message_id", report.original.messageId);
     if (!report.note.isEmpty())
         o.add("note", report.note);
     o.write(out);
