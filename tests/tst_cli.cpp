@@ -279,6 +279,16 @@ void TestCli::transcriptText()
     QVERIFY(!text.out.contains(u"\nSession %1  "_qs.arg(sessions + 1)));
     QVERIFY(text.out.contains(u"userunknown, hard"_qs));
 
+    // --summary counts every recipient outcome of the JSON, on stderr so that stdout stays one JSON document.
+    const Run counted = runCli({ u"transcript"_qs, u"--format"_qs, u"json"_qs, u"--summary"_qs, file });
+    QCOMPARE(counted.out, json.out);
+    qsizetype outcomes = 0;
+    for (const QJsonValue &session : QJsonDocument::fromJson(json.out.toUtf8())[u"sessions"_qs].toArray())
+        outcomes += session[u"outcome"_qs].toArray().size();
+    QVERIFY(outcomes >= 3);
+    QVERIFY2(counted.err.contains(u"Summary: %1 sessions, %2 results"_qs.arg(sessions).arg(outcomes)),
+        qPrintable(counted.err));
+
     const Run bad = runCli({ u"transcript"_qs, QFINDTESTDATA("data/messages") + u"/nonexistent.txt"_qs });
     QCOMPARE(bad.exitCode, 1);
     QVERIFY(bad.out.isEmpty());

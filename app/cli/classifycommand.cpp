@@ -1,7 +1,7 @@
 #include "classifycommand.h"
 
-#include "classifysummary.h"
 #include "clicontext.h"
+#include "resultsummary.h"
 
 #include "bounce/bouncedecoder.h"
 #include "bounce/messageparser.h"
@@ -412,7 +412,7 @@ int runClassify(CliContext &context)
     out.flush(); // from here on, output goes to stdout as bytes
     JsonArrayWriter array;
     const Rendering rendering { jsonl, parser.isSet(summaryOption) };
-    ClassifySummary summary;
+    ResultSummary summary;
 
     QElapsedTimer timer;
     timer.start();
@@ -424,7 +424,7 @@ int runClassify(CliContext &context)
         results += job.results;
         failed += job.failed;
         if (rendering.summary) {
-            summary.addMessage(job.results > 0);
+            summary.addUnit(job.results > 0);
             for (const SummaryEntry &e : std::as_const(job.summary))
                 summary.add(e);
             job.summary.clear();

@@ -1,10 +1,12 @@
 #include "transcriptcommand.h"
 
 #include "clicontext.h"
+#include "resultsummary.h"
 
 #include "reply/replydecoder.h"
 #include "transcript/transcriptjson.h"
 #include "transcript/transcriptreader.h"
+#include "util/domain.h"
 
 namespace smtpscope::cli {
 
@@ -87,6 +89,30 @@ void writeSessionText(QTextStream &out, qsizetype number, const Session &s, cons
     }
 }
 
+/// A recipient's outcome as the summary counts it: refusals are failures, deferrals delays.
+SummaryEntry summaryEntry(const RecipientOutcome &o, const Session &s, const ReplyDecoder &decoder)
+{
+    const QString domain = addressDomain(o.recipient);
+    const Classification c = decoder.decode(o.reply, { s.server, domain }).classification;
+    SummaryEntry e;
+    e.reason = c.reason;
+    e.hard = c.hard;
+    e.receiver = registrableDomain(domain);
+    if (e.receiver.isEmpty())
+        e.receiver = domain.isEmpty() ? QStringLiteral("(no domain)") : domain;
+    switch (o.kind) {
+    case RecipientOutcome::Kind::Accepted:
+        e.action = QStringLiteral("delivered");
+        break;
+    case RecipientOutcome::Kind::Deferred:
+        e.action = QStringLiteral("delayed");
+        break;
+    default:
+        e.action = QStringLiteral("failed");
+    }
+    return e;
+}
+
 /// What follows the sessions: the lines no session took, and the count (last, since sessions stream out).
 void writeTextTail(QTextStream &out, const Transcript &t, qsizetype sessions)
 {
@@ -109,6 +135,10 @@ int runTranscript(CliContext &context)
         "recipient. Use '-' to read standard input. JSON output is one object per file and line."));
     parser.addPositionalArgument(QStringLiteral("file"),
         QStringLiteral("Transcript or log files; '-' for standard input."), QStringLiteral("FILE..."));
+    const QCommandLineOption summaryOption(QStringLiteral("summary"),
+        QStringLiteral("After all files, count the recipients' outcomes by reason and by receiver (the recipient's "
+                       "registrable domain). Goes to standard output with --format text, else to standard error."));
+    parser.addOption(summaryOption);
     int exitCode = ExitOk;
     if (!context.parse(parser, { QStringLiteral("text"), QStringLiteral("json") }, &exitCode))
         return exitCode;
@@ -123,6 +153,15 @@ int runTranscript(CliContext &context)
         return ExitInputError;
     const ReplyDecoder decoder(kb);
     const bool json = context.format(parser) == QLatin1String("json");
+    const bool summarize = parser.isSet(summaryOption);
+    ResultSummary summary(QStringLiteral("session"));
+    const auto count = [&](const Session &s) {
+        if (!summarize)
+            return;
+        summary.addUnit(!s.outcomes.isEmpty());
+        for (const RecipientOutcome &o : s.outcomes)
+            summary.add(summaryEntry(o, s, decoder));
+    };
     int status = ExitOk;
     for (const QString &file : files) {
         if (json) {
@@ -133,6 +172,7 @@ int runTranscript(CliContext &context)
                 if (!any)
                     context.out() << transcriptJsonHead(file, dialect);
                 context.out() << transcriptJsonSession(s, &decoder, !any);
+                count(s);
                 any = true;
             });
             if (!any)
@@ -150,6 +190,7 @@ int runTranscript(CliContext &context)
             if (!sessions)
                 context.out() << file << ": " << dialect << '\n';
             writeSessionText(context.out(), ++sessions, s, decoder);
+            count(s);
         });
         if (!t.isTranscript()) {
             context.err() << "smtpscope-cli transcript: " << file << ": " << t.error << '\n';
@@ -160,6 +201,8 @@ int runTranscript(CliContext &context)
             context.out() << t.source << ": " << t.dialect << '\n';
         writeTextTail(context.out(), t, sessions);
     }
+    if (summarize)
+        summary.write(json ? context.err() : context.out());
     return status;
 }
 

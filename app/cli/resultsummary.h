@@ -11,7 +11,7 @@ struct DeliveryResult;
 
 namespace smtpscope::cli {
 
-/// What one result contributes to `classify --summary`: a few words, so that workers can hand it over cheaply.
+/// What one result contributes to a `--summary`: a few words, so that workers can hand it over cheaply.
 struct SummaryEntry
 {
     QString reason;
@@ -23,12 +23,18 @@ struct SummaryEntry
 };
 
 /// Counts of a batch by reason and by receiver: what a deliverability engineer reads first after a run over a
-/// mailbox of bounces (which failures dominate, and at which receivers).
-class ClassifySummary
+/// mailbox of bounces or a mail log (which failures dominate, and at which receivers).
+class ResultSummary
 {
 public:
+    /// @p unit names what results come in ("message", "session"), for the heading.
+    explicit ResultSummary(const QString &unit = QStringLiteral("message"))
+        : m_unit(unit)
+    { }
+
     void add(const SummaryEntry &entry);
-    void addMessage(bool hasResults) { ++m_messages, m_messagesWithoutResults += !hasResults; }
+    /// Counts one message (or session) of the input, with or without results.
+    void addUnit(bool hasResults) { ++m_units, m_unitsWithoutResults += !hasResults; }
 
     /// Writes the tables; @p receivers limits the receiver table to the ones with most results.
     void write(QTextStream &out, int receivers = 15) const;
@@ -42,8 +48,9 @@ private:
         qint64 hard = 0;
     };
 
-    qint64 m_messages = 0;
-    qint64 m_messagesWithoutResults = 0;
+    QString m_unit;
+    qint64 m_units = 0;
+    qint64 m_unitsWithoutResults = 0;
     Counts m_total;
     QHash<QString, Counts> m_byReason;
     QHash<QString, Counts> m_byReceiver;

@@ -1,4 +1,4 @@
-#include "classifysummary.h"
+#include "resultsummary.h"
 
 #include "bounce/bouncereport.h"
 
@@ -18,7 +18,7 @@ SummaryEntry SummaryEntry::of(const core::DeliveryResult &result)
     return e;
 }
 
-void ClassifySummary::add(const SummaryEntry &entry)
+void ResultSummary::add(const SummaryEntry &entry)
 {
     const auto count = [&](Counts &c) {
         ++c.results;
@@ -52,11 +52,11 @@ QString percent(qint64 part, qint64 whole)
 
 } // namespace
 
-void ClassifySummary::write(QTextStream &out, int receivers) const
+void ResultSummary::write(QTextStream &out, int receivers) const
 {
-    out << "\nSummary: " << m_messages << (m_messages == 1 ? " message, " : " messages, ") << m_total.results
-        << " results (" << m_total.failed << " failed, " << m_total.delayed << " delayed, " << m_total.hard
-        << " hard bounces); " << m_messagesWithoutResults << " messages with no result\n";
+    out << "\nSummary: " << m_units << ' ' << m_unit << (m_units == 1 ? ", " : "s, ") << m_total.results << " results ("
+        << m_total.failed << " failed, " << m_total.delayed << " delayed, " << m_total.hard << " hard bounces); "
+        << m_unitsWithoutResults << ' ' << m_unit << "s with no result\n";
     if (!m_total.results) {
         out.flush();
         return;
