@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every reader of untrusted input with libFuzzer under ASan+UBSan (clang build in build-fuzz/).
-# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 120 s; targets: bounce transcript reply)
+# Usage: scripts/fuzz.sh [SECONDS-PER-TARGET] [TARGET...]   (default 120 s; targets: bounce mbox transcript reply)
 # Seeds: the project's fixtures, plus ../shared/corpus when it exists. Findings (crash-*, timeout-*, oom-*)
 # are written to build-fuzz/findings/; new interesting inputs grow build-fuzz/corpus-TARGET/.
 set -euo pipefail
@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-120}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(bounce transcript reply)
+[[ ${#targets[@]} -gt 0 ]] || targets=(bounce mbox transcript reply)
 build=$root/build-fuzz
 
 "$root/scripts/setup.sh" clang libclang-rt-dev
@@ -24,11 +24,11 @@ status=0
 for t in "${targets[@]}"; do
     seeds=()
     case $t in
-        bounce) seeds=("$root/tests/data/bounces" "$root/tests/data/messages")
+        bounce|mbox) seeds=("$root/tests/data/bounces" "$root/tests/data/messages")
                 [[ -d $shared/bounces ]] && seeds+=("$shared/bounces") ;;
         transcript|reply) seeds=("$root/tests/data/transcripts")
                 [[ -d $shared/transcripts ]] && seeds+=("$shared/transcripts") ;;
-        *) echo "fuzz.sh: unknown target $t (bounce, transcript, reply)" >&2; exit 2 ;;
+        *) echo "fuzz.sh: unknown target $t (bounce, mbox, transcript, reply)" >&2; exit 2 ;;
     esac
     mkdir -p "$build/corpus-$t"
     echo "== fuzz_$t for $seconds s" >&2
