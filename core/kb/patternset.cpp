@@ -4,12 +4,12 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <QHash>
 #include <QHashFunctions>
 
 #include <algorithm>
-#include <mutex>
+#include <shared_mutex>
 #include <string>
-#include <unordered_map>
 
 namespace smtpscope::core {
 
@@ -51,33 +51,51 @@ bool isAscii(const QByteArray &bytes)
 } // namespace
 
 // Two ways to find every matching pattern, with the same result:
-// - The RE2::Set: one pass, a few microseconds for a text it has seen before, but 1-2 ms for a new one, whose
-//   DFA states it must build (with ~420 patterns nearly every new text needs new states).
+// - The RE2::Set: one pass, a few microseconds for a text whose DFA states it has built, but 1-2 ms for a new
+//   one (with ~420 patterns nearly every new text needs new states).
 // - RE2's prefilter: the literal "atoms" each pattern requires are found with one set of literals in the
 //   lower-cased text, and only the patterns whose atoms are present run: ~50-350 us on a new text, ~20-60 us
 //   on a seen one. ASCII texts only: a text with non-ASCII letters may hold an atom only under Unicode case
 //   folding, which lower-casing ASCII does not give.
-// ASCII texts go to the prefilter until they have been seen a few times (a bounded count of hashes); then the
-// set, which has their states by then, is faster. Other texts go to the set.
-struct SeenTexts
+// ASCII texts go to the prefilter, other texts to the set. Either way the result is remembered for the exact
+// text (a bounded cache): bounces repeat the same diagnostics, and a text seen before then costs one hash
+// lookup instead of a pass of RE2.
+class MatchCache
 {
-    static constexpr size_t limit = 1 << 16;
-    static constexpr int setAfter = 8; ///< the set's first pass over a text costs as much as dozens of prefilter runs
-    std::mutex mutex;
-    std::unordered_map<size_t, int> counts;
+public:
+    static constexpr qsizetype limit = 1 << 13; ///< texts; emptied when full
+    static constexpr qsizetype maxTextSize = 4096; ///< longer texts are not kept
 
-    // Whether @p text has been seen often enough for the set; counts it.
-    bool frequent(const QByteArray &text)
+    bool find(const QByteArray &text, size_t hash, QList<int> *hits) const
     {
-        const size_t hash = qHashBits(text.constData(), size_t(text.size()), 0x5eed);
-        const std::lock_guard lock(mutex);
-        if (counts.size() >= limit)
-            counts.clear();
-        int &count = counts[hash];
-        if (count < setAfter)
-            ++count;
-        return count >= setAfter;
+        const std::shared_lock lock(m_mutex);
+        const auto it = m_hits.constFind(Key { text, hash });
+        if (it == m_hits.cend())
+            return false;
+        *hits = *it;
+        return true;
     }
+
+    void insert(const QByteArray &text, size_t hash, const QList<int> &hits)
+    {
+        if (text.size() > maxTextSize)
+            return;
+        const std::unique_lock lock(m_mutex);
+        if (m_hits.size() >= limit)
+            m_hits.clear();
+        m_hits.insert(Key { text, hash }, hits);
+    }
+
+private:
+    struct Key
+    {
+        QByteArray text;
+        size_t hash;
+        bool operator==(const Key &other) const { return hash == other.hash && text == other.text; }
+        friend size_t qHash(const Key &key, size_t seed = 0) noexcept { return key.hash ^ seed; }
+    };
+    mutable std::shared_mutex m_mutex;
+    QHash<Key, QList<int>> m_hits;
 };
 
 struct PatternSet::Private
@@ -90,7 +108,7 @@ struct PatternSet::Private
     std::vector<std::unique_ptr<RE2>> single;
     std::unique_ptr<re2::FilteredRE2> filtered;
     std::unique_ptr<RE2::Set> atoms; ///< null when no pattern has an atom
-    SeenTexts seen;
+    MatchCache cache;
     bool compiled = false;
 };
 
@@ -171,10 +189,13 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
     QList<int> out;
     if (!d->compiled || d->single.empty())
         return out;
+    const size_t hash = qHashBits(utf8.constData(), size_t(utf8.size()), 0x5eed);
+    if (d->cache.find(utf8, hash, &out))
+        return out;
     const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
     std::vector<int> hits;
     bool matched = false;
-    if (isAscii(utf8) && !d->seen.frequent(utf8)) {
+    if (isAscii(utf8)) {
         std::string lower(utf8.constData(), size_t(utf8.size()));
         for (char &c : lower) {
             if (c >= 'A' && c <= 'Z')
@@ -194,6 +215,7 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
         for (int h : hits)
             out.append(h);
     }
+    d->cache.insert(utf8, hash, out);
     return out;
 }
 
