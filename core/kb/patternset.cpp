@@ -60,30 +60,31 @@ bool isAscii(const QByteArray &bytes)
 // ASCII texts go to the prefilter, other texts to the set. Either way the result is remembered for the exact
 // text (a bounded cache): bounces repeat the same diagnostics, and a text seen before then costs one hash
 // lookup instead of a pass of RE2.
-class MatchCache
+// Also remembered: where a pattern matches a text (locate), keyed by the text and the pattern's index.
+template<typename Value> class TextCache
 {
 public:
-    static constexpr qsizetype limit = 1 << 13; ///< texts; emptied when full
+    static constexpr qsizetype limit = 1 << 13; ///< entries; emptied when full
     static constexpr qsizetype maxTextSize = 4096; ///< longer texts are not kept
 
-    bool find(const QByteArray &text, size_t hash, QList<int> *hits) const
+    bool find(const QByteArray &text, size_t hash, int index, Value *value) const
     {
         const std::shared_lock lock(m_mutex);
-        const auto it = m_hits.constFind(Key { text, hash });
-        if (it == m_hits.cend())
+        const auto it = m_values.constFind(Key { text, hash, index });
+        if (it == m_values.cend())
             return false;
-        *hits = *it;
+        *value = *it;
         return true;
     }
 
-    void insert(const QByteArray &text, size_t hash, const QList<int> &hits)
+    void insert(const QByteArray &text, size_t hash, int index, const Value &value)
     {
         if (text.size() > maxTextSize)
             return;
         const std::unique_lock lock(m_mutex);
-        if (m_hits.size() >= limit)
-            m_hits.clear();
-        m_hits.insert(Key { text, hash }, hits);
+        if (m_values.size() >= limit)
+            m_values.clear();
+        m_values.insert(Key { text, hash, index }, value);
     }
 
 private:
@@ -91,12 +92,27 @@ private:
     {
         QByteArray text;
         size_t hash;
-        bool operator==(const Key &other) const { return hash == other.hash && text == other.text; }
-        friend size_t qHash(const Key &key, size_t seed = 0) noexcept { return key.hash ^ seed; }
+        int index;
+        bool operator==(const Key &other) const
+        {
+            return hash == other.hash && index == other.index && text == other.text;
+        }
+        friend size_t qHash(const Key &key, size_t seed = 0) noexcept { return key.hash ^ size_t(key.index) ^ seed; }
     };
     mutable std::shared_mutex m_mutex;
-    QHash<Key, QList<int>> m_hits;
+    QHash<Key, Value> m_values;
 };
+
+struct Span
+{
+    qsizetype start = -1; ///< -1: no match
+    qsizetype length = 0;
+};
+
+size_t textHash(const QByteArray &text)
+{
+    return qHashBits(text.constData(), size_t(text.size()), 0x5eed);
+}
 
 struct PatternSet::Private
 {
@@ -108,7 +124,8 @@ struct PatternSet::Private
     std::vector<std::unique_ptr<RE2>> single;
     std::unique_ptr<re2::FilteredRE2> filtered;
     std::unique_ptr<RE2::Set> atoms; ///< null when no pattern has an atom
-    MatchCache cache;
+    TextCache<QList<int>> matches;
+    TextCache<Span> spans;
     bool compiled = false;
 };
 
@@ -189,8 +206,8 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
     QList<int> out;
     if (!d->compiled || d->single.empty())
         return out;
-    const size_t hash = qHashBits(utf8.constData(), size_t(utf8.size()), 0x5eed);
-    if (d->cache.find(utf8, hash, &out))
+    const size_t hash = textHash(utf8);
+    if (d->matches.find(utf8, hash, -1, &out))
         return out;
     const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
     std::vector<int> hits;
@@ -215,7 +232,7 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
         for (int h : hits)
             out.append(h);
     }
-    d->cache.insert(utf8, hash, out);
+    d->matches.insert(utf8, hash, -1, out);
     return out;
 }
 
@@ -223,12 +240,21 @@ bool PatternSet::locate(int index, const QByteArray &utf8, qsizetype *start, qsi
 {
     if (index < 0 || index >= size())
         return false;
-    const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
-    re2::StringPiece match;
-    if (!d->single[size_t(index)]->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1))
+    const size_t hash = textHash(utf8);
+    Span span;
+    if (!d->spans.find(utf8, hash, index, &span)) {
+        const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
+        re2::StringPiece match;
+        if (d->single[size_t(index)]->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) {
+            span.start = match.data() - text.data();
+            span.length = qsizetype(match.size());
+        }
+        d->spans.insert(utf8, hash, index, span);
+    }
+    if (span.start < 0)
         return false;
-    *start = match.data() - text.data();
-    *length = qsizetype(match.size());
+    *start = span.start;
+    *length = span.length;
     return true;
 }
 
