@@ -1,4 +1,5 @@
 #include "bounce/dsnfields.h"
+#include "bounce/formats/regexmatch.h"
 
 #include <QRegularExpression>
 
@@ -103,7 +104,7 @@ QString unescapeUtf8Address(const QString &text)
         return text;
     QString out;
     qsizetype last = 0;
-    auto it = escape.globalMatch(text);
+    auto it = bounce::globalMatch(escape, text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         out += QStringView(text).mid(last, m.capturedStart() - last);
@@ -156,7 +157,7 @@ DsnTypedValue hostValue(const QString &text)
 QString statusOf(const QString &value)
 {
     static const QRegularExpression code(QStringLiteral(R"((?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
-    const QRegularExpressionMatch m = code.match(value);
+    const QRegularExpressionMatch m = bounce::match(code, value);
     return m.hasMatch() ? m.captured(0) : value.trimmed();
 }
 

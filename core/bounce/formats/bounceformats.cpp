@@ -1,5 +1,7 @@
 #include "bounce/formats/bounceformats.h"
 
+#include "bounce/formats/regexmatch.h"
+
 #include <QList>
 
 namespace smtpscope::core::bounce {
@@ -200,7 +202,7 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
         return out;
     }();
     for (const CompiledComplaint &c : complaints) {
-        if (c.from.match(from).hasMatch() && c.subject.match(subject).hasMatch())
+        if (match(c.from, from).hasMatch() && match(c.subject, subject).hasMatch())
             return c.format;
     }
     return {};
@@ -209,7 +211,7 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
 QString reportingHost(QStringView text)
 {
     static const QRegularExpression re = compile(kReportingHost);
-    const QRegularExpressionMatch m = re.match(text);
+    const QRegularExpressionMatch m = match(re, text);
     if (!m.hasMatch())
         return {};
     for (int i = 1; i <= m.lastCapturedIndex(); ++i) {
@@ -241,8 +243,9 @@ QString identifyFormat(const QString &from, const QString &subject, QStringView 
         return out;
     }();
     const QString haystack = from + u'\n' + subject + u'\n' + text.left(8000);
+    const QRegularExpression::MatchOptions options = subjectOptions(haystack);
     for (const Compiled &f : formats) {
-        if (f.re.match(haystack).hasMatch())
+        if (f.re.match(haystack, 0, QRegularExpression::NormalMatch, options).hasMatch())
             return f.name;
     }
     return {};

@@ -1,4 +1,5 @@
 #include "bounce/formats/mailtext.h"
+#include "bounce/formats/regexmatch.h"
 
 namespace smtpscope::core::bounce {
 
@@ -99,7 +100,7 @@ const QRegularExpression &addressPattern()
 
 QString firstAddress(QStringView text)
 {
-    const QRegularExpressionMatch m = addressPattern().match(text);
+    const QRegularExpressionMatch m = match(addressPattern(), text);
     if (!m.hasMatch())
         return {};
     QString a = m.captured(0);
@@ -111,7 +112,7 @@ QString firstAddress(QStringView text)
 QStringList addressList(QStringView text)
 {
     QStringList out;
-    auto it = addressPattern().globalMatch(text);
+    auto it = globalMatch(addressPattern(), text);
     while (it.hasNext()) {
         QString a = it.next().captured(0);
         while (a.endsWith(u'.'))

@@ -1,6 +1,7 @@
 #include "bounce/formats/textscanner.h"
 
 #include "bounce/formats/mailtext.h"
+#include "bounce/formats/regexmatch.h"
 #include "reply/replyparser.h"
 
 #include <QRegularExpression>
@@ -148,7 +149,8 @@ bool hasDecorationRun(QStringView s)
 
 bool isBlankOrDecoration(const QString &line)
 {
-    return QStringView(line).trimmed().isEmpty() || (hasDecorationRun(line) && decorationLine().match(line).hasMatch());
+    return QStringView(line).trimmed().isEmpty()
+        || (hasDecorationRun(line) && match(decorationLine(), line).hasMatch());
 }
 
 struct Anchor
@@ -191,7 +193,7 @@ bool isHostSection(const QString &line)
 {
     // "... while talking to" or "while talking to": nothing else can start a match.
     const char16_t c = firstNonSpace(line);
-    return (c == u'.' || c == u'w' || c == u'W') && hostSection().match(line).hasMatch();
+    return (c == u'.' || c == u'w' || c == u'W') && match(hostSection(), line).hasMatch();
 }
 
 // A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
@@ -217,7 +219,7 @@ QString expandedFrom(QStringView rest)
 {
     static const QRegularExpression re(
         QStringLiteral(R"(^\s*\((?:expanded|generated)\s+from:?\s*<?([^>)\s]+)>?\))"), kCi);
-    const QRegularExpressionMatch m = re.match(rest);
+    const QRegularExpressionMatch m = match(re, rest);
     return m.hasMatch() ? m.captured(1) : QString();
 }
 
@@ -229,22 +231,23 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
         const QString &line = lines.at(i);
         if (!line.contains(u'@'))
             continue;
+        const QRegularExpression::MatchOptions options = subjectOptions(line);
         QRegularExpressionMatch m;
         if (hasReplyDigits(line))
-            m = codedAddressLine().match(line);
+            m = codedAddressLine().match(line, 0, QRegularExpression::NormalMatch, options);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore))
                 strong.append({ i, a, {}, line.trimmed(), false, true });
             continue;
         }
-        m = leadingAddressLine().match(line);
-        if (m.hasMatch() && leadingAddressRest().match(m.captured(2)).hasMatch()) {
+        m = leadingAddressLine().match(line, 0, QRegularExpression::NormalMatch, options);
+        if (m.hasMatch() && match(leadingAddressRest(), m.captured(2)).hasMatch()) {
             QString a = cleanAddress(m.captured(1));
             QString rest = m.captured(2);
             // "a@b <c@d>: …": the bracketed address is the one the line is about (Exim).
             static const QRegularExpression bracketed(QStringLiteral(R"(^\s+<)" SMTPSCOPE_ADDR R"(>)"), kCi | kUnicode);
-            const QRegularExpressionMatch bm = bracketed.match(rest);
+            const QRegularExpressionMatch bm = match(bracketed, rest);
             if (bm.hasMatch()) {
                 a = bm.captured(1);
                 rest = rest.mid(bm.capturedEnd());
@@ -255,7 +258,7 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
                     rest = rest.mid(rest.indexOf(u')') + 1);
                 // "a@b on Thu, 29 Apr 2010 …" (Exchange): the date is not part of the diagnostic.
                 static const QRegularExpression onDate(QStringLiteral(R"(^\s+on\s+\w{3},?\s+\d)"), kCi);
-                if (onDate.match(rest).hasMatch())
+                if (match(onDate, rest).hasMatch())
                     rest.clear();
                 rest = rest.trimmed();
                 while (rest.startsWith(u':') || rest.startsWith(u','))
@@ -268,11 +271,11 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
         // the long s, matches "s" case-insensitively too.
         const char16_t first = firstNonSpace(line) | 0x20;
         if (((first < 128 && QByteArrayView("ftcbsdrmeo").contains(char(first))) || first == u'\u017f')
-            && headerLikeLine().match(line).hasMatch())
+            && headerLikeLine().match(line, 0, QRegularExpression::NormalMatch, options).hasMatch())
             continue;
-        m = inlineAddress().match(line);
+        m = inlineAddress().match(line, 0, QRegularExpression::NormalMatch, options);
         if (!m.hasMatch())
-            m = trailingAddress().match(line);
+            m = trailingAddress().match(line, 0, QRegularExpression::NormalMatch, options);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore)) {
@@ -304,7 +307,7 @@ QString joinParagraph(const QStringList &lines)
 
 EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
 {
-    auto it = statusPattern().globalMatch(text);
+    auto it = globalMatch(statusPattern(), text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         const EnhancedStatus s { m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt() };
@@ -339,7 +342,7 @@ TextReply TextScanner::readReply(QStringView input)
     // Sendmail wraps the remote reply in its own: "554 <a@b>... 550 Host unknown".
     static const QRegularExpression wrapped(QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
     const QRegularExpressionMatch inner
-        = line.text.contains(u'@') ? wrapped.match(line.text) : QRegularExpressionMatch();
+        = line.text.contains(u'@') ? match(wrapped, line.text) : QRegularExpressionMatch();
     if (inner.hasMatch()) {
         const TextReply innerReply = readReply(QStringView(line.text).mid(inner.capturedEnd()));
         if (innerReply.code)
@@ -354,7 +357,7 @@ TextReply TextScanner::readReply(QStringView input)
         QStringLiteral(R"((?:^|\s)([245]\d\d)[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?)"));
     QString bare;
     qsizetype last = 0;
-    auto it = repeated.globalMatch(text);
+    auto it = globalMatch(repeated, text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         if (m.captured(1) != prefix)
@@ -390,7 +393,7 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
         const QString &line = lines.at(i);
         if (!hasReplyDigits(line))
             continue;
-        auto it = replyStart().globalMatch(line);
+        auto it = globalMatch(replyStart(), line);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
             const int group = m.hasCaptured(1) ? 1 : 2;
@@ -404,7 +407,7 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
             bool continues = line.size() > start + 3 && line.at(start + 3) == u'-';
             for (int j = i + 1; j < lines.size() && j < i + 10; ++j) {
                 const QString &next = lines.at(j);
-                if (isBlankOrDecoration(next) || commandLine().match(next).hasMatch())
+                if (isBlankOrDecoration(next) || match(commandLine(), next).hasMatch())
                     break;
                 const ReplyLine pl = ReplyParser::parseLine(next);
                 if (pl.hasCode && !(continues && pl.code == code))
@@ -437,10 +440,11 @@ QString TextScanner::findRemoteHost(QStringView text)
     };
     // The first two patterns need a '[' (a fast search): without one they cannot match.
     const bool bracket = text.contains(u'[');
+    const QRegularExpression::MatchOptions options = subjectOptions(text);
     for (const QRegularExpression &re : patterns) {
         if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
             continue;
-        auto it = re.globalMatch(text);
+        auto it = re.globalMatch(text, 0, QRegularExpression::NormalMatch, options);
         while (it.hasNext()) {
             const QString host = it.next().captured(1);
             const QString lower = host.toLower();
@@ -461,8 +465,9 @@ QString TextScanner::findCommand(QStringView text)
         QStringLiteral(
             R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
         kCi);
+    const QRegularExpression::MatchOptions options = subjectOptions(text);
     QRegularExpressionMatch m;
-    for (auto it = re.globalMatch(text); it.hasNext();) {
+    for (auto it = re.globalMatch(text, 0, QRegularExpression::NormalMatch, options); it.hasNext();) {
         m = it.next();
         // "The following mail could not be delivered" names no command: a bare MAIL counts only when it is
         // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
@@ -572,7 +577,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
                 for (qsizetype j = 0; j < p.size() && texts.isEmpty(); ++j) {
                     const char16_t first = firstNonSpace(p.at(j));
                     if ((first == u'#' || first == u'2' || first == u'4' || first == u'5')
-                        && statusLine().match(p.at(j)).hasMatch())
+                        && match(statusLine(), p.at(j)).hasMatch())
                         texts.append(joinParagraph(p.mid(j)));
                 }
             }

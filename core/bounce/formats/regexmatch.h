@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QRegularExpression>
+#include <QString>
+#include <QStringView>
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace smtpscope::core::bounce {
+
+/// Whether @p s holds a UTF-16 surrogate code unit: one pass, 8 code units at a time.
+inline bool hasSurrogate(QStringView s)
+{
+    const char16_t *p = s.utf16();
+    const qsizetype n = s.size();
+    qsizetype i = 0;
+#if defined(__SSE2__)
+    const __m128i mask = _mm_set1_epi16(short(0xF800));
+    const __m128i surrogate = _mm_set1_epi16(short(0xD800));
+    for (; i + 8 <= n; i += 8) {
+        __m128i v;
+        std::memcpy(&v, p + i, sizeof v);
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(v, mask), surrogate)))
+            return true;
+    }
+#endif
+    for (; i < n; ++i) {
+        if ((p[i] & 0xF800) == 0xD800)
+            return true;
+    }
+    return false;
+}
+
+/// The match options for @p subject: PCRE2 checks that every subject is valid UTF-16 before each match, a pass
+/// over the whole subject that costs as much as the match itself on long texts. Text without surrogates is
+/// valid UTF-16, so that check is skipped for it (DontCheckSubjectStringMatchOption); text with surrogates is
+/// checked as before. The results are the same either way.
+inline QRegularExpression::MatchOptions subjectOptions(QStringView subject)
+{
+    return hasSurrogate(subject) ? QRegularExpression::NoMatchOption
+                                 : QRegularExpression::DontCheckSubjectStringMatchOption;
+}
+
+/// QRegularExpression::match and globalMatch with subjectOptions().
+inline QRegularExpressionMatch match(const QRegularExpression &re, const QString &subject, qsizetype offset = 0)
+{
+    return re.match(subject, offset, QRegularExpression::NormalMatch, subjectOptions(subject));
+}
+
+inline QRegularExpressionMatch match(const QRegularExpression &re, QStringView subject, qsizetype offset = 0)
+{
+    return re.match(subject, offset, QRegularExpression::NormalMatch, subjectOptions(subject));
+}
+
+inline QRegularExpressionMatchIterator globalMatch(
+    const QRegularExpression &re, const QString &subject, qsizetype offset = 0)
+{
+    return re.globalMatch(subject, offset, QRegularExpression::NormalMatch, subjectOptions(subject));
+}
+
+inline QRegularExpressionMatchIterator globalMatch(
+    const QRegularExpression &re, QStringView subject, qsizetype offset = 0)
+{
+    return re.globalMatch(subject, offset, QRegularExpression::NormalMatch, subjectOptions(subject));
+}
+
+} // namespace smtpscope::core::bounce
