@@ -130,7 +130,7 @@ bool hasIdentity(const OriginalMessage &o)
 /// The returned original's header block in free text: the first run of header fields.
 HeaderList quotedHeaders(const QString &text)
 {
-    static const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
+    thread_local const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
     // The lines of splitLines(text), cut only as far as they are read: the block is usually near the top.
     QList<QStringView> lines;
     qsizetype pos = 0;
@@ -335,11 +335,12 @@ bool allEmpty(const QList<DsnFields> &dsns)
 DsnFields inlineDsn(const QString &text)
 {
     constexpr auto options = QRegularExpression::CaseInsensitiveOption | QRegularExpression::MultilineOption;
-    static const QRegularExpression firstRecipient(QStringLiteral(R"(^\s*(?:Final|Original)-Recipient\s*:)"), options);
-    static const QRegularExpression blockStart(
+    thread_local const QRegularExpression firstRecipient(
+        QStringLiteral(R"(^\s*(?:Final|Original)-Recipient\s*:)"), options);
+    thread_local const QRegularExpression blockStart(
         QStringLiteral(R"(^\s*(?:Reporting-MTA|Original-Envelope-Id|Received-From-MTA|Arrival-Date|Action)\s*:)"),
         options);
-    static const QRegularExpression blockEnd(
+    thread_local const QRegularExpression blockEnd(
         QStringLiteral(
             R"(^(?:--|Return-Path:|Received:|Content-Type:|From:|Date:|Message-Id:|To:|Subject:|MIME-Version:|DKIM-Signature:))"),
         options);
@@ -873,7 +874,7 @@ void BounceDecoder::classify(DeliveryResult &r) const
             if (!r.replyCode)
                 r.replyCode = reply.code;
         } else {
-            static const QRegularExpression leadingStatus(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s+)"));
+            thread_local const QRegularExpression leadingStatus(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s+)"));
             bare.remove(leadingStatus);
         }
     }

@@ -99,7 +99,7 @@ qsizetype fieldNameLength(QStringView line)
 QString unescapeUtf8Address(const QString &text)
 {
     // RFC 6533 utf-8-addr-xtext: "\x{HEX}" stands for one Unicode code point.
-    static const QRegularExpression escape(QStringLiteral(R"(\\x\{([0-9A-Fa-f]{1,6})\})"));
+    thread_local const QRegularExpression escape(QStringLiteral(R"(\\x\{([0-9A-Fa-f]{1,6})\})"));
     if (!text.contains(QLatin1String("\\x{")))
         return text;
     QString out;
@@ -156,7 +156,7 @@ DsnTypedValue hostValue(const QString &text)
 
 QString statusOf(const QString &value)
 {
-    static const QRegularExpression code(QStringLiteral(R"((?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
+    thread_local const QRegularExpression code(QStringLiteral(R"((?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
     const QRegularExpressionMatch m = bounce::match(code, value);
     return m.hasMatch() ? m.captured(0) : value.trimmed();
 }

@@ -145,43 +145,43 @@ const BounceSignals &BounceSignals::instance()
 
 const QRegularExpression &BounceSignals::sender() const
 {
-    static const QRegularExpression re = compile(kSender);
+    thread_local const QRegularExpression re = compile(kSender);
     return re;
 }
 
 const QRegularExpression &BounceSignals::subject() const
 {
-    static const QRegularExpression re = compile(kSubject);
+    thread_local const QRegularExpression re = compile(kSubject);
     return re;
 }
 
 const QRegularExpression &BounceSignals::body() const
 {
-    static const QRegularExpression re = compile(kBody);
+    thread_local const QRegularExpression re = compile(kBody);
     return re;
 }
 
 const QRegularExpression &BounceSignals::originalBoundary() const
 {
-    static const QRegularExpression re = compile(kOriginalBoundary, QRegularExpression::MultilineOption);
+    thread_local const QRegularExpression re = compile(kOriginalBoundary, QRegularExpression::MultilineOption);
     return re;
 }
 
 const QRegularExpression &BounceSignals::delay() const
 {
-    static const QRegularExpression re = compile(kDelay);
+    thread_local const QRegularExpression re = compile(kDelay);
     return re;
 }
 
 const QRegularExpression &BounceSignals::permanent() const
 {
-    static const QRegularExpression re = compile(kPermanent);
+    thread_local const QRegularExpression re = compile(kPermanent);
     return re;
 }
 
 const QRegularExpression &BounceSignals::autoReplySubject() const
 {
-    static const QRegularExpression re = compile(kAutoReplySubject);
+    thread_local const QRegularExpression re = compile(kAutoReplySubject);
     return re;
 }
 
@@ -193,7 +193,7 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
         QRegularExpression subject;
         ComplaintFormat format;
     };
-    static const QList<CompiledComplaint> complaints = [] {
+    thread_local const QList<CompiledComplaint> complaints = [] {
         QList<CompiledComplaint> out;
         for (const ComplaintMarker &c : kComplaints)
             out.append({ compile(c.from), compile(c.subject),
@@ -210,7 +210,7 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
 
 QString reportingHost(QStringView text)
 {
-    static const QRegularExpression re = compile(kReportingHost);
+    thread_local const QRegularExpression re = compile(kReportingHost);
     const QRegularExpressionMatch m = match(re, text);
     if (!m.hasMatch())
         return {};
@@ -236,7 +236,7 @@ QString formatExplanation(const QString &format)
 
 QString identifyFormat(const QString &from, const QString &subject, QStringView text)
 {
-    static const QList<Compiled> formats = [] {
+    thread_local const QList<Compiled> formats = [] {
         QList<Compiled> out;
         for (const FormatMarker &f : kFormats)
             out.append({ QString::fromLatin1(f.name), compile(f.pattern) });

@@ -92,7 +92,7 @@ HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)
 const QRegularExpression &addressPattern()
 {
     // Letters beyond ASCII are allowed for internationalised addresses; the domain needs a dot.
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"([\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@[\w-]+(?:\.[\w-]+)+)"),
         QRegularExpression::UseUnicodePropertiesOption);
     return re;
@@ -131,12 +131,12 @@ QString domainOf(QStringView address)
 
 QString htmlToText(QStringView html)
 {
-    static const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),
+    thread_local const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),
         QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression breaks(
+    thread_local const QRegularExpression breaks(
         QStringLiteral(R"(<\s*(br|/p|p|/div|div|/tr|tr|/li|li|/h\d|/table|hr)\b[^>]*>)"),
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression tags(QStringLiteral("<[^>]*>"));
+    thread_local const QRegularExpression tags(QStringLiteral("<[^>]*>"));
     QString s = html.toString();
     s.remove(dropBlocks);
     s.replace(breaks, QStringLiteral("\n"));

@@ -23,7 +23,8 @@ QStringList splitLinesToBlank(QStringView text, qsizetype from = 0);
 /// Reads a block of RFC 5322 header fields (unfolding continuation lines) up to the first blank line.
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first = 0);
 
-/// An e-mail address pattern for free text (local part with the usual specials, a dotted domain).
+/// An e-mail address pattern for free text (local part with the usual specials, a dotted domain); the calling
+/// thread's own copy (see BounceSignals).
 const QRegularExpression &addressPattern();
 /// The first address in @p text ("Name <a@b>", "<a@b>" or "a@b"), or an empty string.
 QString firstAddress(QStringView text);

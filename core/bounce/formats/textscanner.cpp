@@ -20,7 +20,7 @@ constexpr auto kUnicode = QRegularExpression::UseUnicodePropertiesOption;
 // "a@b (expanded from <c@d>): …", "\"a@b\":". Group 1 is the address, group 2 what follows it.
 const QRegularExpression &leadingAddressLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^\s*(?:[*•>-]+\s*|\d{1,3}[.)]\s+)?["'<]*)" SMTPSCOPE_ADDR R"(\.?["'>]*(.*)$)"),
         kCi | kUnicode);
     return re;
@@ -29,7 +29,7 @@ const QRegularExpression &leadingAddressLine()
 // What may follow the address on a recipient line; anything else reads as a sentence about it.
 const QRegularExpression &leadingAddressRest()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^(?:\s*$|\s*[:.,;(\[<]|\s+on\s|\s*\.\.\.|\s+-+\s|\s+\S+@\S+\s*$))"), kCi);
     return re;
 }
@@ -37,7 +37,7 @@ const QRegularExpression &leadingAddressRest()
 // Sendmail's "550 5.1.1 <a@b>... User unknown" (also "<<< 550 <a@b>: User unknown").
 const QRegularExpression &codedAddressLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^\s*(?:<<<\s*)?[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?["'<]*)" SMTPSCOPE_ADDR
                        R"(["'>]*\s*(?:\.\.\.|:)\s*(.*)$)"),
         kCi | kUnicode);
@@ -48,7 +48,7 @@ const QRegularExpression &codedAddressLine()
 // "Unknown user: a@b", "rejected recipient <a@b>".
 const QRegularExpression &inlineAddress()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(\b(?:to|for|recipients?(?:\(s\))?|user|mailbox|addressee|rcpt\s+to|generated\s+by)\b\s*:?\s*["'<]*)" SMTPSCOPE_ADDR),
         kCi | kUnicode);
@@ -58,7 +58,7 @@ const QRegularExpression &inlineAddress()
 // A recipient closing a sentence after a colon: "User mailbox exceeds allowed size: a@b".
 const QRegularExpression &trailingAddress()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(:\s*["'<]*)" SMTPSCOPE_ADDR R"(["'>]*\.?\s*$)"), kCi | kUnicode);
     return re;
 }
@@ -66,7 +66,7 @@ const QRegularExpression &trailingAddress()
 // Summary lines that quote the original's header fields, not recipients of the report.
 const QRegularExpression &headerLikeLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(^\s*(?:from|to|cc|bcc|subject|date|sent|reply-to|return-path|sender|message-id|envelope-from|original sender)\s*:)"),
         kCi);
@@ -76,7 +76,8 @@ const QRegularExpression &headerLikeLine()
 // Decorations and section headings ("=====", "----- Transcript of session follows -----") end a paragraph.
 const QRegularExpression &decorationLine()
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*(?:[-=*#_~|+]{3,}.*[-=*#_~|+]{3,}|[-=*#_~|+]{3,})\s*$)"));
+    thread_local const QRegularExpression re(
+        QStringLiteral(R"(^\s*(?:[-=*#_~|+]{3,}.*[-=*#_~|+]{3,}|[-=*#_~|+]{3,})\s*$)"));
     return re;
 }
 
@@ -84,7 +85,7 @@ const QRegularExpression &decorationLine()
 // "said:", "returned '", "]: ", "follows: [" and the like.
 const QRegularExpression &replyStart()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"((?:^\s*(?:<<<|<-|Out:|S:|\*\*\*)?\s*|[:=>]\s*|\b(?:said|says|returned|replied|responded|answered|with|was|error|response)\s+)[\[('"#]?\s*([245]\d\d)(?![\d.,/])(?=[\s-]|:\s|$))"
             R"(|(?<=\s)([245]\d\d)(?=[ -]#?[245]\.\d{1,3}\.\d{1,3}\s))"),
@@ -95,7 +96,7 @@ const QRegularExpression &replyStart()
 // Client commands in a transcript; a reply's text never continues onto them.
 const QRegularExpression &commandLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(^\s*(?:>>>|In:|C:|->)|^\s*(?:RCPT|MAIL|DATA|QUIT|RSET|EHLO|HELO|STARTTLS|AUTH)\b|^\s*(?:Giving up|I'm not going to try|\(Other MXes tried))"
             R"(|^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"),
@@ -105,7 +106,7 @@ const QRegularExpression &commandLine()
 
 const QRegularExpression &statusPattern()
 {
-    static const QRegularExpression re(QStringLiteral(R"((?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
+    thread_local const QRegularExpression re(QStringLiteral(R"((?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
     return re;
 }
 
@@ -166,7 +167,7 @@ struct Anchor
 // "While talking to mx.example.com:": a Sendmail transcript section for another host begins.
 const QRegularExpression &hostSection()
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
+    thread_local const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
     return re;
 }
 
@@ -199,7 +200,7 @@ bool isHostSection(const QString &line)
 // A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
 const QRegularExpression &statusLine()
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s)"));
+    thread_local const QRegularExpression re(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s)"));
     return re;
 }
 
@@ -217,7 +218,7 @@ bool ignored(const QString &address, const QStringList &ignore)
 
 QString expandedFrom(QStringView rest)
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^\s*\((?:expanded|generated)\s+from:?\s*<?([^>)\s]+)>?\))"), kCi);
     const QRegularExpressionMatch m = match(re, rest);
     return m.hasMatch() ? m.captured(1) : QString();
@@ -246,7 +247,8 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             QString a = cleanAddress(m.captured(1));
             QString rest = m.captured(2);
             // "a@b <c@d>: …": the bracketed address is the one the line is about (Exim).
-            static const QRegularExpression bracketed(QStringLiteral(R"(^\s+<)" SMTPSCOPE_ADDR R"(>)"), kCi | kUnicode);
+            thread_local const QRegularExpression bracketed(
+                QStringLiteral(R"(^\s+<)" SMTPSCOPE_ADDR R"(>)"), kCi | kUnicode);
             const QRegularExpressionMatch bm = match(bracketed, rest);
             if (bm.hasMatch()) {
                 a = bm.captured(1);
@@ -257,7 +259,7 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
                 if (!original.isEmpty())
                     rest = rest.mid(rest.indexOf(u')') + 1);
                 // "a@b on Thu, 29 Apr 2010 …" (Exchange): the date is not part of the diagnostic.
-                static const QRegularExpression onDate(QStringLiteral(R"(^\s+on\s+\w{3},?\s+\d)"), kCi);
+                thread_local const QRegularExpression onDate(QStringLiteral(R"(^\s+on\s+\w{3},?\s+\d)"), kCi);
                 if (match(onDate, rest).hasMatch())
                     rest.clear();
                 rest = rest.trimmed();
@@ -340,7 +342,8 @@ TextReply TextScanner::readReply(QStringView input)
             line = again;
     }
     // Sendmail wraps the remote reply in its own: "554 <a@b>... 550 Host unknown".
-    static const QRegularExpression wrapped(QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
+    thread_local const QRegularExpression wrapped(
+        QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
     const QRegularExpressionMatch inner
         = line.text.contains(u'@') ? match(wrapped, line.text) : QRegularExpressionMatch();
     if (inner.hasMatch()) {
@@ -353,7 +356,7 @@ TextReply TextScanner::readReply(QStringView input)
     QString text = line.text;
     // Codes repeated on folded continuation lines ("… 550-5.7.1 more text").
     const QString prefix = QString::number(r.code);
-    static const QRegularExpression repeated(
+    thread_local const QRegularExpression repeated(
         QStringLiteral(R"((?:^|\s)([245]\d\d)[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?)"));
     QString bare;
     qsizetype last = 0;
@@ -425,7 +428,7 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 
 QString TextScanner::findRemoteHost(QStringView text)
 {
-    static const QRegularExpression patterns[] = {
+    thread_local const QRegularExpression patterns[] = {
         QRegularExpression(
             QStringLiteral(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)"), kCi),
         QRegularExpression(QStringLiteral(
@@ -461,7 +464,7 @@ QString TextScanner::findRemoteHost(QStringView text)
 
 QString TextScanner::findCommand(QStringView text)
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|>>>\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
         kCi);
