@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace smtpscope::core {
 
@@ -33,20 +35,111 @@ RE2::Options patternOptions()
 // Atoms shorter than this are not used to filter: a rule whose literals are all shorter always runs.
 constexpr int minAtomLength = 3;
 
-RE2::Options atomOptions()
-{
-    RE2::Options options;
-    options.set_literal(true);
-    options.set_case_sensitive(true); // matched against the lower-cased text: the atoms are lower case
-    options.set_log_errors(false);
-    options.set_max_mem(int64_t(64) << 20);
-    return options;
-}
-
 bool isAscii(const QByteArray &bytes)
 {
     return std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
+
+// Every literal of a fixed list found in a text in one pass: an Aho-Corasick automaton, built completely when the
+// list is set (RE2::Set builds its DFA states lazily, text by text, which costs ~100 us on every new text).
+class LiteralMatcher
+{
+public:
+    explicit LiteralMatcher(const std::vector<std::string> &literals)
+    {
+        // Bytes that occur in no literal share one class: the table has a column per class, not per byte.
+        std::fill(std::begin(m_class), std::end(m_class), uint16_t(0));
+        for (const std::string &literal : literals) {
+            for (char c : literal) {
+                uint16_t &cls = m_class[static_cast<unsigned char>(c)];
+                if (!cls)
+                    cls = uint16_t(++m_classes);
+            }
+        }
+        ++m_classes; // class 0, the other bytes
+        newState();
+        for (int i = 0; i < int(literals.size()); ++i) {
+            int state = 0;
+            for (char c : literals[size_t(i)]) {
+                const int cls = m_class[static_cast<unsigned char>(c)];
+                if (!m_next[size_t(state * m_classes + cls)]) {
+                    const int created = newState();
+                    m_next[size_t(state * m_classes + cls)] = created;
+                }
+                state = m_next[size_t(state * m_classes + cls)];
+            }
+            if (state)
+                m_output[size_t(state)].push_back(i);
+            else
+                m_always.push_back(i); // the empty literal occurs in every text
+        }
+        // Breadth first: the failure link of each state, and the missing transitions taken from it.
+        std::vector<int> fail(m_output.size(), 0);
+        std::vector<int> queue;
+        for (int cls = 0; cls < m_classes; ++cls) {
+            if (const int child = m_next[size_t(cls)])
+                queue.push_back(child);
+        }
+        for (size_t head = 0; head < queue.size(); ++head) {
+            const int state = queue[head];
+            m_outputLink[size_t(state)] = m_output[size_t(fail[size_t(state)])].empty()
+                ? m_outputLink[size_t(fail[size_t(state)])]
+                : fail[size_t(state)];
+            for (int cls = 0; cls < m_classes; ++cls) {
+                int &next = m_next[size_t(state * m_classes + cls)];
+                const int viaFail = m_next[size_t(fail[size_t(state)] * m_classes + cls)];
+                if (next) {
+                    fail[size_t(next)] = viaFail;
+                    queue.push_back(next);
+                } else {
+                    next = viaFail;
+                }
+            }
+        }
+        m_literalCount = int(literals.size());
+    }
+
+    /// Indices of the literals that occur in @p text, ascending.
+    std::vector<int> find(std::string_view text) const
+    {
+        std::vector<bool> seen(size_t(m_literalCount), false);
+        std::vector<int> found = m_always;
+        for (int literal : m_always)
+            seen[size_t(literal)] = true;
+        int state = 0;
+        for (char c : text) {
+            state = m_next[size_t(state * m_classes + m_class[static_cast<unsigned char>(c)])];
+            for (int s = m_output[size_t(state)].empty() ? m_outputLink[size_t(state)] : state; s;
+                 s = m_outputLink[size_t(s)]) {
+                for (int literal : m_output[size_t(s)]) {
+                    if (!seen[size_t(literal)]) {
+                        seen[size_t(literal)] = true;
+                        found.push_back(literal);
+                    }
+                }
+            }
+        }
+        std::sort(found.begin(), found.end());
+        return found;
+    }
+
+private:
+    int newState()
+    {
+        m_next.resize(m_next.size() + size_t(m_classes), 0);
+        m_output.emplace_back();
+        m_outputLink.push_back(0);
+        return int(m_output.size()) - 1;
+    }
+
+    uint16_t m_class[256];
+    int m_classes = 0;
+    int m_literalCount = 0;
+    std::vector<int> m_next; ///< state * m_classes + class -> state; state 0 is the root
+    std::vector<std::vector<int>> m_output; ///< the literals that end at each state
+    std::vector<int> m_outputLink; ///< the nearest state on the failure chain with an output, or 0
+    std::vector<int> m_always; ///< empty literals
+};
 
 } // namespace
 
@@ -123,7 +216,7 @@ struct PatternSet::Private
     RE2::Set set;
     std::vector<std::unique_ptr<RE2>> single;
     std::unique_ptr<re2::FilteredRE2> filtered;
-    std::unique_ptr<RE2::Set> atoms; ///< null when no pattern has an atom
+    std::unique_ptr<LiteralMatcher> atoms; ///< null when no pattern has an atom
     TextCache<QList<int>> matches;
     TextCache<Span> spans;
     bool compiled = false;
@@ -177,22 +270,8 @@ bool PatternSet::compile(QString *error)
     }
     std::vector<std::string> atoms;
     d->filtered->Compile(&atoms);
-    if (!atoms.empty()) {
-        d->atoms = std::make_unique<RE2::Set>(atomOptions(), RE2::UNANCHORED);
-        for (const std::string &atom : atoms) {
-            if (d->atoms->Add(atom, nullptr) < 0) {
-                d->atoms.reset();
-                break;
-            }
-        }
-        if (d->atoms && !d->atoms->Compile())
-            d->atoms.reset();
-        if (!d->atoms) {
-            d->compiled = false;
-            if (error)
-                *error = QStringLiteral("the patterns' literals need more memory than RE2 allows");
-        }
-    }
+    if (!atoms.empty())
+        d->atoms = std::make_unique<LiteralMatcher>(atoms);
     return d->compiled;
 }
 
@@ -218,9 +297,7 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
             if (c >= 'A' && c <= 'Z')
                 c = char(c - 'A' + 'a');
         }
-        std::vector<int> atomHits;
-        if (d->atoms)
-            d->atoms->Match(lower, &atomHits);
+        const std::vector<int> atomHits = d->atoms ? d->atoms->find(lower) : std::vector<int>();
         d->filtered->AllMatches(text, atomHits, &hits);
         matched = !hits.empty();
     } else {
