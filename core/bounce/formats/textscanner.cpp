@@ -511,7 +511,10 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
     // (">>>" first: a case-sensitive search is much cheaper than a case-insensitive one.)
     if (text.contains(u">>>") && text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
         for (const QString &line : lines) {
-            const qsizetype at = line.indexOf(u">>> MAIL", 0, Qt::CaseInsensitive);
+            // (">>> " case-sensitively, then "MAIL" as the case-insensitive search would compare it.)
+            qsizetype at = line.indexOf(u">>> ");
+            while (at >= 0 && QStringView(line).mid(at + 4, 4).compare(u"MAIL", Qt::CaseInsensitive) != 0)
+                at = line.indexOf(u">>> ", at + 1);
             const qsizetype open = at < 0 ? -1 : line.indexOf(u'<', at + 8);
             const qsizetype close = open < 0 ? -1 : line.indexOf(u'>', open);
             if (close > open + 1 && line.mid(open + 1, close - open - 1).contains(u'@'))
@@ -540,6 +543,8 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             current.append(a.firstText);
         int gathered = 0;
         bool haveReply = false;
+        TextReply firstParagraphReply; ///< findReply() of paragraphs.first(), when it was run
+        bool haveFirstParagraphReply = false;
         for (int i = a.line + 1; i < end; ++i) {
             const QString &line = lines.at(i);
             if (isHostSection(line))
@@ -547,7 +552,12 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             if (isBlankOrDecoration(line)) {
                 if (!current.isEmpty()) {
                     paragraphs.append(current);
-                    haveReply = haveReply || findReply(current).code;
+                    const TextReply paragraphReply = findReply(current);
+                    haveReply = paragraphReply.code;
+                    if (paragraphs.size() == 1) {
+                        firstParagraphReply = paragraphReply;
+                        haveFirstParagraphReply = true;
+                    }
                     current.clear();
                     if (haveReply || ++gathered >= 3)
                         break;
@@ -568,7 +578,9 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         QStringList all;
         for (const QStringList &p : paragraphs)
             all += p;
-        const TextReply reply = findReply(all);
+        // One paragraph: its lines are all, whose reply was found above.
+        const TextReply reply
+            = paragraphs.size() == 1 && haveFirstParagraphReply ? firstParagraphReply : findReply(all);
         if (reply.code) {
             f.replyCode = reply.code;
             f.status = reply.status;
