@@ -6,6 +6,8 @@
 
 #include <QRegularExpression>
 
+#include <array>
+
 namespace smtpscope::core::bounce {
 
 namespace {
@@ -319,7 +321,40 @@ EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
     return {};
 }
 
+namespace {
+
+TextReply readReplyUncached(QStringView input);
+
+} // namespace
+
 TextReply TextScanner::readReply(QStringView input)
+{
+    // The same diagnostic is read several times per message (by the scan, the DSN reader and classify): the
+    // last few readings of this thread are kept. readReply depends on its input alone.
+    struct Reading
+    {
+        bool used = false;
+        QString input;
+        TextReply reply;
+    };
+    thread_local std::array<Reading, 4> recent;
+    thread_local size_t nextSlot = 0;
+    for (const Reading &reading : recent) {
+        if (reading.used && QStringView(reading.input) == input)
+            return reading.reply;
+    }
+    TextReply reply = readReplyUncached(input);
+    Reading &slot = recent[nextSlot];
+    nextSlot = (nextSlot + 1) % recent.size();
+    slot.used = true;
+    slot.input = input.toString();
+    slot.reply = reply;
+    return reply;
+}
+
+namespace {
+
+TextReply readReplyUncached(QStringView input)
 {
     TextReply r;
     QString s = input.toString().simplified();
@@ -347,7 +382,7 @@ TextReply TextScanner::readReply(QStringView input)
     const QRegularExpressionMatch inner
         = line.text.contains(u'@') ? match(wrapped, line.text) : QRegularExpressionMatch();
     if (inner.hasMatch()) {
-        const TextReply innerReply = readReply(QStringView(line.text).mid(inner.capturedEnd()));
+        const TextReply innerReply = TextScanner::readReply(QStringView(line.text).mid(inner.capturedEnd()));
         if (innerReply.code)
             return innerReply;
     }
@@ -382,13 +417,15 @@ TextReply TextScanner::readReply(QStringView input)
             bare.truncate(close);
     }
     if (!r.status.isValid())
-        r.status = findStatus(bare, r.code / 100);
+        r.status = TextScanner::findStatus(bare, r.code / 100);
     r.bareText = bare;
     r.text
         = QString::number(r.code) + (line.status.isValid() ? u' ' + line.status.toString() : QString()) + u' ' + bare;
     r.text = r.text.trimmed();
     return r;
 }
+
+} // namespace
 
 TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 {
