@@ -137,9 +137,7 @@ HeaderList quotedHeaders(const QString &text)
     const auto haveLine = [&](qsizetype k) {
         const qsizetype n = text.size();
         while (lines.size() <= k && pos < n) {
-            qsizetype end = pos;
-            while (end < n && text[end] != u'\n' && text[end] != u'\r')
-                ++end;
+            const qsizetype end = lineEnd(text, pos);
             lines.append(QStringView(text).mid(pos, end - pos));
             pos = end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n' ? end + 2 : end + 1;
         }

@@ -405,9 +405,7 @@ DsnFields DsnFields::parse(QStringView text)
     qsizetype pos = 0;
     const qsizetype n = text.size();
     while (pos <= n) {
-        qsizetype end = pos;
-        while (end < n && text[end] != u'\n' && text[end] != u'\r')
-            ++end;
+        const qsizetype end = pos < n ? bounce::lineEnd(text, pos) : pos;
         const QStringView line = text.mid(pos, end - pos);
         if (end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n')
             pos = end + 2;

@@ -31,17 +31,15 @@ QStringList splitLinesUntilBlank(QStringView text, qsizetype stopAfter)
     QStringList lines;
     qsizetype start = 0;
     const qsizetype n = text.size();
-    for (qsizetype i = 0; i < n; ++i) {
+    for (qsizetype i = lineEnd(text, 0); i < n; i = lineEnd(text, i + 1)) {
         const QChar c = text[i];
-        if (c == u'\n' || c == u'\r') {
-            const QStringView line = text.mid(start, i - start);
-            lines.append(line.toString());
-            if (stopAfter >= 0 && lines.size() > stopAfter && line.trimmed().isEmpty())
-                return lines;
-            if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
-                ++i;
-            start = i + 1;
-        }
+        const QStringView line = text.mid(start, i - start);
+        lines.append(line.toString());
+        if (stopAfter >= 0 && lines.size() > stopAfter && line.trimmed().isEmpty())
+            return lines;
+        if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+            ++i;
+        start = i + 1;
     }
     if (start < n)
         lines.append(text.mid(start).toString());

@@ -546,7 +546,14 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
     // server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
     // (">>>" first: a case-sensitive search is much cheaper than a case-insensitive one.)
-    if (text.contains(u">>>") && text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
+    const auto hasTranscriptMarker = [](QStringView t) {
+        for (qsizetype i = t.indexOf(u'>'); i >= 0 && i + 2 < t.size(); i = t.indexOf(u'>', i + 1)) {
+            if (t[i + 1] == u'>' && t[i + 2] == u'>')
+                return true;
+        }
+        return false;
+    };
+    if (hasTranscriptMarker(text) && text.contains(u">>> MAIL", Qt::CaseInsensitive)) {
         for (const QString &line : lines) {
             // (">>> " case-sensitively, then "MAIL" as the case-insensitive search would compare it.)
             qsizetype at = line.indexOf(u">>> ");
