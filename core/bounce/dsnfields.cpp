@@ -5,6 +5,8 @@
 
 namespace smtpscope::core {
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 enum class Field {
@@ -33,38 +35,37 @@ enum class Field {
 
 struct FieldName
 {
-    const char *name;
+    QLatin1StringView name;
     Field field;
 };
 
 // clang-format off
 const FieldName kFieldNames[] = {
-    { "original-envelope-id", Field::OriginalEnvelopeId },
-    { "reporting-mta", Field::ReportingMta },
-    { "dsn-gateway", Field::DsnGateway },
-    { "received-from-mta", Field::ReceivedFromMta },
-    { "arrival-date", Field::ArrivalDate },
-    { "x-postfix-queue-id", Field::PostfixQueueId },
-    { "x-postfix-sender", Field::PostfixSender },
-    { "x-original-message-id", Field::OriginalMessageId },
-    { "original-recipient", Field::OriginalRecipient },
-    { "final-recipient", Field::FinalRecipient },
-    { "x-actual-recipient", Field::ActualRecipient },
-    { "action", Field::Action },
-    { "status", Field::Status },
-    { "remote-mta", Field::RemoteMta },
-    { "diagnostic-code", Field::DiagnosticCode },
-    { "last-attempt-date", Field::LastAttemptDate },
-    { "will-retry-until", Field::WillRetryUntil },
-    { "final-log-id", Field::FinalLogId },
+    { "original-envelope-id"_L1, Field::OriginalEnvelopeId },
+    { "reporting-mta"_L1, Field::ReportingMta },
+    { "dsn-gateway"_L1, Field::DsnGateway },
+    { "received-from-mta"_L1, Field::ReceivedFromMta },
+    { "arrival-date"_L1, Field::ArrivalDate },
+    { "x-postfix-queue-id"_L1, Field::PostfixQueueId },
+    { "x-postfix-sender"_L1, Field::PostfixSender },
+    { "x-original-message-id"_L1, Field::OriginalMessageId },
+    { "original-recipient"_L1, Field::OriginalRecipient },
+    { "final-recipient"_L1, Field::FinalRecipient },
+    { "x-actual-recipient"_L1, Field::ActualRecipient },
+    { "action"_L1, Field::Action },
+    { "status"_L1, Field::Status },
+    { "remote-mta"_L1, Field::RemoteMta },
+    { "diagnostic-code"_L1, Field::DiagnosticCode },
+    { "last-attempt-date"_L1, Field::LastAttemptDate },
+    { "will-retry-until"_L1, Field::WillRetryUntil },
+    { "final-log-id"_L1, Field::FinalLogId },
 };
 // clang-format on
 
 Field fieldOf(QStringView name)
 {
     for (const FieldName &f : kFieldNames) {
-        const QLatin1StringView fieldName(f.name);
-        if (name.size() == fieldName.size() && name.compare(fieldName, Qt::CaseInsensitive) == 0)
+        if (bounce::equalsCi(f.name, name))
             return f.field;
     }
     return Field::Other;

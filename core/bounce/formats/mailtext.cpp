@@ -7,7 +7,7 @@ QString headerValue(const HeaderList &headers, QStringView name)
 {
     // (Names of different lengths never compare equal: the length test spares most comparisons.)
     for (const auto &h : headers) {
-        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (equalsCi(name, h.first))
             return h.second;
     }
     return {};
@@ -17,7 +17,7 @@ QStringList headerValues(const HeaderList &headers, QStringView name)
 {
     QStringList out;
     for (const auto &h : headers) {
-        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (equalsCi(name, h.first))
             out.append(h.second);
     }
     return out;
