@@ -122,6 +122,13 @@ OriginalMessage identityFrom(const HeaderList &h)
     return o;
 }
 
+/// identityFrom(parseHeaderBlock(splitLinesToBlank(text))), reading only the fields it needs.
+OriginalMessage identityIn(QStringView text)
+{
+    using namespace Qt::StringLiterals;
+    return identityFrom(parseHeaderFields(text, { "Message-ID"_L1, "From"_L1, "To"_L1, "Subject"_L1, "Date"_L1 }));
+}
+
 bool hasIdentity(const OriginalMessage &o)
 {
     return !o.messageId.isEmpty() || !o.from.isEmpty() || !o.subject.isEmpty() || !o.to.isEmpty();
@@ -169,7 +176,7 @@ HeaderList quotedHeaders(const QString &text)
 OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const QString &afterReport)
 {
     for (qsizetype i : map.headers) {
-        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(m.parts.at(i).text)));
+        const OriginalMessage o = identityIn(m.parts.at(i).text);
         if (hasIdentity(o))
             return o;
     }
@@ -180,7 +187,7 @@ OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const Q
             if (hasIdentity(o))
                 return o;
         }
-        OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(p.text)));
+        OriginalMessage o = identityIn(p.text);
         if (hasIdentity(o))
             return o;
         o = identityFrom(quotedHeaders(p.text));

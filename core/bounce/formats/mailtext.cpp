@@ -1,6 +1,8 @@
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/regexmatch.h"
 
+#include <algorithm>
+
 namespace smtpscope::core::bounce {
 
 QString headerValue(const HeaderList &headers, QStringView name)
@@ -56,6 +58,47 @@ QStringList splitLines(QStringView text)
 QStringList splitLinesToBlank(QStringView text, qsizetype from)
 {
     return splitLinesUntilBlank(text, from);
+}
+
+HeaderList parseHeaderFields(QStringView text, std::initializer_list<QLatin1StringView> names)
+{
+    // The rules of parseHeaderBlock() over the lines of splitLinesToBlank(), which it reads up to the first
+    // blank line; only the named fields are kept, so a continuation line of another field is dropped with it.
+    HeaderList headers;
+    bool haveField = false; ///< parseHeaderBlock()'s list would not be empty
+    bool keepingLast = false; ///< its last field is one of the named ones, headers.last()
+    const qsizetype n = text.size();
+    qsizetype pos = 0;
+    for (bool firstLine = true; pos < n; firstLine = false) {
+        const qsizetype end = lineEnd(text, pos);
+        const QStringView line = text.mid(pos, end - pos);
+        pos = end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n' ? end + 2 : end + 1;
+        if (line.trimmed().isEmpty())
+            break;
+        if (line.front() == u' ' || line.front() == u'\t') {
+            if (haveField && keepingLast)
+                headers.last().second += u' ' + line.trimmed();
+            continue;
+        }
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0) {
+            if (firstLine)
+                continue; // a leading "From " line of an mbox copy
+            break;
+        }
+        const QStringView name = line.left(colon).trimmed();
+        bool valid = true;
+        for (QChar c : name)
+            valid = valid && c.unicode() > 32 && c.unicode() < 127;
+        if (!valid)
+            break;
+        haveField = true;
+        keepingLast
+            = std::any_of(names.begin(), names.end(), [&](QLatin1StringView wanted) { return equalsCi(wanted, name); });
+        if (keepingLast)
+            headers.append({ name.toString(), line.mid(colon + 1).trimmed().toString() });
+    }
+    return headers;
 }
 
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)

@@ -278,7 +278,7 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             && headerLikeLine().match(line, 0, QRegularExpression::NormalMatch, options).hasMatch())
             continue;
         m = inlineAddress().match(line, 0, QRegularExpression::NormalMatch, options);
-        if (!m.hasMatch())
+        if (!m.hasMatch() && line.contains(u':')) // every trailingAddress() match starts with the colon
             m = trailingAddress().match(line, 0, QRegularExpression::NormalMatch, options);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
