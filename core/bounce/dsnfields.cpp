@@ -350,14 +350,19 @@ QDateTime DsnFields::parseDate(QStringView text)
 {
     // Remove comments ("(CET)", "(PST)") and fold white space before handing it to Qt's RFC 2822 reader.
     QString s;
-    int depth = 0;
-    for (QChar c : text) {
-        if (c == u'(')
-            ++depth;
-        else if (c == u')' && depth > 0)
-            --depth;
-        else if (!depth)
-            s += c;
+    if (text.contains(u'(')) {
+        s.reserve(text.size());
+        int depth = 0;
+        for (QChar c : text) {
+            if (c == u'(')
+                ++depth;
+            else if (c == u')' && depth > 0)
+                --depth;
+            else if (!depth)
+                s += c;
+        }
+    } else {
+        s = text.toString(); // (without a '(' the loop above keeps every character)
     }
     s = s.simplified();
     if (s.isEmpty())
