@@ -158,6 +158,7 @@ template<typename Value> class TextCache
 {
 public:
     static constexpr qsizetype limit = 1 << 13; ///< entries; emptied when full
+    static constexpr qsizetype byteLimit = qsizetype(4) << 20; ///< bytes of text; emptied when full
     static constexpr qsizetype maxTextSize = 4096; ///< longer texts are not kept
 
     bool find(const QByteArray &text, size_t hash, int index, Value *value) const
@@ -175,9 +176,12 @@ public:
         if (text.size() > maxTextSize)
             return;
         const std::unique_lock lock(m_mutex);
-        if (m_values.size() >= limit)
+        if (m_values.size() >= limit || m_bytes >= byteLimit) {
             m_values.clear();
+            m_bytes = 0;
+        }
         m_values.insert(Key { text, hash, index }, value);
+        m_bytes += text.size();
     }
 
 private:
@@ -194,6 +198,7 @@ private:
     };
     mutable std::shared_mutex m_mutex;
     QHash<Key, Value> m_values;
+    qsizetype m_bytes = 0;
 };
 
 struct Span
