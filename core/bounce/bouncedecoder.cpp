@@ -1,4 +1,5 @@
 #include "bounce/bouncedecoder.h"
+#include "bounce/formats/regexmatch.h"
 
 #include "bounce/dsnfields.h"
 #include "bounce/formats/amazonses.h"
@@ -100,7 +101,7 @@ QString reportText(const ParsedMessage &m, const PartMap &map)
 QPair<QString, QString> cutAtOriginal(const QString &text)
 {
     const QRegularExpression &boundary = BounceSignals::instance().originalBoundary();
-    auto it = boundary.globalMatch(text);
+    auto it = globalMatch(boundary, text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         if (m.capturedStart() == 0)
@@ -122,6 +123,13 @@ OriginalMessage identityFrom(const HeaderList &h)
     return o;
 }
 
+/// identityFrom(parseHeaderBlock(splitLinesToBlank(text))), reading only the fields it needs.
+OriginalMessage identityIn(QStringView text)
+{
+    using namespace Qt::StringLiterals;
+    return identityFrom(parseHeaderFields(text, { "Message-ID"_L1, "From"_L1, "To"_L1, "Subject"_L1, "Date"_L1 }));
+}
+
 bool hasIdentity(const OriginalMessage &o)
 {
     return !o.messageId.isEmpty() || !o.from.isEmpty() || !o.subject.isEmpty() || !o.to.isEmpty();
@@ -130,16 +138,14 @@ bool hasIdentity(const OriginalMessage &o)
 /// The returned original's header block in free text: the first run of header fields.
 HeaderList quotedHeaders(const QString &text)
 {
-    static const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
+    thread_local const QRegularExpression fieldLine(QStringLiteral(R"(^\s*[A-Za-z][A-Za-z0-9-]*:\s)"));
     // The lines of splitLines(text), cut only as far as they are read: the block is usually near the top.
     QList<QStringView> lines;
     qsizetype pos = 0;
     const auto haveLine = [&](qsizetype k) {
         const qsizetype n = text.size();
         while (lines.size() <= k && pos < n) {
-            qsizetype end = pos;
-            while (end < n && text[end] != u'\n' && text[end] != u'\r')
-                ++end;
+            const qsizetype end = lineEnd(text, pos);
             lines.append(QStringView(text).mid(pos, end - pos));
             pos = end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n' ? end + 2 : end + 1;
         }
@@ -147,7 +153,7 @@ HeaderList quotedHeaders(const QString &text)
     };
     for (qsizetype i = 0; i < 200 && haveLine(i); ++i) {
         const QStringView line = lines.at(i);
-        if (!line.contains(u':') || !fieldLine.match(line).hasMatch())
+        if (!line.contains(u':') || !match(fieldLine, line).hasMatch())
             continue;
         // Quoted copies are sometimes indented as a whole (fml); take the indentation off.
         QStringList block;
@@ -171,7 +177,7 @@ HeaderList quotedHeaders(const QString &text)
 OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const QString &afterReport)
 {
     for (qsizetype i : map.headers) {
-        const OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(m.parts.at(i).text)));
+        const OriginalMessage o = identityIn(m.parts.at(i).text);
         if (hasIdentity(o))
             return o;
     }
@@ -182,7 +188,7 @@ OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const Q
             if (hasIdentity(o))
                 return o;
         }
-        OriginalMessage o = identityFrom(parseHeaderBlock(splitLinesToBlank(p.text)));
+        OriginalMessage o = identityIn(p.text);
         if (hasIdentity(o))
             return o;
         o = identityFrom(quotedHeaders(p.text));
@@ -335,24 +341,25 @@ bool allEmpty(const QList<DsnFields> &dsns)
 DsnFields inlineDsn(const QString &text)
 {
     constexpr auto options = QRegularExpression::CaseInsensitiveOption | QRegularExpression::MultilineOption;
-    static const QRegularExpression firstRecipient(QStringLiteral(R"(^\s*(?:Final|Original)-Recipient\s*:)"), options);
-    static const QRegularExpression blockStart(
+    thread_local const QRegularExpression firstRecipient(
+        QStringLiteral(R"(^\s*(?:Final|Original)-Recipient\s*:)"), options);
+    thread_local const QRegularExpression blockStart(
         QStringLiteral(R"(^\s*(?:Reporting-MTA|Original-Envelope-Id|Received-From-MTA|Arrival-Date|Action)\s*:)"),
         options);
-    static const QRegularExpression blockEnd(
+    thread_local const QRegularExpression blockEnd(
         QStringLiteral(
             R"(^(?:--|Return-Path:|Received:|Content-Type:|From:|Date:|Message-Id:|To:|Subject:|MIME-Version:|DKIM-Signature:))"),
         options);
-    const QRegularExpressionMatch im = firstRecipient.match(text);
+    const QRegularExpressionMatch im = match(firstRecipient, text);
     if (!im.hasMatch())
         return {};
     qsizetype start = im.capturedStart();
     // The per-message group starts a little above the first recipient group.
-    auto bs = blockStart.globalMatch(text, std::max<qsizetype>(0, start - 2000));
+    auto bs = globalMatch(blockStart, text, std::max<qsizetype>(0, start - 2000));
     if (bs.hasNext())
         start = std::min(start, bs.next().capturedStart());
     QString block = text.mid(start);
-    const QRegularExpressionMatch em = blockEnd.match(block);
+    const QRegularExpressionMatch em = match(blockEnd, block);
     if (em.hasMatch())
         block.truncate(em.capturedStart());
     return DsnFields::parse(block);
@@ -409,15 +416,15 @@ private:
         }
         // The command the whole report names is needed only for some single-recipient reports: reportCommand().
         m_scanned = TextScanner::scan(m_text, ignore, false);
-        m_delayWording = m_sig.delay().match(m_subject).hasMatch()
-            || (m_sig.delay().match(m_scanned.preamble).hasMatch()
-                && !m_sig.permanent().match(m_scanned.preamble).hasMatch());
+        m_delayWording = match(m_sig.delay(), m_subject).hasMatch()
+            || (match(m_sig.delay(), m_scanned.preamble).hasMatch()
+                && !match(m_sig.permanent(), m_scanned.preamble).hasMatch());
 
-        m_signals.sender = m_sig.sender().match(m_from).hasMatch();
-        m_signals.subject = m_sig.subject().match(m_subject).hasMatch();
+        m_signals.sender = match(m_sig.sender(), m_from).hasMatch();
+        m_signals.subject = match(m_sig.subject(), m_subject).hasMatch();
         m_signals.failedRecipientsHeader = !m_failedHeader.isEmpty();
         // The body's wording is only needed when nothing cheaper already says "mail system".
-        m_signals.body = !m_signals.any() && m_sig.body().match(m_text).hasMatch();
+        m_signals.body = !m_signals.any() && match(m_sig.body(), m_text).hasMatch();
     }
 
     /// ARF (RFC 5965) reports, and the providers' complaint formats that predate it.
@@ -729,7 +736,7 @@ private:
             // not evidence of a failure ("target mail address: a@b").
             const EvidenceSource source = r.classification.evidence.source;
             if (f.inlineMention && !f.hasCodes() && !r.replyCode && source != EvidenceSource::TextRule
-                && source != EvidenceSource::ProviderRule && !m_sig.body().match(f.mention).hasMatch())
+                && source != EvidenceSource::ProviderRule && !match(m_sig.body(), f.mention).hasMatch())
                 continue;
             m_report.results.append(r);
         }
@@ -810,7 +817,7 @@ private:
             || !headerValue(m_message.headers, u"X-Autoreply").isEmpty()
             || !headerValue(m_message.headers, u"X-Autorespond").isEmpty()
             || headerValue(m_message.headers, u"Precedence").trimmed().compare(u"auto_reply", Qt::CaseInsensitive) == 0
-            || m_sig.autoReplySubject().match(m_subject).hasMatch();
+            || match(m_sig.autoReplySubject(), m_subject).hasMatch();
         // A mail system's notice is never an autoresponder's reply, whatever its headers say.
         if (!autoReply || m_signals.sender)
             return false;
@@ -906,7 +913,7 @@ void BounceDecoder::classify(DeliveryResult &r) const
             if (!r.replyCode)
                 r.replyCode = reply.code;
         } else {
-            static const QRegularExpression leadingStatus(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s+)"));
+            thread_local const QRegularExpression leadingStatus(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s+)"));
             bare.remove(leadingStatus);
         }
     }
@@ -988,7 +995,7 @@ void BounceDecoder::classify(DeliveryResult &r) const
                 .arg(r.status.toString(), before)
                 .trimmed());
     } else if (reason == u"undefined" && r.action == u"failed" && !r.replyCode && !bare.trimmed().isEmpty()
-        && !BounceSignals::instance().body().match(bare).hasMatch()) {
+        && !match(BounceSignals::instance().body(), bare).hasMatch()) {
         // Words without a code that no rule explains: the failure has a cause we cannot name yet, which is
         // "onhold" (look at it), not "undefined" (nothing was said, or only the report's own boilerplate
         // such as "delivery to the following recipients failed").

@@ -1,8 +1,11 @@
 #include "bounce/dsnfields.h"
+#include "bounce/formats/regexmatch.h"
 
 #include <QRegularExpression>
 
 namespace smtpscope::core {
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -32,38 +35,37 @@ enum class Field {
 
 struct FieldName
 {
-    const char *name;
+    QLatin1StringView name;
     Field field;
 };
 
 // clang-format off
 const FieldName kFieldNames[] = {
-    { "original-envelope-id", Field::OriginalEnvelopeId },
-    { "reporting-mta", Field::ReportingMta },
-    { "dsn-gateway", Field::DsnGateway },
-    { "received-from-mta", Field::ReceivedFromMta },
-    { "arrival-date", Field::ArrivalDate },
-    { "x-postfix-queue-id", Field::PostfixQueueId },
-    { "x-postfix-sender", Field::PostfixSender },
-    { "x-original-message-id", Field::OriginalMessageId },
-    { "original-recipient", Field::OriginalRecipient },
-    { "final-recipient", Field::FinalRecipient },
-    { "x-actual-recipient", Field::ActualRecipient },
-    { "action", Field::Action },
-    { "status", Field::Status },
-    { "remote-mta", Field::RemoteMta },
-    { "diagnostic-code", Field::DiagnosticCode },
-    { "last-attempt-date", Field::LastAttemptDate },
-    { "will-retry-until", Field::WillRetryUntil },
-    { "final-log-id", Field::FinalLogId },
+    { "original-envelope-id"_L1, Field::OriginalEnvelopeId },
+    { "reporting-mta"_L1, Field::ReportingMta },
+    { "dsn-gateway"_L1, Field::DsnGateway },
+    { "received-from-mta"_L1, Field::ReceivedFromMta },
+    { "arrival-date"_L1, Field::ArrivalDate },
+    { "x-postfix-queue-id"_L1, Field::PostfixQueueId },
+    { "x-postfix-sender"_L1, Field::PostfixSender },
+    { "x-original-message-id"_L1, Field::OriginalMessageId },
+    { "original-recipient"_L1, Field::OriginalRecipient },
+    { "final-recipient"_L1, Field::FinalRecipient },
+    { "x-actual-recipient"_L1, Field::ActualRecipient },
+    { "action"_L1, Field::Action },
+    { "status"_L1, Field::Status },
+    { "remote-mta"_L1, Field::RemoteMta },
+    { "diagnostic-code"_L1, Field::DiagnosticCode },
+    { "last-attempt-date"_L1, Field::LastAttemptDate },
+    { "will-retry-until"_L1, Field::WillRetryUntil },
+    { "final-log-id"_L1, Field::FinalLogId },
 };
 // clang-format on
 
 Field fieldOf(QStringView name)
 {
     for (const FieldName &f : kFieldNames) {
-        const QLatin1StringView fieldName(f.name);
-        if (name.size() == fieldName.size() && name.compare(fieldName, Qt::CaseInsensitive) == 0)
+        if (bounce::equalsCi(f.name, name))
             return f.field;
     }
     return Field::Other;
@@ -98,12 +100,12 @@ qsizetype fieldNameLength(QStringView line)
 QString unescapeUtf8Address(const QString &text)
 {
     // RFC 6533 utf-8-addr-xtext: "\x{HEX}" stands for one Unicode code point.
-    static const QRegularExpression escape(QStringLiteral(R"(\\x\{([0-9A-Fa-f]{1,6})\})"));
+    thread_local const QRegularExpression escape(QStringLiteral(R"(\\x\{([0-9A-Fa-f]{1,6})\})"));
     if (!text.contains(QLatin1String("\\x{")))
         return text;
     QString out;
     qsizetype last = 0;
-    auto it = escape.globalMatch(text);
+    auto it = bounce::globalMatch(escape, text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         out += QStringView(text).mid(last, m.capturedStart() - last);
@@ -155,8 +157,8 @@ DsnTypedValue hostValue(const QString &text)
 
 QString statusOf(const QString &value)
 {
-    static const QRegularExpression code(QStringLiteral(R"((?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
-    const QRegularExpressionMatch m = code.match(value);
+    thread_local const QRegularExpression code(QStringLiteral(R"((?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
+    const QRegularExpressionMatch m = bounce::match(code, value);
     return m.hasMatch() ? m.captured(0) : value.trimmed();
 }
 
@@ -348,14 +350,19 @@ QDateTime DsnFields::parseDate(QStringView text)
 {
     // Remove comments ("(CET)", "(PST)") and fold white space before handing it to Qt's RFC 2822 reader.
     QString s;
-    int depth = 0;
-    for (QChar c : text) {
-        if (c == u'(')
-            ++depth;
-        else if (c == u')' && depth > 0)
-            --depth;
-        else if (!depth)
-            s += c;
+    if (text.contains(u'(')) {
+        s.reserve(text.size());
+        int depth = 0;
+        for (QChar c : text) {
+            if (c == u'(')
+                ++depth;
+            else if (c == u')' && depth > 0)
+                --depth;
+            else if (!depth)
+                s += c;
+        }
+    } else {
+        s = text.toString(); // (without a '(' the loop above keeps every character)
     }
     s = s.simplified();
     if (s.isEmpty())
@@ -404,9 +411,7 @@ DsnFields DsnFields::parse(QStringView text)
     qsizetype pos = 0;
     const qsizetype n = text.size();
     while (pos <= n) {
-        qsizetype end = pos;
-        while (end < n && text[end] != u'\n' && text[end] != u'\r')
-            ++end;
+        const qsizetype end = pos < n ? bounce::lineEnd(text, pos) : pos;
         const QStringView line = text.mid(pos, end - pos);
         if (end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n')
             pos = end + 2;

@@ -4,12 +4,14 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <QHash>
 #include <QHashFunctions>
 
 #include <algorithm>
-#include <mutex>
+#include <shared_mutex>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <vector>
 
 namespace smtpscope::core {
 
@@ -33,52 +35,182 @@ RE2::Options patternOptions()
 // Atoms shorter than this are not used to filter: a rule whose literals are all shorter always runs.
 constexpr int minAtomLength = 3;
 
-RE2::Options atomOptions()
-{
-    RE2::Options options;
-    options.set_literal(true);
-    options.set_case_sensitive(true); // matched against the lower-cased text: the atoms are lower case
-    options.set_log_errors(false);
-    options.set_max_mem(int64_t(64) << 20);
-    return options;
-}
-
 bool isAscii(const QByteArray &bytes)
 {
     return std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// Every literal of a fixed list found in a text in one pass: an Aho-Corasick automaton, built completely when the
+// list is set (RE2::Set builds its DFA states lazily, text by text, which costs ~100 us on every new text).
+class LiteralMatcher
+{
+public:
+    explicit LiteralMatcher(const std::vector<std::string> &literals)
+    {
+        // Bytes that occur in no literal share one class: the table has a column per class, not per byte.
+        std::fill(std::begin(m_class), std::end(m_class), uint16_t(0));
+        for (const std::string &literal : literals) {
+            for (char c : literal) {
+                uint16_t &cls = m_class[static_cast<unsigned char>(c)];
+                if (!cls)
+                    cls = uint16_t(++m_classes);
+            }
+        }
+        ++m_classes; // class 0, the other bytes
+        newState();
+        for (int i = 0; i < int(literals.size()); ++i) {
+            int state = 0;
+            for (char c : literals[size_t(i)]) {
+                const int cls = m_class[static_cast<unsigned char>(c)];
+                if (!m_next[size_t(state * m_classes + cls)]) {
+                    const int created = newState();
+                    m_next[size_t(state * m_classes + cls)] = created;
+                }
+                state = m_next[size_t(state * m_classes + cls)];
+            }
+            if (state)
+                m_output[size_t(state)].push_back(i);
+            else
+                m_always.push_back(i); // the empty literal occurs in every text
+        }
+        // Breadth first: the failure link of each state, and the missing transitions taken from it.
+        std::vector<int> fail(m_output.size(), 0);
+        std::vector<int> queue;
+        for (int cls = 0; cls < m_classes; ++cls) {
+            if (const int child = m_next[size_t(cls)])
+                queue.push_back(child);
+        }
+        for (size_t head = 0; head < queue.size(); ++head) {
+            const int state = queue[head];
+            m_outputLink[size_t(state)] = m_output[size_t(fail[size_t(state)])].empty()
+                ? m_outputLink[size_t(fail[size_t(state)])]
+                : fail[size_t(state)];
+            for (int cls = 0; cls < m_classes; ++cls) {
+                int &next = m_next[size_t(state * m_classes + cls)];
+                const int viaFail = m_next[size_t(fail[size_t(state)] * m_classes + cls)];
+                if (next) {
+                    fail[size_t(next)] = viaFail;
+                    queue.push_back(next);
+                } else {
+                    next = viaFail;
+                }
+            }
+        }
+        m_literalCount = int(literals.size());
+    }
+
+    /// Indices of the literals that occur in @p text, ascending.
+    std::vector<int> find(std::string_view text) const
+    {
+        std::vector<bool> seen(size_t(m_literalCount), false);
+        std::vector<int> found = m_always;
+        for (int literal : m_always)
+            seen[size_t(literal)] = true;
+        int state = 0;
+        for (char c : text) {
+            state = m_next[size_t(state * m_classes + m_class[static_cast<unsigned char>(c)])];
+            for (int s = m_output[size_t(state)].empty() ? m_outputLink[size_t(state)] : state; s;
+                 s = m_outputLink[size_t(s)]) {
+                for (int literal : m_output[size_t(s)]) {
+                    if (!seen[size_t(literal)]) {
+                        seen[size_t(literal)] = true;
+                        found.push_back(literal);
+                    }
+                }
+            }
+        }
+        std::sort(found.begin(), found.end());
+        return found;
+    }
+
+private:
+    int newState()
+    {
+        m_next.resize(m_next.size() + size_t(m_classes), 0);
+        m_output.emplace_back();
+        m_outputLink.push_back(0);
+        return int(m_output.size()) - 1;
+    }
+
+    uint16_t m_class[256];
+    int m_classes = 0;
+    int m_literalCount = 0;
+    std::vector<int> m_next; ///< state * m_classes + class -> state; state 0 is the root
+    std::vector<std::vector<int>> m_output; ///< the literals that end at each state
+    std::vector<int> m_outputLink; ///< the nearest state on the failure chain with an output, or 0
+    std::vector<int> m_always; ///< empty literals
+};
+
 } // namespace
 
 // Two ways to find every matching pattern, with the same result:
-// - The RE2::Set: one pass, a few microseconds for a text it has seen before, but 1-2 ms for a new one, whose
-//   DFA states it must build (with ~420 patterns nearly every new text needs new states).
+// - The RE2::Set: one pass, a few microseconds for a text whose DFA states it has built, but 1-2 ms for a new
+//   one (with ~420 patterns nearly every new text needs new states).
 // - RE2's prefilter: the literal "atoms" each pattern requires are found with one set of literals in the
 //   lower-cased text, and only the patterns whose atoms are present run: ~50-350 us on a new text, ~20-60 us
 //   on a seen one. ASCII texts only: a text with non-ASCII letters may hold an atom only under Unicode case
 //   folding, which lower-casing ASCII does not give.
-// ASCII texts go to the prefilter until they have been seen a few times (a bounded count of hashes); then the
-// set, which has their states by then, is faster. Other texts go to the set.
-struct SeenTexts
+// ASCII texts go to the prefilter, other texts to the set. Either way the result is remembered for the exact
+// text (a bounded cache): bounces repeat the same diagnostics, and a text seen before then costs one hash
+// lookup instead of a pass of RE2.
+// Also remembered: where a pattern matches a text (locate), keyed by the text and the pattern's index.
+template<typename Value> class TextCache
 {
-    static constexpr size_t limit = 1 << 16;
-    static constexpr int setAfter = 8; ///< the set's first pass over a text costs as much as dozens of prefilter runs
-    std::mutex mutex;
-    std::unordered_map<size_t, int> counts;
+public:
+    static constexpr qsizetype limit = 1 << 13; ///< entries; emptied when full
+    static constexpr qsizetype byteLimit = qsizetype(4) << 20; ///< bytes of text; emptied when full
+    static constexpr qsizetype maxTextSize = 4096; ///< longer texts are not kept
 
-    // Whether @p text has been seen often enough for the set; counts it.
-    bool frequent(const QByteArray &text)
+    bool find(const QByteArray &text, size_t hash, int index, Value *value) const
     {
-        const size_t hash = qHashBits(text.constData(), size_t(text.size()), 0x5eed);
-        const std::lock_guard lock(mutex);
-        if (counts.size() >= limit)
-            counts.clear();
-        int &count = counts[hash];
-        if (count < setAfter)
-            ++count;
-        return count >= setAfter;
+        const std::shared_lock lock(m_mutex);
+        const auto it = m_values.constFind(Key { text, hash, index });
+        if (it == m_values.cend())
+            return false;
+        *value = *it;
+        return true;
     }
+
+    void insert(const QByteArray &text, size_t hash, int index, const Value &value)
+    {
+        if (text.size() > maxTextSize)
+            return;
+        const std::unique_lock lock(m_mutex);
+        if (m_values.size() >= limit || m_bytes >= byteLimit) {
+            m_values.clear();
+            m_bytes = 0;
+        }
+        m_values.insert(Key { text, hash, index }, value);
+        m_bytes += text.size();
+    }
+
+private:
+    struct Key
+    {
+        QByteArray text;
+        size_t hash;
+        int index;
+        bool operator==(const Key &other) const
+        {
+            return hash == other.hash && index == other.index && text == other.text;
+        }
+        friend size_t qHash(const Key &key, size_t seed = 0) noexcept { return key.hash ^ size_t(key.index) ^ seed; }
+    };
+    mutable std::shared_mutex m_mutex;
+    QHash<Key, Value> m_values;
+    qsizetype m_bytes = 0;
 };
+
+struct Span
+{
+    qsizetype start = -1; ///< -1: no match
+    qsizetype length = 0;
+};
+
+size_t textHash(const QByteArray &text)
+{
+    return qHashBits(text.constData(), size_t(text.size()), 0x5eed);
+}
 
 struct PatternSet::Private
 {
@@ -89,8 +221,9 @@ struct PatternSet::Private
     RE2::Set set;
     std::vector<std::unique_ptr<RE2>> single;
     std::unique_ptr<re2::FilteredRE2> filtered;
-    std::unique_ptr<RE2::Set> atoms; ///< null when no pattern has an atom
-    SeenTexts seen;
+    std::unique_ptr<LiteralMatcher> atoms; ///< null when no pattern has an atom
+    TextCache<QList<int>> matches;
+    TextCache<Span> spans;
     bool compiled = false;
 };
 
@@ -142,22 +275,8 @@ bool PatternSet::compile(QString *error)
     }
     std::vector<std::string> atoms;
     d->filtered->Compile(&atoms);
-    if (!atoms.empty()) {
-        d->atoms = std::make_unique<RE2::Set>(atomOptions(), RE2::UNANCHORED);
-        for (const std::string &atom : atoms) {
-            if (d->atoms->Add(atom, nullptr) < 0) {
-                d->atoms.reset();
-                break;
-            }
-        }
-        if (d->atoms && !d->atoms->Compile())
-            d->atoms.reset();
-        if (!d->atoms) {
-            d->compiled = false;
-            if (error)
-                *error = QStringLiteral("the patterns' literals need more memory than RE2 allows");
-        }
-    }
+    if (!atoms.empty())
+        d->atoms = std::make_unique<LiteralMatcher>(atoms);
     return d->compiled;
 }
 
@@ -171,18 +290,19 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
     QList<int> out;
     if (!d->compiled || d->single.empty())
         return out;
+    const size_t hash = textHash(utf8);
+    if (d->matches.find(utf8, hash, -1, &out))
+        return out;
     const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
     std::vector<int> hits;
     bool matched = false;
-    if (isAscii(utf8) && !d->seen.frequent(utf8)) {
+    if (isAscii(utf8)) {
         std::string lower(utf8.constData(), size_t(utf8.size()));
         for (char &c : lower) {
             if (c >= 'A' && c <= 'Z')
                 c = char(c - 'A' + 'a');
         }
-        std::vector<int> atomHits;
-        if (d->atoms)
-            d->atoms->Match(lower, &atomHits);
+        const std::vector<int> atomHits = d->atoms ? d->atoms->find(lower) : std::vector<int>();
         d->filtered->AllMatches(text, atomHits, &hits);
         matched = !hits.empty();
     } else {
@@ -194,6 +314,7 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
         for (int h : hits)
             out.append(h);
     }
+    d->matches.insert(utf8, hash, -1, out);
     return out;
 }
 
@@ -201,12 +322,21 @@ bool PatternSet::locate(int index, const QByteArray &utf8, qsizetype *start, qsi
 {
     if (index < 0 || index >= size())
         return false;
-    const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
-    re2::StringPiece match;
-    if (!d->single[size_t(index)]->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1))
+    const size_t hash = textHash(utf8);
+    Span span;
+    if (!d->spans.find(utf8, hash, index, &span)) {
+        const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
+        re2::StringPiece match;
+        if (d->single[size_t(index)]->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) {
+            span.start = match.data() - text.data();
+            span.length = qsizetype(match.size());
+        }
+        d->spans.insert(utf8, hash, index, span);
+    }
+    if (span.start < 0)
         return false;
-    *start = match.data() - text.data();
-    *length = qsizetype(match.size());
+    *start = span.start;
+    *length = span.length;
     return true;
 }
 

@@ -1,5 +1,7 @@
 #include "bounce/formats/bounceformats.h"
 
+#include "bounce/formats/regexmatch.h"
+
 #include <QList>
 
 namespace smtpscope::core::bounce {
@@ -143,43 +145,43 @@ const BounceSignals &BounceSignals::instance()
 
 const QRegularExpression &BounceSignals::sender() const
 {
-    static const QRegularExpression re = compile(kSender);
+    thread_local const QRegularExpression re = compile(kSender);
     return re;
 }
 
 const QRegularExpression &BounceSignals::subject() const
 {
-    static const QRegularExpression re = compile(kSubject);
+    thread_local const QRegularExpression re = compile(kSubject);
     return re;
 }
 
 const QRegularExpression &BounceSignals::body() const
 {
-    static const QRegularExpression re = compile(kBody);
+    thread_local const QRegularExpression re = compile(kBody);
     return re;
 }
 
 const QRegularExpression &BounceSignals::originalBoundary() const
 {
-    static const QRegularExpression re = compile(kOriginalBoundary, QRegularExpression::MultilineOption);
+    thread_local const QRegularExpression re = compile(kOriginalBoundary, QRegularExpression::MultilineOption);
     return re;
 }
 
 const QRegularExpression &BounceSignals::delay() const
 {
-    static const QRegularExpression re = compile(kDelay);
+    thread_local const QRegularExpression re = compile(kDelay);
     return re;
 }
 
 const QRegularExpression &BounceSignals::permanent() const
 {
-    static const QRegularExpression re = compile(kPermanent);
+    thread_local const QRegularExpression re = compile(kPermanent);
     return re;
 }
 
 const QRegularExpression &BounceSignals::autoReplySubject() const
 {
-    static const QRegularExpression re = compile(kAutoReplySubject);
+    thread_local const QRegularExpression re = compile(kAutoReplySubject);
     return re;
 }
 
@@ -191,7 +193,7 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
         QRegularExpression subject;
         ComplaintFormat format;
     };
-    static const QList<CompiledComplaint> complaints = [] {
+    thread_local const QList<CompiledComplaint> complaints = [] {
         QList<CompiledComplaint> out;
         for (const ComplaintMarker &c : kComplaints)
             out.append({ compile(c.from), compile(c.subject),
@@ -200,7 +202,7 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
         return out;
     }();
     for (const CompiledComplaint &c : complaints) {
-        if (c.from.match(from).hasMatch() && c.subject.match(subject).hasMatch())
+        if (match(c.from, from).hasMatch() && match(c.subject, subject).hasMatch())
             return c.format;
     }
     return {};
@@ -208,8 +210,8 @@ ComplaintFormat identifyComplaint(const QString &from, const QString &subject)
 
 QString reportingHost(QStringView text)
 {
-    static const QRegularExpression re = compile(kReportingHost);
-    const QRegularExpressionMatch m = re.match(text);
+    thread_local const QRegularExpression re = compile(kReportingHost);
+    const QRegularExpressionMatch m = match(re, text);
     if (!m.hasMatch())
         return {};
     for (int i = 1; i <= m.lastCapturedIndex(); ++i) {
@@ -234,15 +236,16 @@ QString formatExplanation(const QString &format)
 
 QString identifyFormat(const QString &from, const QString &subject, QStringView text)
 {
-    static const QList<Compiled> formats = [] {
+    thread_local const QList<Compiled> formats = [] {
         QList<Compiled> out;
         for (const FormatMarker &f : kFormats)
             out.append({ QString::fromLatin1(f.name), compile(f.pattern) });
         return out;
     }();
     const QString haystack = from + u'\n' + subject + u'\n' + text.left(8000);
+    const QRegularExpression::MatchOptions options = subjectOptions(haystack);
     for (const Compiled &f : formats) {
-        if (f.re.match(haystack).hasMatch())
+        if (f.re.match(haystack, 0, QRegularExpression::NormalMatch, options).hasMatch())
             return f.name;
     }
     return {};

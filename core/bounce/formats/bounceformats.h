@@ -8,6 +8,8 @@ namespace smtpscope::core::bounce {
 /// What bounces of different MTAs and providers look like, as data: the signals that say a message
 /// was written by a mail system, where the returned original starts, and which MTA wrote it.
 /// The decoding itself is generic (textscanner.h); these tables only steer it.
+/// Each thread has its own compiled expressions (Qt locks a mutex in every match of a shared one): use a returned
+/// expression in the thread that asked for it.
 struct BounceSignals
 {
     /// From addresses or display names of mail systems (MAILER-DAEMON, postmaster, …).

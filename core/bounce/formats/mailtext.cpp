@@ -1,4 +1,7 @@
 #include "bounce/formats/mailtext.h"
+#include "bounce/formats/regexmatch.h"
+
+#include <algorithm>
 
 namespace smtpscope::core::bounce {
 
@@ -6,7 +9,7 @@ QString headerValue(const HeaderList &headers, QStringView name)
 {
     // (Names of different lengths never compare equal: the length test spares most comparisons.)
     for (const auto &h : headers) {
-        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (equalsCi(name, h.first))
             return h.second;
     }
     return {};
@@ -16,7 +19,7 @@ QStringList headerValues(const HeaderList &headers, QStringView name)
 {
     QStringList out;
     for (const auto &h : headers) {
-        if (h.first.size() == name.size() && name.compare(h.first, Qt::CaseInsensitive) == 0)
+        if (equalsCi(name, h.first))
             out.append(h.second);
     }
     return out;
@@ -30,17 +33,15 @@ QStringList splitLinesUntilBlank(QStringView text, qsizetype stopAfter)
     QStringList lines;
     qsizetype start = 0;
     const qsizetype n = text.size();
-    for (qsizetype i = 0; i < n; ++i) {
+    for (qsizetype i = lineEnd(text, 0); i < n; i = lineEnd(text, i + 1)) {
         const QChar c = text[i];
-        if (c == u'\n' || c == u'\r') {
-            const QStringView line = text.mid(start, i - start);
-            lines.append(line.toString());
-            if (stopAfter >= 0 && lines.size() > stopAfter && line.trimmed().isEmpty())
-                return lines;
-            if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
-                ++i;
-            start = i + 1;
-        }
+        const QStringView line = text.mid(start, i - start);
+        lines.append(line.toString());
+        if (stopAfter >= 0 && lines.size() > stopAfter && line.trimmed().isEmpty())
+            return lines;
+        if (c == u'\r' && i + 1 < n && text[i + 1] == u'\n')
+            ++i;
+        start = i + 1;
     }
     if (start < n)
         lines.append(text.mid(start).toString());
@@ -57,6 +58,47 @@ QStringList splitLines(QStringView text)
 QStringList splitLinesToBlank(QStringView text, qsizetype from)
 {
     return splitLinesUntilBlank(text, from);
+}
+
+HeaderList parseHeaderFields(QStringView text, std::initializer_list<QLatin1StringView> names)
+{
+    // The rules of parseHeaderBlock() over the lines of splitLinesToBlank(), which it reads up to the first
+    // blank line; only the named fields are kept, so a continuation line of another field is dropped with it.
+    HeaderList headers;
+    bool haveField = false; ///< parseHeaderBlock()'s list would not be empty
+    bool keepingLast = false; ///< its last field is one of the named ones, headers.last()
+    const qsizetype n = text.size();
+    qsizetype pos = 0;
+    for (bool firstLine = true; pos < n; firstLine = false) {
+        const qsizetype end = lineEnd(text, pos);
+        const QStringView line = text.mid(pos, end - pos);
+        pos = end < n && text[end] == u'\r' && end + 1 < n && text[end + 1] == u'\n' ? end + 2 : end + 1;
+        if (line.trimmed().isEmpty())
+            break;
+        if (line.front() == u' ' || line.front() == u'\t') {
+            if (haveField && keepingLast)
+                headers.last().second += u' ' + line.trimmed();
+            continue;
+        }
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0) {
+            if (firstLine)
+                continue; // a leading "From " line of an mbox copy
+            break;
+        }
+        const QStringView name = line.left(colon).trimmed();
+        bool valid = true;
+        for (QChar c : name)
+            valid = valid && c.unicode() > 32 && c.unicode() < 127;
+        if (!valid)
+            break;
+        haveField = true;
+        keepingLast
+            = std::any_of(names.begin(), names.end(), [&](QLatin1StringView wanted) { return equalsCi(wanted, name); });
+        if (keepingLast)
+            headers.append({ name.toString(), line.mid(colon + 1).trimmed().toString() });
+    }
+    return headers;
 }
 
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)
@@ -91,7 +133,7 @@ HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first)
 const QRegularExpression &addressPattern()
 {
     // Letters beyond ASCII are allowed for internationalised addresses; the domain needs a dot.
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"([\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@[\w-]+(?:\.[\w-]+)+)"),
         QRegularExpression::UseUnicodePropertiesOption);
     return re;
@@ -99,7 +141,7 @@ const QRegularExpression &addressPattern()
 
 QString firstAddress(QStringView text)
 {
-    const QRegularExpressionMatch m = addressPattern().match(text);
+    const QRegularExpressionMatch m = match(addressPattern(), text);
     if (!m.hasMatch())
         return {};
     QString a = m.captured(0);
@@ -111,7 +153,7 @@ QString firstAddress(QStringView text)
 QStringList addressList(QStringView text)
 {
     QStringList out;
-    auto it = addressPattern().globalMatch(text);
+    auto it = globalMatch(addressPattern(), text);
     while (it.hasNext()) {
         QString a = it.next().captured(0);
         while (a.endsWith(u'.'))
@@ -130,12 +172,12 @@ QString domainOf(QStringView address)
 
 QString htmlToText(QStringView html)
 {
-    static const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),
+    thread_local const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),
         QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression breaks(
+    thread_local const QRegularExpression breaks(
         QStringLiteral(R"(<\s*(br|/p|p|/div|div|/tr|tr|/li|li|/h\d|/table|hr)\b[^>]*>)"),
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression tags(QStringLiteral("<[^>]*>"));
+    thread_local const QRegularExpression tags(QStringLiteral("<[^>]*>"));
     QString s = html.toString();
     s.remove(dropBlocks);
     s.replace(breaks, QStringLiteral("\n"));

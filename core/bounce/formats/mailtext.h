@@ -3,8 +3,10 @@
 #include <QList>
 #include <QPair>
 #include <QRegularExpression>
+
 #include <QString>
 #include <QStringList>
+#include <initializer_list>
 
 namespace smtpscope::core::bounce {
 
@@ -22,8 +24,12 @@ QStringList splitLines(QStringView text);
 QStringList splitLinesToBlank(QStringView text, qsizetype from = 0);
 /// Reads a block of RFC 5322 header fields (unfolding continuation lines) up to the first blank line.
 HeaderList parseHeaderBlock(const QStringList &lines, qsizetype first = 0);
+/// The fields of parseHeaderBlock(splitLinesToBlank(@p text)) named one of @p names (ASCII, compared
+/// case-insensitively), in order and with the same values, read without copying the other fields or the lines.
+HeaderList parseHeaderFields(QStringView text, std::initializer_list<QLatin1StringView> names);
 
-/// An e-mail address pattern for free text (local part with the usual specials, a dotted domain).
+/// An e-mail address pattern for free text (local part with the usual specials, a dotted domain); the calling
+/// thread's own copy (see BounceSignals).
 const QRegularExpression &addressPattern();
 /// The first address in @p text ("Name <a@b>", "<a@b>" or "a@b"), or an empty string.
 QString firstAddress(QStringView text);

@@ -1,9 +1,12 @@
 #include "bounce/formats/textscanner.h"
 
 #include "bounce/formats/mailtext.h"
+#include "bounce/formats/regexmatch.h"
 #include "reply/replyparser.h"
 
 #include <QRegularExpression>
+
+#include <array>
 
 namespace smtpscope::core::bounce {
 
@@ -19,7 +22,7 @@ constexpr auto kUnicode = QRegularExpression::UseUnicodePropertiesOption;
 // "a@b (expanded from <c@d>): …", "\"a@b\":". Group 1 is the address, group 2 what follows it.
 const QRegularExpression &leadingAddressLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^\s*(?:[*•>-]+\s*|\d{1,3}[.)]\s+)?["'<]*)" SMTPSCOPE_ADDR R"(\.?["'>]*(.*)$)"),
         kCi | kUnicode);
     return re;
@@ -28,7 +31,7 @@ const QRegularExpression &leadingAddressLine()
 // What may follow the address on a recipient line; anything else reads as a sentence about it.
 const QRegularExpression &leadingAddressRest()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^(?:\s*$|\s*[:.,;(\[<]|\s+on\s|\s*\.\.\.|\s+-+\s|\s+\S+@\S+\s*$))"), kCi);
     return re;
 }
@@ -36,7 +39,7 @@ const QRegularExpression &leadingAddressRest()
 // Sendmail's "550 5.1.1 <a@b>... User unknown" (also "<<< 550 <a@b>: User unknown").
 const QRegularExpression &codedAddressLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^\s*(?:<<<\s*)?[245]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?["'<]*)" SMTPSCOPE_ADDR
                        R"(["'>]*\s*(?:\.\.\.|:)\s*(.*)$)"),
         kCi | kUnicode);
@@ -47,7 +50,7 @@ const QRegularExpression &codedAddressLine()
 // "Unknown user: a@b", "rejected recipient <a@b>".
 const QRegularExpression &inlineAddress()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(\b(?:to|for|recipients?(?:\(s\))?|user|mailbox|addressee|rcpt\s+to|generated\s+by)\b\s*:?\s*["'<]*)" SMTPSCOPE_ADDR),
         kCi | kUnicode);
@@ -57,7 +60,7 @@ const QRegularExpression &inlineAddress()
 // A recipient closing a sentence after a colon: "User mailbox exceeds allowed size: a@b".
 const QRegularExpression &trailingAddress()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(:\s*["'<]*)" SMTPSCOPE_ADDR R"(["'>]*\.?\s*$)"), kCi | kUnicode);
     return re;
 }
@@ -65,7 +68,7 @@ const QRegularExpression &trailingAddress()
 // Summary lines that quote the original's header fields, not recipients of the report.
 const QRegularExpression &headerLikeLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(^\s*(?:from|to|cc|bcc|subject|date|sent|reply-to|return-path|sender|message-id|envelope-from|original sender)\s*:)"),
         kCi);
@@ -75,7 +78,8 @@ const QRegularExpression &headerLikeLine()
 // Decorations and section headings ("=====", "----- Transcript of session follows -----") end a paragraph.
 const QRegularExpression &decorationLine()
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*(?:[-=*#_~|+]{3,}.*[-=*#_~|+]{3,}|[-=*#_~|+]{3,})\s*$)"));
+    thread_local const QRegularExpression re(
+        QStringLiteral(R"(^\s*(?:[-=*#_~|+]{3,}.*[-=*#_~|+]{3,}|[-=*#_~|+]{3,})\s*$)"));
     return re;
 }
 
@@ -83,7 +87,7 @@ const QRegularExpression &decorationLine()
 // "said:", "returned '", "]: ", "follows: [" and the like.
 const QRegularExpression &replyStart()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"((?:^\s*(?:<<<|<-|Out:|S:|\*\*\*)?\s*|[:=>]\s*|\b(?:said|says|returned|replied|responded|answered|with|was|error|response)\s+)[\[('"#]?\s*([245]\d\d)(?![\d.,/])(?=[\s-]|:\s|$))"
             R"(|(?<=\s)([245]\d\d)(?=[ -]#?[245]\.\d{1,3}\.\d{1,3}\s))"),
@@ -94,7 +98,7 @@ const QRegularExpression &replyStart()
 // Client commands in a transcript; a reply's text never continues onto them.
 const QRegularExpression &commandLine()
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(^\s*(?:>>>|In:|C:|->)|^\s*(?:RCPT|MAIL|DATA|QUIT|RSET|EHLO|HELO|STARTTLS|AUTH)\b|^\s*(?:Giving up|I'm not going to try|\(Other MXes tried))"
             R"(|^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"
@@ -106,7 +110,7 @@ const QRegularExpression &commandLine()
 
 const QRegularExpression &statusPattern()
 {
-    static const QRegularExpression re(QStringLiteral(R"((?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
+    thread_local const QRegularExpression re(QStringLiteral(R"((?<![\d.])#?([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))"));
     return re;
 }
 
@@ -150,7 +154,8 @@ bool hasDecorationRun(QStringView s)
 
 bool isBlankOrDecoration(const QString &line)
 {
-    return QStringView(line).trimmed().isEmpty() || (hasDecorationRun(line) && decorationLine().match(line).hasMatch());
+    return QStringView(line).trimmed().isEmpty()
+        || (hasDecorationRun(line) && match(decorationLine(), line).hasMatch());
 }
 
 struct Anchor
@@ -166,7 +171,7 @@ struct Anchor
 // "While talking to mx.example.com:": a Sendmail transcript section for another host begins.
 const QRegularExpression &hostSection()
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
+    thread_local const QRegularExpression re(QStringLiteral(R"(^\s*(?:\.\.\.\s*)?while\s+talking\s+to\b)"), kCi);
     return re;
 }
 
@@ -193,13 +198,13 @@ bool isHostSection(const QString &line)
 {
     // "... while talking to" or "while talking to": nothing else can start a match.
     const char16_t c = firstNonSpace(line);
-    return (c == u'.' || c == u'w' || c == u'W') && hostSection().match(line).hasMatch();
+    return (c == u'.' || c == u'w' || c == u'W') && match(hostSection(), line).hasMatch();
 }
 
 // A line that starts with an enhanced status code ("5.2.2 <a@b>... Mailbox Full").
 const QRegularExpression &statusLine()
 {
-    static const QRegularExpression re(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s)"));
+    thread_local const QRegularExpression re(QStringLiteral(R"(^\s*#?[245]\.\d{1,3}\.\d{1,3}\s)"));
     return re;
 }
 
@@ -217,9 +222,9 @@ bool ignored(const QString &address, const QStringList &ignore)
 
 QString expandedFrom(QStringView rest)
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(R"(^\s*\((?:expanded|generated)\s+from:?\s*<?([^>)\s]+)>?\))"), kCi);
-    const QRegularExpressionMatch m = re.match(rest);
+    const QRegularExpressionMatch m = match(re, rest);
     return m.hasMatch() ? m.captured(1) : QString();
 }
 
@@ -231,22 +236,24 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
         const QString &line = lines.at(i);
         if (!line.contains(u'@'))
             continue;
+        const QRegularExpression::MatchOptions options = subjectOptions(line);
         QRegularExpressionMatch m;
         if (hasReplyDigits(line))
-            m = codedAddressLine().match(line);
+            m = codedAddressLine().match(line, 0, QRegularExpression::NormalMatch, options);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore))
                 strong.append({ i, a, {}, line.trimmed(), false, true });
             continue;
         }
-        m = leadingAddressLine().match(line);
-        if (m.hasMatch() && leadingAddressRest().match(m.captured(2)).hasMatch()) {
+        m = leadingAddressLine().match(line, 0, QRegularExpression::NormalMatch, options);
+        if (m.hasMatch() && match(leadingAddressRest(), m.captured(2)).hasMatch()) {
             QString a = cleanAddress(m.captured(1));
             QString rest = m.captured(2);
             // "a@b <c@d>: …": the bracketed address is the one the line is about (Exim).
-            static const QRegularExpression bracketed(QStringLiteral(R"(^\s+<)" SMTPSCOPE_ADDR R"(>)"), kCi | kUnicode);
-            const QRegularExpressionMatch bm = bracketed.match(rest);
+            thread_local const QRegularExpression bracketed(
+                QStringLiteral(R"(^\s+<)" SMTPSCOPE_ADDR R"(>)"), kCi | kUnicode);
+            const QRegularExpressionMatch bm = match(bracketed, rest);
             if (bm.hasMatch()) {
                 a = bm.captured(1);
                 rest = rest.mid(bm.capturedEnd());
@@ -256,8 +263,8 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
                 if (!original.isEmpty())
                     rest = rest.mid(rest.indexOf(u')') + 1);
                 // "a@b on Thu, 29 Apr 2010 …" (Exchange): the date is not part of the diagnostic.
-                static const QRegularExpression onDate(QStringLiteral(R"(^\s+on\s+\w{3},?\s+\d)"), kCi);
-                if (onDate.match(rest).hasMatch())
+                thread_local const QRegularExpression onDate(QStringLiteral(R"(^\s+on\s+\w{3},?\s+\d)"), kCi);
+                if (match(onDate, rest).hasMatch())
                     rest.clear();
                 rest = rest.trimmed();
                 while (rest.startsWith(u':') || rest.startsWith(u','))
@@ -270,11 +277,11 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
         // the long s, matches "s" case-insensitively too.
         const char16_t first = firstNonSpace(line) | 0x20;
         if (((first < 128 && QByteArrayView("ftcbsdrmeo").contains(char(first))) || first == u'\u017f')
-            && headerLikeLine().match(line).hasMatch())
+            && headerLikeLine().match(line, 0, QRegularExpression::NormalMatch, options).hasMatch())
             continue;
-        m = inlineAddress().match(line);
-        if (!m.hasMatch())
-            m = trailingAddress().match(line);
+        m = inlineAddress().match(line, 0, QRegularExpression::NormalMatch, options);
+        if (!m.hasMatch() && line.contains(u':')) // every trailingAddress() match starts with the colon
+            m = trailingAddress().match(line, 0, QRegularExpression::NormalMatch, options);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore)) {
@@ -306,7 +313,7 @@ QString joinParagraph(const QStringList &lines)
 
 EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
 {
-    auto it = statusPattern().globalMatch(text);
+    auto it = globalMatch(statusPattern(), text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         const EnhancedStatus s { m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt() };
@@ -316,7 +323,40 @@ EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
     return {};
 }
 
+namespace {
+
+TextReply readReplyUncached(QStringView input);
+
+} // namespace
+
 TextReply TextScanner::readReply(QStringView input)
+{
+    // The same diagnostic is read several times per message (by the scan, the DSN reader and classify): the
+    // last few readings of this thread are kept. readReply depends on its input alone.
+    struct Reading
+    {
+        bool used = false;
+        QString input;
+        TextReply reply;
+    };
+    thread_local std::array<Reading, 4> recent;
+    thread_local size_t nextSlot = 0;
+    for (const Reading &reading : recent) {
+        if (reading.used && QStringView(reading.input) == input)
+            return reading.reply;
+    }
+    TextReply reply = readReplyUncached(input);
+    Reading &slot = recent[nextSlot];
+    nextSlot = (nextSlot + 1) % recent.size();
+    slot.used = true;
+    slot.input = input.toString();
+    slot.reply = reply;
+    return reply;
+}
+
+namespace {
+
+TextReply readReplyUncached(QStringView input)
 {
     TextReply r;
     QString s = input.toString().simplified();
@@ -340,11 +380,12 @@ TextReply TextScanner::readReply(QStringView input)
             line = again;
     }
     // Sendmail wraps the remote reply in its own: "554 <a@b>... 550 Host unknown".
-    static const QRegularExpression wrapped(QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
+    thread_local const QRegularExpression wrapped(
+        QStringLiteral(R"(^<?[^\s<>]+@[^\s<>]+?>?\.\.\.\s*(?=[245]\d\d[\s-]))"));
     const QRegularExpressionMatch inner
-        = line.text.contains(u'@') ? wrapped.match(line.text) : QRegularExpressionMatch();
+        = line.text.contains(u'@') ? match(wrapped, line.text) : QRegularExpressionMatch();
     if (inner.hasMatch()) {
-        const TextReply innerReply = readReply(QStringView(line.text).mid(inner.capturedEnd()));
+        const TextReply innerReply = TextScanner::readReply(QStringView(line.text).mid(inner.capturedEnd()));
         if (innerReply.code)
             return innerReply;
     }
@@ -353,11 +394,11 @@ TextReply TextScanner::readReply(QStringView input)
     QString text = line.text;
     // Codes repeated on folded continuation lines ("… 550-5.7.1 more text").
     const QString prefix = QString::number(r.code);
-    static const QRegularExpression repeated(
+    thread_local const QRegularExpression repeated(
         QStringLiteral(R"((?:^|\s)([245]\d\d)[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?)"));
     QString bare;
     qsizetype last = 0;
-    auto it = repeated.globalMatch(text);
+    auto it = globalMatch(repeated, text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         if (m.captured(1) != prefix)
@@ -379,7 +420,7 @@ TextReply TextScanner::readReply(QStringView input)
             bare.truncate(close);
     }
     if (!r.status.isValid())
-        r.status = findStatus(bare, r.code / 100);
+        r.status = TextScanner::findStatus(bare, r.code / 100);
     r.bareText = bare;
     r.text
         = QString::number(r.code) + (line.status.isValid() ? u' ' + line.status.toString() : QString()) + u' ' + bare;
@@ -387,13 +428,15 @@ TextReply TextScanner::readReply(QStringView input)
     return r;
 }
 
+} // namespace
+
 TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 {
     for (int i = 0; i < lines.size(); ++i) {
         const QString &line = lines.at(i);
         if (!hasReplyDigits(line))
             continue;
-        auto it = replyStart().globalMatch(line);
+        auto it = globalMatch(replyStart(), line);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
             const int group = m.hasCaptured(1) ? 1 : 2;
@@ -407,7 +450,7 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
             bool continues = line.size() > start + 3 && line.at(start + 3) == u'-';
             for (int j = i + 1; j < lines.size() && j < i + 10; ++j) {
                 const QString &next = lines.at(j);
-                if (isBlankOrDecoration(next) || commandLine().match(next).hasMatch())
+                if (isBlankOrDecoration(next) || match(commandLine(), next).hasMatch())
                     break;
                 const ReplyLine pl = ReplyParser::parseLine(next);
                 if (pl.hasCode && !(continues && pl.code == code))
@@ -425,7 +468,7 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 
 QString TextScanner::findRemoteHost(QStringView text)
 {
-    static const QRegularExpression patterns[] = {
+    thread_local const QRegularExpression patterns[] = {
         QRegularExpression(
             QStringLiteral(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)"), kCi),
         QRegularExpression(QStringLiteral(
@@ -440,10 +483,11 @@ QString TextScanner::findRemoteHost(QStringView text)
     };
     // The first two patterns need a '[' (a fast search): without one they cannot match.
     const bool bracket = text.contains(u'[');
+    const QRegularExpression::MatchOptions options = subjectOptions(text);
     for (const QRegularExpression &re : patterns) {
         if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
             continue;
-        auto it = re.globalMatch(text);
+        auto it = re.globalMatch(text, 0, QRegularExpression::NormalMatch, options);
         while (it.hasNext()) {
             const QString host = it.next().captured(1);
             const QString lower = host.toLower();
@@ -460,12 +504,13 @@ QString TextScanner::findRemoteHost(QStringView text)
 
 QString TextScanner::findCommand(QStringView text)
 {
-    static const QRegularExpression re(
+    thread_local const QRegularExpression re(
         QStringLiteral(
             R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
         kCi);
+    const QRegularExpression::MatchOptions options = subjectOptions(text);
     QRegularExpressionMatch m;
-    for (auto it = re.globalMatch(text); it.hasNext();) {
+    for (auto it = re.globalMatch(text, 0, QRegularExpression::NormalMatch, options); it.hasNext();) {
         m = it.next();
         // "The following mail could not be delivered" names no command: a bare MAIL counts only when it is
         // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
@@ -503,10 +548,15 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
     // The envelope sender in a transcript (">>> MAIL From:<a@b>") or a summary of the envelope ("MAIL FROM: a@b")
     // is never a recipient, also when the server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
-    // ("MAIL" first: a case-sensitive search is much cheaper than a case-insensitive one.)
-    if (text.contains(u"MAIL")) {
+    // (Case-sensitive searches for the usual spellings first: they are much cheaper than a case-insensitive one.)
+    const auto mayNameMailFrom = [](QStringView t) {
+        return t.contains(u"MAIL") || t.contains(u"mail from") || t.contains(u"Mail From") || t.contains(u"Mail from");
+    };
+    if (mayNameMailFrom(text)) {
         for (const QString &line : lines) {
             // Also behind transcript markers and time stamps ("10:00:00.601: --> MAIL From:<a@b>").
+            if (!mayNameMailFrom(line))
+                continue;
             const qsizetype at = line.indexOf(u"MAIL FROM:", 0, Qt::CaseInsensitive);
             if (at < 0)
                 continue;
@@ -542,6 +592,8 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             current.append(a.firstText);
         int gathered = 0;
         bool haveReply = false;
+        TextReply firstParagraphReply; ///< findReply() of paragraphs.first(), when it was run
+        bool haveFirstParagraphReply = false;
         for (int i = a.line + 1; i < end; ++i) {
             const QString &line = lines.at(i);
             if (isHostSection(line))
@@ -549,7 +601,12 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             if (isBlankOrDecoration(line)) {
                 if (!current.isEmpty()) {
                     paragraphs.append(current);
-                    haveReply = haveReply || findReply(current).code;
+                    const TextReply paragraphReply = findReply(current);
+                    haveReply = paragraphReply.code;
+                    if (paragraphs.size() == 1) {
+                        firstParagraphReply = paragraphReply;
+                        haveFirstParagraphReply = true;
+                    }
                     current.clear();
                     if (haveReply || ++gathered >= 3)
                         break;
@@ -570,7 +627,9 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         QStringList all;
         for (const QStringList &p : paragraphs)
             all += p;
-        const TextReply reply = findReply(all);
+        // One paragraph: its lines are all, whose reply was found above.
+        const TextReply reply
+            = paragraphs.size() == 1 && haveFirstParagraphReply ? firstParagraphReply : findReply(all);
         if (reply.code) {
             f.replyCode = reply.code;
             f.status = reply.status;
@@ -582,7 +641,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
                 for (qsizetype j = 0; j < p.size() && texts.isEmpty(); ++j) {
                     const char16_t first = firstNonSpace(p.at(j));
                     if ((first == u'#' || first == u'2' || first == u'4' || first == u'5')
-                        && statusLine().match(p.at(j)).hasMatch())
+                        && match(statusLine(), p.at(j)).hasMatch())
                         texts.append(joinParagraph(p.mid(j)));
                 }
             }

@@ -1,0 +1,444 @@
+#include "bounce/fastmimeparser.h"
+
+#include "bounce/messageparser.h"
+#include "bounce/messageparser_p.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+namespace smtpscope::core::mime {
+
+namespace {
+
+// The fast path. Most bounces are plain, well-formed MIME; for them the structure is read here straight from the
+// bytes, with the same results the GMime walk (messageparser.cpp) gives, at a fraction of the cost (GMime builds a
+// GObject tree of every part and header and parses address fields nobody reads). Anything unusual (8-bit or encoded
+// header text, comments or RFC 2231 in parameters, a multipart that does not close properly, unknown encodings, deep
+// nesting, ...) makes the fast path give up, and the message is parsed with GMime as before.
+class FastParser
+{
+public:
+    FastParser(const QByteArray &bytes, ParsedMessage &message, Walker &walker)
+        : m_data(bytes.constData())
+        , m_size(bytes.size())
+        , m_message(message)
+        , m_walker(walker)
+    { }
+
+    bool run()
+    {
+        Entity top;
+        qsizetype pos = 0;
+        if (!readHeaders(pos, m_size, top.fields))
+            return false;
+        top.bodyStart = pos;
+        top.bodyEnd = m_size;
+        if (!describe(top))
+            return false;
+        for (const Field &field : std::as_const(top.fields))
+            m_message.headers.append({ field.name, field.value });
+        return entity(top, 0, -1, false, true);
+    }
+
+private:
+    struct Field
+    {
+        QString name;
+        QString value;
+        QByteArray raw; ///< unfolded, trimmed value (plain ASCII fields only)
+        bool encodedWords = false;
+    };
+    struct Param
+    {
+        QByteArray name; ///< lower case
+        QByteArray value;
+    };
+    struct Entity
+    {
+        QList<Field> fields;
+        qsizetype bodyStart = 0;
+        qsizetype bodyEnd = 0;
+        QByteArray type = "text";
+        QByteArray subtype = "plain";
+        QList<Param> typeParams;
+        QByteArray disposition;
+        QList<Param> dispositionParams;
+        QByteArray encoding; ///< lower case, empty when none
+    };
+
+    // Deeper structures go to GMime (which notes its own limit): each multipart level scans its body once, so
+    // the depth bounds the work on a large message.
+    static constexpr int maxDepth = 12;
+
+    static bool isTokenChar(char c) { return c > 32 && c < 127 && !std::strchr("()<>@,;:\\\"/[]?=", c); }
+
+    static const QByteArray *param(const QList<Param> &params, const char *name)
+    {
+        for (const Param &p : params) {
+            if (p.name == name)
+                return &p.value;
+        }
+        return nullptr;
+    }
+
+    // Header fields from pos up to the empty line; pos is left after it. False for anything but plain
+    // "Name: value" lines in ASCII without encoded words, or a header that does not end with an empty line.
+    bool readHeaders(qsizetype &pos, qsizetype end, QList<Field> &fields)
+    {
+        const char *d = m_data;
+        while (true) {
+            if (pos >= end)
+                return false; // no empty line: GMime decides
+            if (d[pos] == '\n') {
+                ++pos;
+                return true;
+            }
+            const char *lineStart = d + pos;
+            const char *nl = static_cast<const char *>(std::memchr(lineStart, '\n', size_t(end - pos)));
+            if (!nl)
+                return false;
+            qsizetype nameEnd = 0;
+            while (lineStart + nameEnd < nl && isFieldNameChar(lineStart[nameEnd]))
+                ++nameEnd;
+            if (nameEnd == 0 || lineStart + nameEnd >= nl || lineStart[nameEnd] != ':')
+                return false;
+            const qsizetype valueStart = pos + nameEnd + 1;
+            qsizetype valueEnd = nl - d;
+            // continuation lines
+            while (valueEnd + 1 < end && (d[valueEnd + 1] == ' ' || d[valueEnd + 1] == '\t')) {
+                const char *next
+                    = static_cast<const char *>(std::memchr(d + valueEnd + 1, '\n', size_t(end - valueEnd - 1)));
+                if (!next)
+                    return false;
+                valueEnd = next - d;
+            }
+            bool eightBit = false;
+            for (qsizetype i = valueStart; i < valueEnd; ++i) {
+                if (d[i] == '\0' || d[i] == '\r')
+                    return false;
+                eightBit = eightBit || static_cast<unsigned char>(d[i]) >= 0x80;
+            }
+            Field field;
+            field.name = QString::fromLatin1(lineStart, nameEnd);
+            if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
+                field.value = unfoldPlain(d + valueStart, d + valueEnd);
+                field.raw = field.value.toLatin1();
+            } else {
+                // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
+                // with the parser's fallback charsets)
+                const QByteArray raw(d + valueStart, valueEnd - valueStart);
+                GCharPtr unfolded(g_mime_utils_header_unfold(raw.constData()));
+                GCharPtr decoded(g_mime_utils_header_decode_text(m_walker.options(), unfolded.get()));
+                field.value = QString::fromUtf8(decoded.get()).trimmed();
+                field.encodedWords = true;
+            }
+            fields.append(std::move(field));
+            pos = valueEnd + 1;
+        }
+    }
+
+    static bool isFieldNameChar(char c) { return c > 32 && c < 127 && c != ':'; }
+
+    // "token/token" or "token", then "; name=value" parameters (token or simple quoted string).
+    static bool parseStructured(
+        const QByteArray &value, bool withSubtype, QByteArray &type, QByteArray &subtype, QList<Param> &params)
+    {
+        const char *p = value.constData();
+        const char *end = p + value.size();
+        auto skipSpace = [&] {
+            while (p < end && (*p == ' ' || *p == '\t'))
+                ++p;
+        };
+        auto token = [&](QByteArray &out) {
+            const char *start = p;
+            while (p < end && isTokenChar(*p))
+                ++p;
+            out = QByteArray(start, p - start).toLower();
+            return p > start;
+        };
+        skipSpace();
+        if (!token(type))
+            return false;
+        if (withSubtype) {
+            if (p >= end || *p != '/')
+                return false;
+            ++p;
+            if (!token(subtype))
+                return false;
+        }
+        skipSpace();
+        while (p < end) {
+            if (*p != ';')
+                return false;
+            ++p;
+            skipSpace();
+            if (p == end)
+                break;
+            Param param;
+            if (!token(param.name) || param.name.contains('*'))
+                return false;
+            skipSpace();
+            if (p >= end || *p != '=')
+                return false;
+            ++p;
+            skipSpace();
+            if (p < end && *p == '"') {
+                const char *start = ++p;
+                while (p < end && *p != '"' && *p != '\\')
+                    ++p;
+                if (p >= end || *p != '"')
+                    return false;
+                param.value = QByteArray(start, p - start);
+                ++p;
+            } else {
+                const char *start = p;
+                while (p < end && isTokenChar(*p))
+                    ++p;
+                if (p == start)
+                    return false;
+                param.value = QByteArray(start, p - start);
+            }
+            if (param.value.contains("=?"))
+                return false;
+            for (const Param &other : std::as_const(params)) {
+                if (other.name == param.name)
+                    return false;
+            }
+            params.append(std::move(param));
+            skipSpace();
+        }
+        return true;
+    }
+
+    // Reads the Content-* fields of an entity; false when they need GMime.
+    bool describe(Entity &e)
+    {
+        bool sawType = false, sawEncoding = false, sawDisposition = false;
+        for (const Field &field : std::as_const(e.fields)) {
+            if (!field.name.startsWith(QLatin1String("Content-"), Qt::CaseInsensitive))
+                continue;
+            if (field.encodedWords)
+                return false;
+            const QStringView rest = QStringView(field.name).sliced(8);
+            if (rest.compare(u"Type", Qt::CaseInsensitive) == 0) {
+                if (sawType || !parseStructured(field.raw, true, e.type, e.subtype, e.typeParams))
+                    return false;
+                sawType = true;
+            } else if (rest.compare(u"Transfer-Encoding", Qt::CaseInsensitive) == 0) {
+                if (sawEncoding)
+                    return false;
+                sawEncoding = true;
+                e.encoding = field.raw.trimmed().toLower();
+                if (e.encoding != "7bit" && e.encoding != "8bit" && e.encoding != "binary" && e.encoding != "base64"
+                    && e.encoding != "quoted-printable")
+                    return false;
+            } else if (rest.compare(u"Disposition", Qt::CaseInsensitive) == 0) {
+                QByteArray unused;
+                if (sawDisposition || !parseStructured(field.raw, false, e.disposition, unused, e.dispositionParams))
+                    return false;
+                sawDisposition = true;
+            }
+        }
+        if (e.type == "multipart" && e.subtype == "digest")
+            return false; // parts default to message/rfc822 there
+        if (e.type == "message" && e.subtype != "rfc822" && e.subtype != "global" && e.subtype != "delivery-status"
+            && e.subtype != "global-delivery-status" && e.subtype != "feedback-report" && e.subtype != "global-headers"
+            && e.subtype != "disposition-notification")
+            return false; // message/partial, message/news, message/external-body: GMime's own classes
+        return true;
+    }
+
+    // The first line at or after pos that is "--boundary" or "--boundary--" (with optional trailing blanks) of
+    // this multipart or of an enclosing one. Returns the line start, or -1.
+    qsizetype findBoundary(qsizetype pos, qsizetype end, bool &closing, bool &ours) const
+    {
+        const char *d = m_data;
+        while (pos < end) {
+            if (d[pos] == '-' && pos + 1 < end && d[pos + 1] == '-') {
+                const char *nl = static_cast<const char *>(std::memchr(d + pos, '\n', size_t(end - pos)));
+                qsizetype lineEnd = nl ? nl - d : end;
+                qsizetype trimmed = lineEnd;
+                while (trimmed > pos && (d[trimmed - 1] == ' ' || d[trimmed - 1] == '\t'))
+                    --trimmed;
+                for (qsizetype level = m_boundaries.size() - 1; level >= 0; --level) {
+                    const QByteArray &b = m_boundaries.at(level);
+                    const qsizetype length = trimmed - pos - 2;
+                    if (length < b.size() || std::memcmp(d + pos + 2, b.constData(), size_t(b.size())) != 0)
+                        continue;
+                    if (length == b.size()
+                        || (length == b.size() + 2 && d[trimmed - 1] == '-' && d[trimmed - 2] == '-')) {
+                        closing = length != b.size();
+                        ours = level == m_boundaries.size() - 1;
+                        return pos;
+                    }
+                    // GMime also takes "--boundary" followed by other text as the boundary of an enclosing level
+                    return -2;
+                }
+            }
+            const char *nl = static_cast<const char *>(std::memchr(d + pos, '\n', size_t(end - pos)));
+            if (!nl)
+                break;
+            pos = nl - d + 1;
+        }
+        return -1;
+    }
+
+    bool entity(Entity &e, int depth, int parent, bool inEnclosedMessage, bool top)
+    {
+        if (depth > maxDepth)
+            return false;
+        MimePart part;
+        part.depth = depth;
+        part.parent = parent;
+        part.contentType = QString::fromLatin1(e.type + '/' + e.subtype);
+        const QByteArray *charset = param(e.typeParams, "charset");
+        part.charset = charset ? QString::fromLatin1(*charset) : QString();
+        part.attachment = e.disposition == "attachment";
+        const QByteArray *fileName = param(e.dispositionParams, "filename");
+        if (!fileName)
+            fileName = param(e.typeParams, "name");
+        if (fileName)
+            part.fileName = QString::fromLatin1(*fileName);
+        for (const Field &field : std::as_const(e.fields)) {
+            if (!top || field.name.startsWith(QLatin1String("Content-"), Qt::CaseInsensitive))
+                part.headers.append({ field.name, field.value });
+        }
+        const int index = int(m_message.parts.size());
+
+        if (e.type == "multipart") {
+            const QByteArray *boundary = param(e.typeParams, "boundary");
+            if (!boundary || boundary->isEmpty())
+                return false;
+            m_boundaries.append(*boundary);
+            const QString contentType = part.contentType;
+            m_message.parts.append(std::move(part));
+            bool closing = false, ours = false;
+            qsizetype at = findBoundary(e.bodyStart, e.bodyEnd, closing, ours);
+            if (at < 0 || !ours || closing)
+                return false; // no part, or an enclosing boundary first
+            // The parts' extents first, to note a missing closing boundary before what the parts note.
+            QList<QPair<qsizetype, qsizetype>> extents;
+            bool truncated = false;
+            while (true) {
+                const char *nl = static_cast<const char *>(std::memchr(m_data + at, '\n', size_t(e.bodyEnd - at)));
+                if (!nl)
+                    return false;
+                const qsizetype partStart = nl - m_data + 1;
+                bool nextClosing = false, nextOurs = false;
+                const qsizetype next = findBoundary(partStart, e.bodyEnd, nextClosing, nextOurs);
+                if (next == -1) {
+                    // no closing boundary: the last part runs to the end, as GMime reads it
+                    extents.append({ partStart, e.bodyEnd });
+                    truncated = true;
+                    break;
+                }
+                if (next < 0 || !nextOurs)
+                    return false;
+                // the newline before a boundary line belongs to the boundary
+                extents.append({ partStart, next > partStart ? next - 1 : partStart });
+                if (nextClosing)
+                    break;
+                at = next;
+            }
+            if (truncated)
+                m_walker.note(
+                    QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(contentType));
+            for (const auto &extent : std::as_const(extents)) {
+                Entity child;
+                qsizetype pos = extent.first;
+                const qsizetype childEnd = extent.second;
+                if (!readHeaders(pos, childEnd, child.fields) && !(pos == extent.first && childEnd == extent.first))
+                    return false;
+                if (pos > childEnd)
+                    return false;
+                child.bodyStart = pos;
+                child.bodyEnd = childEnd;
+                if (!describe(child) || !entity(child, depth + 1, index, inEnclosedMessage, false))
+                    return false;
+            }
+            m_boundaries.removeLast();
+            return true;
+        }
+
+        if (e.type == "message" && (e.subtype == "rfc822" || e.subtype == "global")) {
+            if (!e.encoding.isEmpty() && e.encoding != "7bit" && e.encoding != "8bit" && e.encoding != "binary")
+                return false;
+            Entity enclosed;
+            qsizetype pos = e.bodyStart;
+            if (!readHeaders(pos, e.bodyEnd, enclosed.fields) || enclosed.fields.isEmpty())
+                return false;
+            enclosed.bodyStart = pos;
+            enclosed.bodyEnd = e.bodyEnd;
+            if (!describe(enclosed))
+                return false;
+            for (const Field &field : std::as_const(enclosed.fields))
+                part.messageHeaders.append({ field.name, field.value });
+            part.text = renderHeaders(part.messageHeaders);
+            part.decoded = true;
+            m_message.parts.append(std::move(part));
+            const bool isReport = enclosed.type == "multipart" && enclosed.subtype == "report";
+            return entity(enclosed, depth + 1, index, inEnclosedMessage || !isReport, true);
+        }
+
+        const bool report = isReportType(part.contentType);
+        const bool text
+            = part.contentType == QLatin1String("text/plain") || part.contentType == QLatin1String("text/html");
+        if (report || (text && !part.attachment && !inEnclosedMessage)) {
+            QByteArray bytes;
+            if (!decode(e, bytes))
+                return false;
+            part.size = bytes.size();
+            const bool global = part.contentType.startsWith(QLatin1String("message/global"));
+            const QByteArray charsetName = charset ? *charset : QByteArray();
+            part.text = m_walker.toUnicode(
+                bytes, global ? "utf-8" : (charset ? charsetName.constData() : nullptr), part.contentType);
+            if (part.contentType == QLatin1String("text/html"))
+                part.text = MessageParser::htmlToText(part.text);
+            if (isHeaderBlockType(part.contentType))
+                part.messageHeaders = m_walker.parseHeaderBlock(bytes);
+            part.decoded = true;
+        }
+        m_message.parts.append(std::move(part));
+        return true;
+    }
+
+    bool decode(const Entity &e, QByteArray &out) const
+    {
+        const qsizetype length = e.bodyEnd - e.bodyStart;
+        if (length > MessageParser::maxTextLength)
+            return false;
+        const char *content = m_data + e.bodyStart;
+        if (e.encoding != "base64" && e.encoding != "quoted-printable") {
+            out = QByteArray(content, length);
+            return true;
+        }
+        GObjectPtr<GMimeFilter> filter(g_mime_filter_basic_new(
+            e.encoding == "base64" ? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE, FALSE));
+        char *filtered = nullptr;
+        size_t filteredLength = 0;
+        size_t prespace = 0;
+        // GMime's filters take non-const input but do not write to it.
+        g_mime_filter_filter(
+            filter.get(), const_cast<char *>(content), size_t(length), 0, &filtered, &filteredLength, &prespace);
+        out = QByteArray(filtered, qsizetype(filteredLength));
+        g_mime_filter_complete(filter.get(), nullptr, 0, 0, &filtered, &filteredLength, &prespace);
+        out.append(filtered, qsizetype(filteredLength));
+        return out.size() <= MessageParser::maxTextLength;
+    }
+
+    const char *m_data;
+    qsizetype m_size;
+    ParsedMessage &m_message;
+    Walker &m_walker;
+    QList<QByteArray> m_boundaries;
+};
+
+} // namespace
+
+bool parseFast(const QByteArray &bytes, ParsedMessage &message, Walker &walker)
+{
+    return FastParser(bytes, message, walker).run();
+}
+
+} // namespace smtpscope::core::mime

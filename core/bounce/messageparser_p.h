@@ -1,0 +1,75 @@
+#pragma once
+
+// What messageparser.cpp shares with fastmimeparser.cpp: the GMime walk's helpers. Internal to the message parser.
+
+#include "bounce/parsedmessage.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+#include <gmime/gmime.h>
+
+#include <memory>
+
+namespace smtpscope::core::mime {
+
+struct GObjectUnref
+{
+    void operator()(gpointer object) const
+    {
+        if (object)
+            g_object_unref(object);
+    }
+};
+template<typename T> using GObjectPtr = std::unique_ptr<T, GObjectUnref>;
+
+struct GFree
+{
+    void operator()(gpointer p) const { g_free(p); }
+};
+using GCharPtr = std::unique_ptr<char, GFree>;
+
+class Walker
+{
+public:
+    Walker(ParsedMessage &message, GMimeParserOptions *options)
+        : m_message(message)
+        , m_options(options)
+    { }
+
+    void walk(GMimeObject *object, int depth, int parent, bool inEnclosedMessage);
+    void note(const QString &text)
+    {
+        if (!m_notes.contains(text))
+            m_notes.append(text);
+    }
+    QStringList notes() const { return m_notes; }
+
+    static QList<QPair<QString, QString>> headersOf(GMimeObject *object);
+
+    QString toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType);
+    QList<QPair<QString, QString>> parseHeaderBlock(const QByteArray &block);
+    GMimeParserOptions *options() const { return m_options; }
+
+private:
+    QByteArray decodeContent(GMimePart *part, bool &cut);
+    QString recoverBody(const QString &contentType, const char *charset, const QByteArray &body, int depth, int index);
+
+    ParsedMessage &m_message;
+    GMimeParserOptions *m_options;
+    QStringList m_notes;
+};
+
+// Report parts are what bounce and complaint parsing read, so they are decoded wherever they appear.
+bool isReportType(const QString &type);
+bool isHeaderBlockType(const QString &type);
+// Plain ASCII with no encoded word: nothing to decode.
+bool isPlainAscii(const char *p, size_t n);
+// Unfolds a plain value the way GMime does: line breaks dropped, linear white space trimmed at both ends.
+QString unfoldPlain(const char *start, const char *end);
+QString renderHeaders(const QList<QPair<QString, QString>> &headers);
+
+} // namespace smtpscope::core::mime
