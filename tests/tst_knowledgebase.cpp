@@ -254,8 +254,8 @@ void TestKnowledgeBase::missingUserFile()
 
 void TestKnowledgeBase::patternSetMatchesEachPattern()
 {
-    // matchAll (prefiltered for new ASCII texts, one RE2::Set for the others) finds exactly the patterns that
-    // match one by one, whatever the case of the text.
+    // matchAll (prefiltered for ASCII texts, one RE2::Set for the others, cached per text) finds exactly the
+    // patterns that match one by one, whatever the case of the text.
     const auto kb = KnowledgeBase::builtIn();
     PatternSet set;
     QString error;
@@ -283,7 +283,7 @@ void TestKnowledgeBase::patternSetMatchesEachPattern()
                 expected.append(i);
         }
         QCOMPARE(set.matchAll(utf8), expected);
-        QCOMPARE(set.matchAll(utf8), expected); // a text seen before takes the other way
+        QCOMPARE(set.matchAll(utf8), expected); // a text seen before comes from the cache
         matched += expected.isEmpty() ? 0 : 1;
     }
     QVERIFY2(matched > texts.size() / 4, qPrintable(QString::number(matched)));
