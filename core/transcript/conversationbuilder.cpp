@@ -23,21 +23,21 @@ struct VerbInfo
 
 VerbInfo verbInfo(const QString &verb)
 {
-    if (verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO")
+    if (verb == QLatin1StringView("EHLO") || verb == QLatin1StringView("HELO") || verb == QLatin1StringView("LHLO"))
         return { Step::Kind::Command, Phase::Helo };
-    if (verb == u"STARTTLS")
+    if (verb == QLatin1StringView("STARTTLS"))
         return { Step::Kind::TlsStart, Phase::Tls };
-    if (verb == u"AUTH")
+    if (verb == QLatin1StringView("AUTH"))
         return { Step::Kind::Auth, Phase::Auth };
-    if (verb == u"MAIL")
+    if (verb == QLatin1StringView("MAIL"))
         return { Step::Kind::Command, Phase::Mail };
-    if (verb == u"RCPT")
+    if (verb == QLatin1StringView("RCPT"))
         return { Step::Kind::Command, Phase::Rcpt };
-    if (verb == u"DATA")
+    if (verb == QLatin1StringView("DATA"))
         return { Step::Kind::Data, Phase::Data };
-    if (verb == u"BDAT")
+    if (verb == QLatin1StringView("BDAT"))
         return { Step::Kind::Data, Phase::Message };
-    if (verb == u"QUIT")
+    if (verb == QLatin1StringView("QUIT"))
         return { Step::Kind::Command, Phase::Quit };
     return { Step::Kind::Command, Phase::Other };
 }
@@ -95,7 +95,7 @@ qint64 utf8Size(QStringView text)
 
 bool isHelo(const QString &verb)
 {
-    return verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO";
+    return verb == QLatin1StringView("EHLO") || verb == QLatin1StringView("HELO") || verb == QLatin1StringView("LHLO");
 }
 
 struct State
@@ -398,12 +398,14 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
             greeting(st);
             return;
         }
-        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != u"STARTTLS") {
+        if (!st.pending.isEmpty() && reply.code == 220
+            && st.s.steps.at(st.pending.first()).verb != QLatin1StringView("STARTTLS")) {
             greeting(st);
             return;
         }
     }
-    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == u"QUIT") {
+    if (!st.pending.isEmpty() && reply.code == 220
+        && st.s.steps.at(st.pending.first()).verb == QLatin1StringView("QUIT")) {
         // QUIT's 221 is not shown and a new connection greets: the next session starts here.
         rotate(key);
         greeting(state(key));
@@ -445,13 +447,13 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
     } else if (step.kind == Step::Kind::Auth) {
         st.authWaiting = false;
     }
-    if (step.verb == u"DATA" && reply.code == 354) {
+    if (step.verb == QLatin1StringView("DATA") && reply.code == 354) {
         st.inData = true;
         st.bodyStep = -1;
     }
-    if (step.verb == u"STARTTLS" && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
+    if (step.verb == QLatin1StringView("STARTTLS") && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
         st.s.tls.mode = TlsInfo::Mode::StartTls;
-    if (step.verb == u"QUIT" || reply.code == 421)
+    if (step.verb == QLatin1StringView("QUIT") || reply.code == 421)
         st.closed = true;
 }
 
@@ -464,7 +466,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (l.text.trimmed() == u".")
+        if (l.text.trimmed() == QLatin1StringView("."))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -487,7 +489,7 @@ void Builder::client(State &st, const ProtocolLine &l)
     step.pipelined = !st.pending.isEmpty();
     if (isHelo(step.verb))
         st.s.client = step.argument.section(QLatin1Char(' '), 0, 0);
-    if (step.verb == u"BDAT") {
+    if (step.verb == QLatin1StringView("BDAT")) {
         bool ok = false;
         const qint64 size = step.argument.section(QLatin1Char(' '), 0, 0).toLongLong(&ok);
         step.messageSize = ok ? size : -1;
@@ -499,7 +501,7 @@ void Builder::client(State &st, const ProtocolLine &l)
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (l.text.trimmed() == u"." && st.bodyStep >= 0) {
+    if (l.text.trimmed() == QLatin1StringView(".") && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -513,7 +515,7 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.messageSize = 0;
         st.bodyStep = addStep(st, step);
     }
-    if (l.text.trimmed() == u".") {
+    if (l.text.trimmed() == QLatin1StringView(".")) {
         endBody(st, l.line);
         return;
     }
@@ -591,8 +593,8 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         if (st.s.tls.mode == TlsInfo::Mode::None && l.viaStartTls) {
             st.s.tls.mode = TlsInfo::Mode::StartTls;
         } else if (st.s.tls.mode == TlsInfo::Mode::None) {
-            const bool sawStartTls = std::any_of(
-                st.s.steps.cbegin(), st.s.steps.cend(), [](const Step &s) { return s.verb == u"STARTTLS"; });
+            const bool sawStartTls = std::any_of(st.s.steps.cbegin(), st.s.steps.cend(),
+                [](const Step &s) { return s.verb == QLatin1StringView("STARTTLS"); });
             st.s.tls.mode = st.greeted || sawStartTls ? TlsInfo::Mode::StartTls : TlsInfo::Mode::Implicit;
         }
         step.kind = Step::Kind::TlsStart;
@@ -611,8 +613,8 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         addStep(st, step);
         return;
     case ProtocolLine::Event::HiddenAuth:
-        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth && st.s.steps.at(last).verb == u"AUTH"
-            && l.attach) {
+        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth
+            && st.s.steps.at(last).verb == QLatin1StringView("AUTH") && l.attach) {
             extend(st, last, l.line);
             st.s.steps[last].note += QStringLiteral("; ") + l.text;
             return;
@@ -691,7 +693,8 @@ void Builder::finalize(State &st)
     s.steps.squeeze(); // a large log keeps every session: no spare room in them
     for (int i = int(s.steps.size()) - 1; i >= 0; --i) {
         const Step &step = s.steps.at(i);
-        if ((step.verb == u"EHLO" || step.verb == u"LHLO") && step.reply.replyClass() == 2) {
+        if ((step.verb == QLatin1StringView("EHLO") || step.verb == QLatin1StringView("LHLO"))
+            && step.reply.replyClass() == 2) {
             s.capabilities = Capabilities::fromEhloReply(step.reply);
             break;
         }
@@ -786,7 +789,7 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
         return;
     }
     *verb = known ? *known : v.toString().toUpper();
-    if (*verb == u"AUTH") {
+    if (*verb == QLatin1StringView("AUTH")) {
         const qsizetype s = arg.indexOf(QLatin1Char(' '));
         const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
         *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;

@@ -259,18 +259,38 @@ Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype
             },
             kMaxWaitingSessions);
     const ProtocolSink lineSink = [&builder](ProtocolLine &&l) { builder.add(l); };
+    // The stream reads each chunk's lines as views into its decoded text (or, when wrappers other than
+    // syslog prefixes are to be removed, into the lines strip() made of it). A stream may keep the last
+    // line of a chunk while it reads the next one, so the chunk before stays alive.
+    struct Chunk
+    {
+        QString text;
+        QList<SourceLine> lines;
+        QList<SourceLineView> views;
+    };
+    Chunk chunks[2];
+    int current = 0;
     int lineOffset = 0;
     for (qsizetype pos = 0; pos < bytes.size();) {
         const qsizetype end = chunkEnd(bytes, pos, chunkBytes);
-        StrippedText stripped = WrapperStripper::strip(decode(pos, end));
+        Chunk &chunk = chunks[current];
+        current ^= 1;
+        chunk.lines.clear();
+        chunk.text = decode(pos, end);
         if (drop)
             drop(pos, end);
-        for (SourceLine &l : stripped.lines) {
-            l.number += lineOffset;
-            stream->add(l, lineSink);
+        if (!WrapperStripper::stripToViews(chunk.text, &chunk.views)) {
+            chunk.lines = WrapperStripper::strip(chunk.text).lines;
+            chunk.views.reserve(chunk.lines.size());
+            for (const SourceLine &l : std::as_const(chunk.lines))
+                chunk.views.append(SourceLineView(l));
         }
-        if (!stripped.lines.isEmpty())
-            lineOffset = stripped.lines.last().number;
+        for (SourceLineView &l : chunk.views) {
+            l.number += lineOffset;
+            stream->addView(l, lineSink);
+        }
+        if (!chunk.views.isEmpty())
+            lineOffset = chunk.views.last().number;
         pos = end;
         if (sink) {
             const int held = stream->heldBackFrom();
