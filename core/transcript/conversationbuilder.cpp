@@ -351,6 +351,11 @@ void Builder::server(State &st, const QString &key, const ProtocolLine &l)
         st.assembling = true;
         st.reply = Reply();
         st.reply.code = parsed.code;
+        if (parsed.continues) {
+            // A multi-line reply (EHLO's): room for its lines at once rather than growing one by one.
+            st.reply.lines.reserve(8);
+            st.reply.textLines.reserve(8);
+        }
     }
     if (parsed.status.isValid() && !st.reply.status.isValid())
         st.reply.status = parsed.status;
@@ -487,8 +492,10 @@ void Builder::client(State &st, const ProtocolLine &l)
     step.firstLine = step.lastLine = l.line;
     step.timestamp = l.timestamp;
     step.pipelined = !st.pending.isEmpty();
-    if (isHelo(step.verb))
-        st.s.client = step.argument.section(QLatin1Char(' '), 0, 0);
+    if (isHelo(step.verb)) {
+        const qsizetype space = step.argument.indexOf(QLatin1Char(' ')); // its first word
+        st.s.client = space < 0 ? step.argument : step.argument.left(space);
+    }
     if (step.verb == QLatin1StringView("BDAT")) {
         bool ok = false;
         const qint64 size = step.argument.section(QLatin1Char(' '), 0, 0).toLongLong(&ok);
@@ -699,16 +706,33 @@ void Builder::finalize(State &st)
             break;
         }
     }
-    auto hostLike = [](const QString &word) {
-        static const QRegularExpression host(
-            QStringLiteral("^[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z0-9-]+$|^\\[[0-9a-fA-F.:]+\\]$"));
-        return host.match(word).hasMatch();
+    auto hostLike = [](QStringView word) {
+        // "^[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z0-9-]+$|^\[[0-9a-fA-F.:]+\]$", by hand: it runs per session.
+        auto alnum = [](char16_t c) {
+            return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+        };
+        if (word.size() >= 3 && word.front() == u'[' && word.back() == u']') {
+            const QStringView inside = word.mid(1, word.size() - 2);
+            return std::all_of(inside.begin(), inside.end(), [](QChar c) {
+                const char16_t u = c.unicode();
+                return (u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F') || u == u'.'
+                    || u == u':';
+            });
+        }
+        if (word.isEmpty() || !alnum(word.front().unicode()))
+            return false;
+        const bool allowed = std::all_of(
+            word.begin(), word.end(), [&alnum](QChar c) { return alnum(c.unicode()) || c == u'.' || c == u'-'; });
+        const qsizetype dot = word.lastIndexOf(u'.');
+        return allowed && dot >= 1 && dot + 1 < word.size();
     };
     for (const Step &step : std::as_const(s.steps)) {
         if ((step.kind == Step::Kind::Greeting || isHelo(step.verb)) && !step.reply.textLines.isEmpty()) {
-            const QString word = step.reply.textLines.first().section(QLatin1Char(' '), 0, 0);
+            const QString &line = step.reply.textLines.first();
+            const qsizetype space = line.indexOf(QLatin1Char(' '));
+            const QStringView word = space < 0 ? QStringView(line) : QStringView(line).first(space);
             if (hostLike(word)) {
-                s.server = word;
+                s.server = space < 0 ? line : word.toString();
                 break;
             }
         }

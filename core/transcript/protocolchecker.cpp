@@ -94,6 +94,8 @@ void deriveOutcomes(Session &s)
 
 qint64 declaredSize(const QString &mailArgument)
 {
+    if (!mailArgument.contains(u"SIZE=", Qt::CaseInsensitive))
+        return -1; // most MAIL commands declare no size: no regex for them
     static const QRegularExpression size(QStringLiteral("\\bSIZE=(\\d+)"), QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = size.match(mailArgument);
     return m.hasMatch() ? m.captured(1).toLongLong() : -1;
@@ -272,10 +274,11 @@ void protocolFindings(Session &s)
 
 QString ProtocolChecker::addressOf(const QString &argument)
 {
-    static const QRegularExpression angle(QStringLiteral("<([^>]*)>"));
-    const QRegularExpressionMatch m = angle.match(argument);
-    if (m.hasMatch())
-        return m.captured(1).trimmed();
+    // "<([^>]*)>": from the first '<' to the first '>' after it.
+    const qsizetype open = argument.indexOf(QLatin1Char('<'));
+    const qsizetype close = open < 0 ? -1 : argument.indexOf(QLatin1Char('>'), open + 1);
+    if (close >= 0)
+        return QStringView(argument).mid(open + 1, close - open - 1).trimmed().toString();
     QString rest = argument.section(QLatin1Char(':'), 1).trimmed();
     return rest.section(QLatin1Char(' '), 0, 0);
 }

@@ -63,8 +63,10 @@ bool isFence(QStringView t)
     qsizetype i = 0;
     while (i < t.size() && pcreSpace(t.at(i)))
         ++i;
-    const QStringView rest = t.mid(i);
-    return rest.startsWith(u"```") || rest.startsWith(u"~~~");
+    if (i + 3 > t.size())
+        return false;
+    const QChar c = t.at(i);
+    return (c == u'`' || c == u'~') && t.at(i + 1) == c && t.at(i + 2) == c;
 }
 
 // "service_1    | ": the length of a docker-compose prefix, 0 when there is none.

@@ -62,8 +62,6 @@ private:
 
 void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
 {
-    static const QRegularExpression trying(QStringLiteral("^Trying (\\S+?)\\.\\.\\.$"));
-    static const QRegularExpression tlsStarted(QStringLiteral("^TLS started (?:with|w/) cipher (.*)$"));
     const QStringView t = src.text;
     const Hint hint = hintOf(t);
     const QStringView payload = t.size() > 4 ? t.mid(4) : QStringView();
@@ -93,11 +91,13 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
     }
     case Hint::Info: {
         if (payload.startsWith(u"Trying ")) {
-            const QString text = payload.toString();
-            const QRegularExpressionMatch m = trying.match(text);
-            if (m.hasMatch()) {
-                ProtocolLine l = event(Event::Connect, text);
-                l.peer = m.captured(1);
+            // "^Trying (\\S+?)\\.\\.\\.$": the peer is what lies between, without white space.
+            const QStringView peer = payload.mid(7).chopped(std::min<qsizetype>(3, payload.size() - 7));
+            if (payload.endsWith(u"...") && payload.size() > 10 && std::none_of(peer.begin(), peer.end(), [](QChar c) {
+                    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\v' || c == u'\f' || c == u'\r';
+                })) {
+                ProtocolLine l = event(Event::Connect, payload);
+                l.peer = peer.toString();
                 sink(std::move(l));
                 return;
             }
@@ -107,9 +107,10 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
             l.attach = true;
             sink(std::move(l));
         } else if (payload.startsWith(u"TLS started ")) {
-            const QString text = payload.toString();
-            const QRegularExpressionMatch m = tlsStarted.match(text);
-            sink(m.hasMatch() ? event(Event::TlsStarted, m.capturedView(1)) : line(Kind::Noise, t));
+            // "^TLS started (?:with|w/) cipher (.*)$"
+            const QStringView rest = payload.mid(12);
+            const qsizetype with = rest.startsWith(u"with cipher ") ? 12 : rest.startsWith(u"w/ cipher ") ? 10 : -1;
+            sink(with > 0 ? event(Event::TlsStarted, rest.mid(with)) : line(Kind::Noise, t));
         } else if (payload.startsWith(u"Connection closed")) {
             sink(event(Event::Close, payload));
         } else {
