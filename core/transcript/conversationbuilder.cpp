@@ -1,6 +1,7 @@
 #include "transcript/conversationbuilder.h"
 
 #include "reply/replyparser.h"
+#include "transcript/asciitext.h"
 #include "transcript/protocolchecker.h"
 
 #include <QHash>
@@ -23,21 +24,21 @@ struct VerbInfo
 
 VerbInfo verbInfo(const QString &verb)
 {
-    if (verb == QLatin1StringView("EHLO") || verb == QLatin1StringView("HELO") || verb == QLatin1StringView("LHLO"))
+    if (verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO"))
         return { Step::Kind::Command, Phase::Helo };
-    if (verb == QLatin1StringView("STARTTLS"))
+    if (verb == Ascii("STARTTLS"))
         return { Step::Kind::TlsStart, Phase::Tls };
-    if (verb == QLatin1StringView("AUTH"))
+    if (verb == Ascii("AUTH"))
         return { Step::Kind::Auth, Phase::Auth };
-    if (verb == QLatin1StringView("MAIL"))
+    if (verb == Ascii("MAIL"))
         return { Step::Kind::Command, Phase::Mail };
-    if (verb == QLatin1StringView("RCPT"))
+    if (verb == Ascii("RCPT"))
         return { Step::Kind::Command, Phase::Rcpt };
-    if (verb == QLatin1StringView("DATA"))
+    if (verb == Ascii("DATA"))
         return { Step::Kind::Data, Phase::Data };
-    if (verb == QLatin1StringView("BDAT"))
+    if (verb == Ascii("BDAT"))
         return { Step::Kind::Data, Phase::Message };
-    if (verb == QLatin1StringView("QUIT"))
+    if (verb == Ascii("QUIT"))
         return { Step::Kind::Command, Phase::Quit };
     return { Step::Kind::Command, Phase::Other };
 }
@@ -59,9 +60,16 @@ const QStringList &knownVerbs()
 // The known verb @p word names (any case), or nullptr.
 const QString *knownVerb(QStringView word)
 {
-    for (const QString &verb : knownVerbs())
-        if (verb.size() == word.size() && word.compare(verb, Qt::CaseInsensitive) == 0)
+    // An ASCII first letter must match the verb's (any case) before the whole word is compared.
+    const char16_t first = word.isEmpty() ? 0 : word.front().unicode();
+    const char16_t lower = first >= u'A' && first <= u'Z' ? char16_t(first + 32) : first;
+    for (const QString &verb : knownVerbs()) {
+        const char16_t v = verb.front().unicode();
+        if (verb.size() != word.size() || (first < 0x80 && lower != (v >= u'A' && v <= u'Z' ? char16_t(v + 32) : v)))
+            continue;
+        if (word.compare(verb, Qt::CaseInsensitive) == 0)
             return &verb;
+    }
     return nullptr;
 }
 
@@ -95,7 +103,7 @@ qint64 utf8Size(QStringView text)
 
 bool isHelo(const QString &verb)
 {
-    return verb == QLatin1StringView("EHLO") || verb == QLatin1StringView("HELO") || verb == QLatin1StringView("LHLO");
+    return verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO");
 }
 
 struct State
@@ -403,14 +411,12 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
             greeting(st);
             return;
         }
-        if (!st.pending.isEmpty() && reply.code == 220
-            && st.s.steps.at(st.pending.first()).verb != QLatin1StringView("STARTTLS")) {
+        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != Ascii("STARTTLS")) {
             greeting(st);
             return;
         }
     }
-    if (!st.pending.isEmpty() && reply.code == 220
-        && st.s.steps.at(st.pending.first()).verb == QLatin1StringView("QUIT")) {
+    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == Ascii("QUIT")) {
         // QUIT's 221 is not shown and a new connection greets: the next session starts here.
         rotate(key);
         greeting(state(key));
@@ -452,13 +458,13 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
     } else if (step.kind == Step::Kind::Auth) {
         st.authWaiting = false;
     }
-    if (step.verb == QLatin1StringView("DATA") && reply.code == 354) {
+    if (step.verb == Ascii("DATA") && reply.code == 354) {
         st.inData = true;
         st.bodyStep = -1;
     }
-    if (step.verb == QLatin1StringView("STARTTLS") && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
+    if (step.verb == Ascii("STARTTLS") && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
         st.s.tls.mode = TlsInfo::Mode::StartTls;
-    if (step.verb == QLatin1StringView("QUIT") || reply.code == 421)
+    if (step.verb == Ascii("QUIT") || reply.code == 421)
         st.closed = true;
 }
 
@@ -471,7 +477,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (l.text.trimmed() == QLatin1StringView("."))
+        if (l.text.trimmed() == Ascii("."))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -496,7 +502,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         const qsizetype space = step.argument.indexOf(QLatin1Char(' ')); // its first word
         st.s.client = space < 0 ? step.argument : step.argument.left(space);
     }
-    if (step.verb == QLatin1StringView("BDAT")) {
+    if (step.verb == Ascii("BDAT")) {
         bool ok = false;
         const qint64 size = step.argument.section(QLatin1Char(' '), 0, 0).toLongLong(&ok);
         step.messageSize = ok ? size : -1;
@@ -508,7 +514,7 @@ void Builder::client(State &st, const ProtocolLine &l)
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (l.text.trimmed() == QLatin1StringView(".") && st.bodyStep >= 0) {
+    if (l.text.trimmed() == Ascii(".") && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -522,7 +528,7 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.messageSize = 0;
         st.bodyStep = addStep(st, step);
     }
-    if (l.text.trimmed() == QLatin1StringView(".")) {
+    if (l.text.trimmed() == Ascii(".")) {
         endBody(st, l.line);
         return;
     }
@@ -600,8 +606,8 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         if (st.s.tls.mode == TlsInfo::Mode::None && l.viaStartTls) {
             st.s.tls.mode = TlsInfo::Mode::StartTls;
         } else if (st.s.tls.mode == TlsInfo::Mode::None) {
-            const bool sawStartTls = std::any_of(st.s.steps.cbegin(), st.s.steps.cend(),
-                [](const Step &s) { return s.verb == QLatin1StringView("STARTTLS"); });
+            const bool sawStartTls = std::any_of(
+                st.s.steps.cbegin(), st.s.steps.cend(), [](const Step &s) { return s.verb == Ascii("STARTTLS"); });
             st.s.tls.mode = st.greeted || sawStartTls ? TlsInfo::Mode::StartTls : TlsInfo::Mode::Implicit;
         }
         step.kind = Step::Kind::TlsStart;
@@ -620,8 +626,8 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         addStep(st, step);
         return;
     case ProtocolLine::Event::HiddenAuth:
-        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth
-            && st.s.steps.at(last).verb == QLatin1StringView("AUTH") && l.attach) {
+        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth && st.s.steps.at(last).verb == Ascii("AUTH")
+            && l.attach) {
             extend(st, last, l.line);
             st.s.steps[last].note += QStringLiteral("; ") + l.text;
             return;
@@ -700,8 +706,7 @@ void Builder::finalize(State &st)
     s.steps.squeeze(); // a large log keeps every session: no spare room in them
     for (int i = int(s.steps.size()) - 1; i >= 0; --i) {
         const Step &step = s.steps.at(i);
-        if ((step.verb == QLatin1StringView("EHLO") || step.verb == QLatin1StringView("LHLO"))
-            && step.reply.replyClass() == 2) {
+        if ((step.verb == Ascii("EHLO") || step.verb == Ascii("LHLO")) && step.reply.replyClass() == 2) {
             s.capabilities = Capabilities::fromEhloReply(step.reply);
             break;
         }
@@ -813,7 +818,7 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
         return;
     }
     *verb = known ? *known : v.toString().toUpper();
-    if (*verb == QLatin1StringView("AUTH")) {
+    if (*verb == Ascii("AUTH")) {
         const qsizetype s = arg.indexOf(QLatin1Char(' '));
         const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
         *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;

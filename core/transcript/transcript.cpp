@@ -1,5 +1,7 @@
 #include "transcript/transcript.h"
 
+#include "transcript/asciitext.h"
+
 #include <QSet>
 
 namespace smtpscope::core {
@@ -132,27 +134,27 @@ namespace {
 // Applies one EHLO keyword with its parameters; returns false for words that are no keyword.
 bool applyKeyword(Capabilities &caps, const QString &keyword, const QList<QStringView> &params)
 {
-    if (keyword == QLatin1StringView("SIZE")) {
+    if (keyword == Ascii("SIZE")) {
         bool ok = false;
         const qint64 value = params.isEmpty() ? 0 : params.first().toLongLong(&ok);
         caps.size = ok ? value : 0;
-    } else if (keyword == QLatin1StringView("PIPELINING")) {
+    } else if (keyword == Ascii("PIPELINING")) {
         caps.pipelining = true;
-    } else if (keyword == QLatin1StringView("STARTTLS")) {
+    } else if (keyword == Ascii("STARTTLS")) {
         caps.startTls = true;
-    } else if (keyword == QLatin1StringView("8BITMIME")) {
+    } else if (keyword == Ascii("8BITMIME")) {
         caps.eightBitMime = true;
-    } else if (keyword == QLatin1StringView("SMTPUTF8")) {
+    } else if (keyword == Ascii("SMTPUTF8")) {
         caps.smtpUtf8 = true;
-    } else if (keyword == QLatin1StringView("CHUNKING")) {
+    } else if (keyword == Ascii("CHUNKING")) {
         caps.chunking = true;
-    } else if (keyword == QLatin1StringView("DSN")) {
+    } else if (keyword == Ascii("DSN")) {
         caps.dsn = true;
-    } else if (keyword == QLatin1StringView("ENHANCEDSTATUSCODES")) {
+    } else if (keyword == Ascii("ENHANCEDSTATUSCODES")) {
         caps.enhancedStatusCodes = true;
-    } else if (keyword == QLatin1StringView("REQUIRETLS")) {
+    } else if (keyword == Ascii("REQUIRETLS")) {
         caps.requireTls = true;
-    } else if (keyword == QLatin1StringView("AUTH")) {
+    } else if (keyword == Ascii("AUTH")) {
         for (const QStringView m : params) {
             const QString upper = m.toString().toUpper();
             if (!caps.authMechanisms.contains(upper))
@@ -261,7 +263,7 @@ Capabilities readEhloReply(const Reply &reply)
     for (const QStringView w : words) {
         const QString upper = w.toString().toUpper();
         Capabilities probe;
-        if (upper != QLatin1StringView("HELLO") && applyKeyword(probe, upper, {})) {
+        if (upper != Ascii("HELLO") && applyKeyword(probe, upper, {})) {
             flush();
             keyword = upper;
         } else if (!keyword.isEmpty()) {

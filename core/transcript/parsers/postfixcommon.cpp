@@ -78,9 +78,11 @@ qsizetype matchProgram(QStringView t, qsizetype at, QStringView *daemon, QString
 // "dsn=X.Y.Z, " right before @p end; the dsn or an empty view.
 QStringView dsnBefore(QStringView t, qsizetype end)
 {
+    if (end < 2 || t.at(end - 2) != u',' || t.at(end - 1) != u' ')
+        return {};
     for (qsizetype length = 15; length >= 11; --length) {
         const qsizetype start = end - length;
-        if (start < 0 || !t.mid(start).startsWith(u"dsn=") || t.at(end - 2) != u',' || t.at(end - 1) != u' ')
+        if (start < 0 || t.at(start) != u'd' || !t.mid(start).startsWith(u"dsn="))
             continue;
         const QStringView code = t.mid(start + 4, length - 6);
         // \d\.\d{1,3}\.\d{1,3}
@@ -218,7 +220,13 @@ PostfixLine parsePostfixLine(QStringView text)
             continue;
         p.ok = true;
         p.rest = text.mid(end);
-        const qsizetype colon = p.rest.left(17).indexOf(u": ");
+        // p.rest.left(17).indexOf(u": "), by hand: it runs on every line.
+        qsizetype colon = -1;
+        for (qsizetype i = 0; i + 1 < std::min<qsizetype>(p.rest.size(), 17); ++i)
+            if (p.rest.at(i) == u':' && p.rest.at(i + 1) == u' ') {
+                colon = i;
+                break;
+            }
         if (colon > 0 && isQueueId(p.rest.first(colon))) {
             p.queueId = p.rest.first(colon);
             p.rest = p.rest.mid(colon + 2);
