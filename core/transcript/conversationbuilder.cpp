@@ -376,7 +376,7 @@ void Builder::flushReply(State &st, const QString &key)
 {
     if (!st.assembling)
         return;
-    Reply reply = st.reply;
+    Reply reply = std::move(st.reply);
     if (st.replyOpen)
         reply.issues.append({ ReplyIssue::Severity::Warning, reply.lastLine,
             QStringLiteral("The reply ends with a continuation line (%1-): its final line is missing, so it may "
@@ -400,7 +400,7 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
         step.firstLine = reply.firstLine;
         step.lastLine = reply.lastLine;
         step.reply = reply;
-        target.lastReplyStep = addStep(target, step);
+        target.lastReplyStep = addStep(target, std::move(step));
         target.greeted = true;
         if (reply.code == 421 || reply.code == 554)
             target.closed = true;
@@ -441,7 +441,7 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
         step.lastLine = reply.lastLine;
         step.reply = reply;
         step.phase = st.s.steps.isEmpty() ? Phase::Connect : st.s.steps.last().phase;
-        st.lastReplyStep = addStep(st, step);
+        st.lastReplyStep = addStep(st, std::move(step));
         if (reply.code == 421)
             st.closed = true;
         return;
@@ -477,7 +477,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (l.text.trimmed() == Ascii("."))
+        if (QStringView(l.text).trimmed() == Ascii("."))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -507,14 +507,14 @@ void Builder::client(State &st, const ProtocolLine &l)
         const qint64 size = step.argument.section(QLatin1Char(' '), 0, 0).toLongLong(&ok);
         step.messageSize = ok ? size : -1;
     }
-    const int index = addStep(st, step);
+    const int index = addStep(st, std::move(step));
     st.pending.append(index);
     st.hasCommands = true;
 }
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (l.text.trimmed() == Ascii(".") && st.bodyStep >= 0) {
+    if (QStringView(l.text).trimmed() == Ascii(".") && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -526,9 +526,9 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.firstLine = step.lastLine = l.line;
         step.timestamp = l.timestamp;
         step.messageSize = 0;
-        st.bodyStep = addStep(st, step);
+        st.bodyStep = addStep(st, std::move(step));
     }
-    if (l.text.trimmed() == Ascii(".")) {
+    if (QStringView(l.text).trimmed() == Ascii(".")) {
         endBody(st, l.line);
         return;
     }
@@ -545,7 +545,7 @@ void Builder::endBody(State &st, int line)
         step.phase = Phase::Message;
         step.note = QStringLiteral("message body (not shown)");
         step.firstLine = step.lastLine = line;
-        st.bodyStep = addStep(st, step);
+        st.bodyStep = addStep(st, std::move(step));
     } else {
         extend(st, st.bodyStep, line);
     }
@@ -591,7 +591,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         }
         step.kind = Step::Kind::Connect;
         step.phase = Phase::Connect;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     }
     case ProtocolLine::Event::TlsStarted:
@@ -613,7 +613,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         step.kind = Step::Kind::TlsStart;
         step.phase = Phase::Tls;
         step.note = l.text.isEmpty() ? QStringLiteral("TLS established") : QStringLiteral("TLS established: ") + l.text;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     case ProtocolLine::Event::Close:
         st.closed = true;
@@ -623,7 +623,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         }
         step.kind = Step::Kind::Close;
         step.phase = last >= 0 ? st.s.steps.at(last).phase : Phase::Connect;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     case ProtocolLine::Event::HiddenAuth:
         if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth && st.s.steps.at(last).verb == Ascii("AUTH")
@@ -636,7 +636,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         step.phase = Phase::Auth;
         ConversationBuilder::splitCommand(
             l.command.isEmpty() ? QStringLiteral("AUTH") : l.command, &step.verb, &step.argument);
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     default:
         if (l.attach && last >= 0) {
@@ -645,7 +645,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         }
         step.kind = Step::Kind::Event;
         step.phase = last >= 0 ? st.s.steps.at(last).phase : Phase::Connect;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     }
 }
@@ -682,7 +682,7 @@ void Builder::outcome(State &st, const ProtocolLine &l)
             else
                 step.argument = l.command;
         }
-        o.step = addStep(st, step);
+        o.step = addStep(st, std::move(step));
     } else {
         // Another recipient of the same log line shares its step.
         if (!st.s.steps.isEmpty() && st.s.steps.last().firstLine == l.line

@@ -90,7 +90,7 @@ void deriveOutcomes(Session &s)
     for (const RecipientOutcome &o : std::as_const(s.outcomes))
         known.insert(o.recipient.toLower());
     for (const RecipientOutcome &o : std::as_const(derived))
-        if (!known.contains(o.recipient.toLower()))
+        if (known.isEmpty() || !known.contains(o.recipient.toLower()))
             s.outcomes.append(o);
 }
 
