@@ -56,19 +56,19 @@ void PostfixDebugStream::addView(const SourceLineView &src, const ProtocolSink &
     // One smtp process runs one connection at a time: its pid keys the conversation.
     const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
     const QStringView rest = p.rest;
-    QRegularExpressionMatch m;
+    std::optional<QRegularExpressionMatch> m; // only when a regex runs: an empty match allocates too
     ProtocolLine l;
     if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
-        && (m = conversationRe().match(rest)).hasMatch()) {
-        l = line(m.capturedView(1) == QLatin1StringView("<") ? Kind::Server : Kind::Client, m.capturedView(3));
+        && (m = conversationRe().match(rest))->hasMatch()) {
+        l = line(m->capturedView(1) == QLatin1StringView("<") ? Kind::Server : Kind::Client, m->capturedView(3));
         l.session = session;
-        l.peer = m.captured(2);
+        l.peer = m->captured(2);
     } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l, timestamp)) {
         // The conversation above shows the reply; the status line adds the final verdict.
         l.session = session;
         l.outcomeStep = false;
-    } else if ((m = tls.match(rest)).hasMatch()) {
-        l = event(Event::TlsStarted, m.capturedView(2));
+    } else if ((m = tls.match(rest))->hasMatch()) {
+        l = event(Event::TlsStarted, m->capturedView(2));
         l.session = session;
     } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
         l = event(Event::Error, rest);

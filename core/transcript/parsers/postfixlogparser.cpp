@@ -1,8 +1,10 @@
+#include "transcript/asciitext.h"
 #include "transcript/parsers/dialectparsers.h"
 #include "transcript/parsers/postfixcommon.h"
 
 #include <QHash>
 
+#include <limits>
 #include <optional>
 
 namespace smtpscope::core::parsers {
@@ -134,10 +136,14 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
         return;
     }
     const QStringView d = p.daemon;
-    const bool delivery = d == QLatin1StringView("smtp") || d == QLatin1StringView("lmtp")
-        || d == QLatin1StringView("local") || d == QLatin1StringView("virtual") || d == QLatin1StringView("pipe")
-        || d == QLatin1StringView("error") || d == QLatin1StringView("discard") || d == QLatin1StringView("retry");
-    const int pid = p.pid.toInt();
+    const bool delivery = d == Ascii("smtp") || d == Ascii("lmtp") || d == Ascii("local") || d == Ascii("virtual")
+        || d == Ascii("pipe") || d == Ascii("error") || d == Ascii("discard") || d == Ascii("retry");
+    // p.pid.toInt() without its conversion: the pid is ASCII digits (0 when it does not fit, as toInt()).
+    qint64 pidValue = 0;
+    for (QChar c : p.pid)
+        if ((pidValue = pidValue * 10 + (c.unicode() - u'0')) > std::numeric_limits<int>::max())
+            break;
+    const int pid = pidValue > std::numeric_limits<int>::max() ? 0 : int(pidValue);
     if (!p.queueId.isEmpty()) {
         QString &last = lastQueueOfPid[pid];
         if (last != p.queueId)
@@ -156,26 +162,25 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
         sink(std::move(l));
         return;
     }
-    QRegularExpressionMatch m;
+    std::optional<QRegularExpressionMatch> m; // only when a regex runs: an empty match allocates too
     const QStringView rest = p.rest;
-    if (d == QLatin1StringView("smtpd") || d == QLatin1StringView("postscreen")) {
+    if (d == Ascii("smtpd") || d == Ascii("postscreen")) {
         // The receiving side: one smtpd process serves one client connection at a time.
         const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
-        if (rest.contains(u"reject: ") && (m = reject.match(rest)).hasMatch()) {
+        if (rest.contains(u"reject: ") && (m = reject.match(rest))->hasMatch()) {
             l = line(Kind::Outcome, rest);
             l.session = session;
-            l.outcome.recipient = m.captured(5);
-            l.outcome.reply = replyFromLines({ m.captured(3) }, src.number);
-            const QString stage = m.captured(1);
-            l.command = stage == QLatin1StringView("RCPT")
-                ? QStringLiteral("RCPT TO:<") + m.captured(5) + QLatin1Char('>')
-                : stage;
+            l.outcome.recipient = m->captured(5);
+            l.outcome.reply = replyFromLines({ m->captured(3) }, src.number);
+            const QString stage = m->captured(1);
+            l.command
+                = stage == Ascii("RCPT") ? QStringLiteral("RCPT TO:<") + m->captured(5) + QLatin1Char('>') : stage;
             using K = RecipientOutcome::Kind;
             if (l.outcome.reply.replyClass() == 4)
                 l.outcome.kind = K::Deferred;
-            else if (stage == QLatin1StringView("RCPT"))
+            else if (stage == Ascii("RCPT"))
                 l.outcome.kind = K::RejectedAtRcpt;
-            else if (stage == QLatin1StringView("DATA") || stage.startsWith(u"END-OF"))
+            else if (stage == Ascii("DATA") || stage.startsWith(u"END-OF"))
                 l.outcome.kind = K::RejectedAfterData;
             else
                 l.outcome.kind = K::Rejected;
@@ -190,9 +195,9 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
         sink(std::move(l));
         return;
     }
-    if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest)).hasMatch()) {
-        l = event(Event::TlsStarted, m.capturedView(2));
-        l.viaStartTls = !m.captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
+    if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest))->hasMatch()) {
+        l = event(Event::TlsStarted, m->capturedView(2));
+        l.viaStartTls = !m->captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
     } else if (delivery
         && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
             || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
@@ -203,7 +208,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     if (!p.queueId.isEmpty()) {
         l.session = lastQueueOfPid.value(pid);
         // The queue manager removes a message once every recipient is done: its session is complete.
-        l.endsSession = d == QLatin1StringView("qmgr") && rest == QLatin1StringView("removed");
+        l.endsSession = d == Ascii("qmgr") && rest == Ascii("removed");
     } else if (l.kind == Kind::Event) {
         waitingByPid[pid].append(std::move(l));
         return;
