@@ -662,14 +662,20 @@ void Builder::outcome(State &st, const ProtocolLine &l)
         step.timestamp = l.timestamp;
         step.note = l.text;
         step.reply = o.reply;
-        const QString upper = l.command.toUpper();
-        if (upper.startsWith(u"RCPT"))
+        // The checks read the command upper-cased; an ASCII command (nearly every one) is compared without
+        // case instead, which is the same and needs no copy.
+        const bool ascii
+            = std::all_of(l.command.cbegin(), l.command.cend(), [](QChar c) { return c.unicode() < 0x80; });
+        const QString upperCopy = ascii ? QString() : l.command.toUpper();
+        const QStringView upper = ascii ? QStringView(l.command) : QStringView(upperCopy);
+        const Qt::CaseSensitivity cs = ascii ? Qt::CaseInsensitive : Qt::CaseSensitive;
+        if (upper.startsWith(u"RCPT", cs))
             step.phase = Phase::Rcpt;
-        else if (upper.startsWith(u"MAIL"))
+        else if (upper.startsWith(u"MAIL", cs))
             step.phase = Phase::Mail;
-        else if (upper.contains(u"DATA"))
+        else if (upper.contains(u"DATA", cs))
             step.phase = Phase::Message;
-        else if (upper.contains(u"CONNECT") || upper.contains(u"GREETING") || upper.contains(u"BANNER"))
+        else if (upper.contains(u"CONNECT", cs) || upper.contains(u"GREETING", cs) || upper.contains(u"BANNER", cs))
             step.phase = Phase::Connect;
         else if (upper.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
             step.phase = Phase::Message; // a delivery is confirmed at the end of the message
@@ -677,7 +683,7 @@ void Builder::outcome(State &st, const ProtocolLine &l)
             step.phase = Phase::Connect; // no reply at all: the connection failed
         // The command the reply answered; "greeting" / "initial connection" is no command but the phase.
         if (step.phase != Phase::Connect && !l.command.isEmpty()) {
-            if (upper.startsWith(u"RCPT") || upper.startsWith(u"MAIL"))
+            if (upper.startsWith(u"RCPT", cs) || upper.startsWith(u"MAIL", cs))
                 ConversationBuilder::splitCommand(l.command, &step.verb, &step.argument);
             else
                 step.argument = l.command;
