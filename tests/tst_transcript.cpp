@@ -707,6 +707,15 @@ void TestTranscript::chunkedReadingMatchesWholeReading_data()
     for (qsizetype at = mixed.indexOf("imap-login: ", 100000); at >= 0; at = mixed.indexOf("imap-login: ", at + 150000))
         mixed[at + 11] = '\t';
     QTest::addRow("postfix-log, tabs in some chunks") << mixed << u"postfix-log"_qs;
+    // A byte-order mark (dropped), and Latin-1 text (not UTF-8: every chunk is read as Latin-1).
+    QTest::addRow("postfix-log with a BOM") << QByteArray("\xEF\xBB\xBF") + maillog << u"postfix-log"_qs;
+    QByteArray latin1 = maillog;
+    latin1.replace("imap-login: Login: user=<u1",
+        "imap-login: Login: user=<\xE9"
+        "t\xE9"
+        "1");
+    QVERIFY(latin1 != maillog);
+    QTest::addRow("postfix-log in Latin-1") << latin1 << u"postfix-log"_qs;
     QByteArray swaks;
     for (int i = 0; swaks.size() < 900 * 1024; ++i) {
         const QByteArray n = QByteArray::number(i);

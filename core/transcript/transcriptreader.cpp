@@ -4,6 +4,7 @@
 #include "transcript/parsers/dialectparsers.h"
 
 #include <QFile>
+#include <QStringDecoder>
 #include <algorithm>
 
 #ifdef Q_OS_UNIX
@@ -239,6 +240,20 @@ Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype
             text.remove(0, 1);
         return text;
     };
+    // decode() into @p text, reusing its buffer: the chunks of a large input take the same two buffers.
+    auto decodeInto = [&](QString &text, qsizetype from, qsizetype to) {
+        if (!utf8) {
+            text = decode(from, to);
+            return;
+        }
+        const QByteArrayView piece(bytes.constData() + from, to - from);
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom); // as fromUtf8()
+        text.resize(piece.size()); // UTF-8 never takes more UTF-16 units than bytes
+        QChar *const begin = text.data();
+        text.truncate(decoder.appendToBuffer(begin, piece) - begin);
+        if (from == 0 && text.startsWith(QChar(0xfeff)))
+            text.remove(0, 1);
+    };
     // The dialect, from the head as the whole read would see it; a mixed head is read whole.
     const QList<SourceLine> head = WrapperStripper::strip(decode(0, chunkEnd(bytes, 0, 256 * 1024))).lines;
     const TranscriptParser *p = TranscriptReader::parser(TranscriptReader::detect(head));
@@ -275,8 +290,9 @@ Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype
         const qsizetype end = chunkEnd(bytes, pos, chunkBytes);
         Chunk &chunk = chunks[current];
         current ^= 1;
+        // The chunk read two steps ago makes room for the next one: at most two exist at a time.
         chunk.lines.clear();
-        chunk.text = decode(pos, end);
+        decodeInto(chunk.text, pos, end);
         if (drop)
             drop(pos, end);
         if (!WrapperStripper::stripToViews(chunk.text, &chunk.views)) {
