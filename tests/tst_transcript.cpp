@@ -83,6 +83,9 @@ private Q_SLOTS:
     void wrappers();
     void lineEndings_data();
     void lineEndings();
+    void viewStripMatchesStrip_data();
+    void viewStripMatchesStrip();
+    void viewStripOnEveryFile();
     void detection_data();
     void detection();
     void findings_data();
@@ -247,6 +250,90 @@ void TestTranscript::wrappers()
     QCOMPARE(l.number, line);
     QCOMPARE(l.text, text);
     QCOMPARE(l.timestamp, timestamp);
+}
+
+// The lines of stripToViews() are those of strip(), field by field.
+static void compareViewLines(const QString &text, const QList<SourceLineView> &views)
+{
+    const QList<SourceLine> lines = WrapperStripper::strip(text).lines;
+    QCOMPARE(views.size(), lines.size());
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const SourceLine &l = lines.at(i);
+        const SourceLineView &v = views.at(i);
+        QCOMPARE(v.number, l.number);
+        QCOMPARE(v.text.toString(), l.text);
+        QCOMPARE(v.timestamp.toString(), l.timestamp);
+        QCOMPARE(v.host.toString(), l.host);
+        QCOMPARE(v.wrapperOnly, l.wrapperOnly);
+    }
+}
+
+void TestTranscript::viewStripMatchesStrip_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<bool>("views"); // stripToViews() takes it (else strip() must)
+    QTest::addRow("syslog") << u"Mar  2 11:02:10 relay postfix/smtp[951]: 1F2E3D4C5B: removed\n\nMar  2 11:02:11 relay "
+                               "postfix/qmgr[9]: 1F2E3D4C5B: removed\n"_qs
+                            << true;
+    QTest::addRow("rfc 3339 and journald")
+        << u"2026-11-23T08:57:38.572111+00:00 vm sendmail[24639]: x: stat=Sent\r\nMar 02 11:02:10.123456 relay "
+           "postfix/qmgr[900]: 1F2E3D4C5B: removed\r\n"_qs
+        << true;
+    QTest::addRow("swaks") << u"=== Trying 127.0.0.1:25...\n<-  220 mx ESMTP\n -> EHLO a.example\n<-  250 ok\n"_qs
+                           << true;
+    QTest::addRow("fenced") << u"```\n220 mx.example ESMTP\nEHLO a.example\n```\n"_qs << true;
+    QTest::addRow("CR only, overwrites") << u"220 mx ESMTP\rEHLO a\r\r250 mx\r"_qs << true;
+    QTest::addRow("pty overwrite") << u"Connecting... 10%\rConnected\r\n220 mx\r\n"_qs << true;
+    QTest::addRow("markdown quote") << u"> 220 mx.example ESMTP\n> EHLO a.example\n"_qs << false;
+    QTest::addRow("quote inside fence") << u"```\n> 220 mx.example ESMTP\n> EHLO a.example\n```"_qs << false;
+    QTest::addRow("backtick per line") << u"`220 mx.example ESMTP`\n`EHLO a.example`"_qs << false;
+    QTest::addRow("backtick pair") << u"`220 mx.example ESMTP\nEHLO a.example`"_qs << false;
+    QTest::addRow("html") << u"SERVER -&gt; CLIENT: 250 OK<br>\nCLIENT -&gt; SERVER: QUIT<br />"_qs << false;
+    QTest::addRow("a few entities are no html")
+        << u"CLIENT -> SERVER: MAIL FROM:<a@b.example>\nSERVER -> CLIENT: 250 OK\nSERVER -> CLIENT: 250 a&amp;b\n"
+           "CLIENT -> SERVER: QUIT\nSERVER -> CLIENT: 221 bye"_qs
+        << true;
+    QTest::addRow("tabs") << u"2026-03-02 10:15:01\tCLIENT -> SERVER: QUIT"_qs << false;
+    QTest::addRow("docker") << u"mail_1   | Apr 14 10:00:00 mx postfix/smtp[7]: a\nmail_1   | b"_qs << false;
+    QTest::addRow("blank only") << u"\n  \n"_qs << false;
+    QTest::addRow("empty") << QString() << false;
+}
+
+void TestTranscript::viewStripMatchesStrip()
+{
+    QFETCH(QString, input);
+    QFETCH(bool, views);
+    QList<SourceLineView> lines;
+    QCOMPARE(WrapperStripper::stripToViews(input, &lines), views);
+    if (!views) {
+        QVERIFY(lines.isEmpty());
+        return;
+    }
+    compareViewLines(input, lines);
+}
+
+void TestTranscript::viewStripOnEveryFile()
+{
+    // Whenever stripToViews() takes a text, its lines are strip()'s: on every fixture and corpus file.
+    QStringList files;
+    for (const QFileInfo &f : QDir(m_dataDir).entryInfoList({ u"*.txt"_qs, u"*.log"_qs }, QDir::Files))
+        files.append(f.filePath());
+    const QString corpus = QStringLiteral(SMTPSCOPE_SOURCE_DIR "/../shared/corpus/transcripts");
+    for (const QFileInfo &f : QDir(corpus).entryInfoList(QDir::Files))
+        files.append(f.filePath());
+    QVERIFY(files.size() > 20);
+    int taken = 0;
+    for (const QString &file : std::as_const(files)) {
+        const QString text = QString::fromUtf8(readAll(file));
+        QList<SourceLineView> lines;
+        if (!WrapperStripper::stripToViews(text, &lines))
+            continue;
+        ++taken;
+        compareViewLines(text, lines);
+        if (QTest::currentTestFailed())
+            QFAIL(qPrintable(file));
+    }
+    QVERIFY(taken > 10);
 }
 
 void TestTranscript::lineEndings_data()
@@ -615,6 +702,20 @@ void TestTranscript::chunkedReadingMatchesWholeReading_data()
             maillog += "   wrapped tail of the line above\n";
     }
     QTest::addRow("postfix-log") << maillog << u"postfix-log"_qs;
+    // Tabs in some chunks: those are stripped whole (strip()), the others as views (stripToViews()).
+    QByteArray mixed = maillog;
+    for (qsizetype at = mixed.indexOf("imap-login: ", 100000); at >= 0; at = mixed.indexOf("imap-login: ", at + 150000))
+        mixed[at + 11] = '\t';
+    QTest::addRow("postfix-log, tabs in some chunks") << mixed << u"postfix-log"_qs;
+    // A byte-order mark (dropped), and Latin-1 text (not UTF-8: every chunk is read as Latin-1).
+    QTest::addRow("postfix-log with a BOM") << QByteArray("\xEF\xBB\xBF") + maillog << u"postfix-log"_qs;
+    QByteArray latin1 = maillog;
+    latin1.replace("imap-login: Login: user=<u1",
+        "imap-login: Login: user=<\xE9"
+        "t\xE9"
+        "1");
+    QVERIFY(latin1 != maillog);
+    QTest::addRow("postfix-log in Latin-1") << latin1 << u"postfix-log"_qs;
     QByteArray swaks;
     for (int i = 0; swaks.size() < 900 * 1024; ++i) {
         const QByteArray n = QByteArray::number(i);

@@ -1,6 +1,7 @@
 #include "transcript/conversationbuilder.h"
 
 #include "reply/replyparser.h"
+#include "transcript/asciitext.h"
 #include "transcript/protocolchecker.h"
 
 #include <QHash>
@@ -23,21 +24,21 @@ struct VerbInfo
 
 VerbInfo verbInfo(const QString &verb)
 {
-    if (verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO")
+    if (verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO"))
         return { Step::Kind::Command, Phase::Helo };
-    if (verb == u"STARTTLS")
+    if (verb == Ascii("STARTTLS"))
         return { Step::Kind::TlsStart, Phase::Tls };
-    if (verb == u"AUTH")
+    if (verb == Ascii("AUTH"))
         return { Step::Kind::Auth, Phase::Auth };
-    if (verb == u"MAIL")
+    if (verb == Ascii("MAIL"))
         return { Step::Kind::Command, Phase::Mail };
-    if (verb == u"RCPT")
+    if (verb == Ascii("RCPT"))
         return { Step::Kind::Command, Phase::Rcpt };
-    if (verb == u"DATA")
+    if (verb == Ascii("DATA"))
         return { Step::Kind::Data, Phase::Data };
-    if (verb == u"BDAT")
+    if (verb == Ascii("BDAT"))
         return { Step::Kind::Data, Phase::Message };
-    if (verb == u"QUIT")
+    if (verb == Ascii("QUIT"))
         return { Step::Kind::Command, Phase::Quit };
     return { Step::Kind::Command, Phase::Other };
 }
@@ -59,9 +60,16 @@ const QStringList &knownVerbs()
 // The known verb @p word names (any case), or nullptr.
 const QString *knownVerb(QStringView word)
 {
-    for (const QString &verb : knownVerbs())
-        if (verb.size() == word.size() && word.compare(verb, Qt::CaseInsensitive) == 0)
+    // An ASCII first letter must match the verb's (any case) before the whole word is compared.
+    const char16_t first = word.isEmpty() ? 0 : word.front().unicode();
+    const char16_t lower = first >= u'A' && first <= u'Z' ? char16_t(first + 32) : first;
+    for (const QString &verb : knownVerbs()) {
+        const char16_t v = verb.front().unicode();
+        if (verb.size() != word.size() || (first < 0x80 && lower != (v >= u'A' && v <= u'Z' ? char16_t(v + 32) : v)))
+            continue;
+        if (word.compare(verb, Qt::CaseInsensitive) == 0)
             return &verb;
+    }
     return nullptr;
 }
 
@@ -95,7 +103,7 @@ qint64 utf8Size(QStringView text)
 
 bool isHelo(const QString &verb)
 {
-    return verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO";
+    return verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO");
 }
 
 struct State
@@ -351,6 +359,11 @@ void Builder::server(State &st, const QString &key, const ProtocolLine &l)
         st.assembling = true;
         st.reply = Reply();
         st.reply.code = parsed.code;
+        if (parsed.continues) {
+            // A multi-line reply (EHLO's): room for its lines at once rather than growing one by one.
+            st.reply.lines.reserve(8);
+            st.reply.textLines.reserve(8);
+        }
     }
     if (parsed.status.isValid() && !st.reply.status.isValid())
         st.reply.status = parsed.status;
@@ -363,7 +376,7 @@ void Builder::flushReply(State &st, const QString &key)
 {
     if (!st.assembling)
         return;
-    Reply reply = st.reply;
+    Reply reply = std::move(st.reply);
     if (st.replyOpen)
         reply.issues.append({ ReplyIssue::Severity::Warning, reply.lastLine,
             QStringLiteral("The reply ends with a continuation line (%1-): its final line is missing, so it may "
@@ -387,7 +400,7 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
         step.firstLine = reply.firstLine;
         step.lastLine = reply.lastLine;
         step.reply = reply;
-        target.lastReplyStep = addStep(target, step);
+        target.lastReplyStep = addStep(target, std::move(step));
         target.greeted = true;
         if (reply.code == 421 || reply.code == 554)
             target.closed = true;
@@ -398,12 +411,12 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
             greeting(st);
             return;
         }
-        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != u"STARTTLS") {
+        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != Ascii("STARTTLS")) {
             greeting(st);
             return;
         }
     }
-    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == u"QUIT") {
+    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == Ascii("QUIT")) {
         // QUIT's 221 is not shown and a new connection greets: the next session starts here.
         rotate(key);
         greeting(state(key));
@@ -428,7 +441,7 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
         step.lastLine = reply.lastLine;
         step.reply = reply;
         step.phase = st.s.steps.isEmpty() ? Phase::Connect : st.s.steps.last().phase;
-        st.lastReplyStep = addStep(st, step);
+        st.lastReplyStep = addStep(st, std::move(step));
         if (reply.code == 421)
             st.closed = true;
         return;
@@ -445,13 +458,13 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
     } else if (step.kind == Step::Kind::Auth) {
         st.authWaiting = false;
     }
-    if (step.verb == u"DATA" && reply.code == 354) {
+    if (step.verb == Ascii("DATA") && reply.code == 354) {
         st.inData = true;
         st.bodyStep = -1;
     }
-    if (step.verb == u"STARTTLS" && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
+    if (step.verb == Ascii("STARTTLS") && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
         st.s.tls.mode = TlsInfo::Mode::StartTls;
-    if (step.verb == u"QUIT" || reply.code == 421)
+    if (step.verb == Ascii("QUIT") || reply.code == 421)
         st.closed = true;
 }
 
@@ -464,7 +477,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (l.text.trimmed() == u".")
+        if (QStringView(l.text).trimmed() == Ascii("."))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -485,21 +498,23 @@ void Builder::client(State &st, const ProtocolLine &l)
     step.firstLine = step.lastLine = l.line;
     step.timestamp = l.timestamp;
     step.pipelined = !st.pending.isEmpty();
-    if (isHelo(step.verb))
-        st.s.client = step.argument.section(QLatin1Char(' '), 0, 0);
-    if (step.verb == u"BDAT") {
+    if (isHelo(step.verb)) {
+        const qsizetype space = step.argument.indexOf(QLatin1Char(' ')); // its first word
+        st.s.client = space < 0 ? step.argument : step.argument.left(space);
+    }
+    if (step.verb == Ascii("BDAT")) {
         bool ok = false;
         const qint64 size = step.argument.section(QLatin1Char(' '), 0, 0).toLongLong(&ok);
         step.messageSize = ok ? size : -1;
     }
-    const int index = addStep(st, step);
+    const int index = addStep(st, std::move(step));
     st.pending.append(index);
     st.hasCommands = true;
 }
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (l.text.trimmed() == u"." && st.bodyStep >= 0) {
+    if (QStringView(l.text).trimmed() == Ascii(".") && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -511,9 +526,9 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.firstLine = step.lastLine = l.line;
         step.timestamp = l.timestamp;
         step.messageSize = 0;
-        st.bodyStep = addStep(st, step);
+        st.bodyStep = addStep(st, std::move(step));
     }
-    if (l.text.trimmed() == u".") {
+    if (QStringView(l.text).trimmed() == Ascii(".")) {
         endBody(st, l.line);
         return;
     }
@@ -530,7 +545,7 @@ void Builder::endBody(State &st, int line)
         step.phase = Phase::Message;
         step.note = QStringLiteral("message body (not shown)");
         step.firstLine = step.lastLine = line;
-        st.bodyStep = addStep(st, step);
+        st.bodyStep = addStep(st, std::move(step));
     } else {
         extend(st, st.bodyStep, line);
     }
@@ -576,7 +591,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         }
         step.kind = Step::Kind::Connect;
         step.phase = Phase::Connect;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     }
     case ProtocolLine::Event::TlsStarted:
@@ -592,13 +607,13 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
             st.s.tls.mode = TlsInfo::Mode::StartTls;
         } else if (st.s.tls.mode == TlsInfo::Mode::None) {
             const bool sawStartTls = std::any_of(
-                st.s.steps.cbegin(), st.s.steps.cend(), [](const Step &s) { return s.verb == u"STARTTLS"; });
+                st.s.steps.cbegin(), st.s.steps.cend(), [](const Step &s) { return s.verb == Ascii("STARTTLS"); });
             st.s.tls.mode = st.greeted || sawStartTls ? TlsInfo::Mode::StartTls : TlsInfo::Mode::Implicit;
         }
         step.kind = Step::Kind::TlsStart;
         step.phase = Phase::Tls;
         step.note = l.text.isEmpty() ? QStringLiteral("TLS established") : QStringLiteral("TLS established: ") + l.text;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     case ProtocolLine::Event::Close:
         st.closed = true;
@@ -608,10 +623,10 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         }
         step.kind = Step::Kind::Close;
         step.phase = last >= 0 ? st.s.steps.at(last).phase : Phase::Connect;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     case ProtocolLine::Event::HiddenAuth:
-        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth && st.s.steps.at(last).verb == u"AUTH"
+        if (last >= 0 && st.s.steps.at(last).kind == Step::Kind::Auth && st.s.steps.at(last).verb == Ascii("AUTH")
             && l.attach) {
             extend(st, last, l.line);
             st.s.steps[last].note += QStringLiteral("; ") + l.text;
@@ -621,7 +636,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         step.phase = Phase::Auth;
         ConversationBuilder::splitCommand(
             l.command.isEmpty() ? QStringLiteral("AUTH") : l.command, &step.verb, &step.argument);
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     default:
         if (l.attach && last >= 0) {
@@ -630,7 +645,7 @@ void Builder::event(State &st, const QString &key, const ProtocolLine &l)
         }
         step.kind = Step::Kind::Event;
         step.phase = last >= 0 ? st.s.steps.at(last).phase : Phase::Connect;
-        addStep(st, step);
+        addStep(st, std::move(step));
         return;
     }
 }
@@ -647,14 +662,20 @@ void Builder::outcome(State &st, const ProtocolLine &l)
         step.timestamp = l.timestamp;
         step.note = l.text;
         step.reply = o.reply;
-        const QString upper = l.command.toUpper();
-        if (upper.startsWith(u"RCPT"))
+        // The checks read the command upper-cased; an ASCII command (nearly every one) is compared without
+        // case instead, which is the same and needs no copy.
+        const bool ascii
+            = std::all_of(l.command.cbegin(), l.command.cend(), [](QChar c) { return c.unicode() < 0x80; });
+        const QString upperCopy = ascii ? QString() : l.command.toUpper();
+        const QStringView upper = ascii ? QStringView(l.command) : QStringView(upperCopy);
+        const Qt::CaseSensitivity cs = ascii ? Qt::CaseInsensitive : Qt::CaseSensitive;
+        if (upper.startsWith(u"RCPT", cs))
             step.phase = Phase::Rcpt;
-        else if (upper.startsWith(u"MAIL"))
+        else if (upper.startsWith(u"MAIL", cs))
             step.phase = Phase::Mail;
-        else if (upper.contains(u"DATA"))
+        else if (upper.contains(u"DATA", cs))
             step.phase = Phase::Message;
-        else if (upper.contains(u"CONNECT") || upper.contains(u"GREETING") || upper.contains(u"BANNER"))
+        else if (upper.contains(u"CONNECT", cs) || upper.contains(u"GREETING", cs) || upper.contains(u"BANNER", cs))
             step.phase = Phase::Connect;
         else if (upper.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
             step.phase = Phase::Message; // a delivery is confirmed at the end of the message
@@ -662,12 +683,12 @@ void Builder::outcome(State &st, const ProtocolLine &l)
             step.phase = Phase::Connect; // no reply at all: the connection failed
         // The command the reply answered; "greeting" / "initial connection" is no command but the phase.
         if (step.phase != Phase::Connect && !l.command.isEmpty()) {
-            if (upper.startsWith(u"RCPT") || upper.startsWith(u"MAIL"))
+            if (upper.startsWith(u"RCPT", cs) || upper.startsWith(u"MAIL", cs))
                 ConversationBuilder::splitCommand(l.command, &step.verb, &step.argument);
             else
                 step.argument = l.command;
         }
-        o.step = addStep(st, step);
+        o.step = addStep(st, std::move(step));
     } else {
         // Another recipient of the same log line shares its step.
         if (!st.s.steps.isEmpty() && st.s.steps.last().firstLine == l.line
@@ -691,21 +712,38 @@ void Builder::finalize(State &st)
     s.steps.squeeze(); // a large log keeps every session: no spare room in them
     for (int i = int(s.steps.size()) - 1; i >= 0; --i) {
         const Step &step = s.steps.at(i);
-        if ((step.verb == u"EHLO" || step.verb == u"LHLO") && step.reply.replyClass() == 2) {
+        if ((step.verb == Ascii("EHLO") || step.verb == Ascii("LHLO")) && step.reply.replyClass() == 2) {
             s.capabilities = Capabilities::fromEhloReply(step.reply);
             break;
         }
     }
-    auto hostLike = [](const QString &word) {
-        static const QRegularExpression host(
-            QStringLiteral("^[A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z0-9-]+$|^\\[[0-9a-fA-F.:]+\\]$"));
-        return host.match(word).hasMatch();
+    auto hostLike = [](QStringView word) {
+        // "^[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z0-9-]+$|^\[[0-9a-fA-F.:]+\]$", by hand: it runs per session.
+        auto alnum = [](char16_t c) {
+            return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+        };
+        if (word.size() >= 3 && word.front() == u'[' && word.back() == u']') {
+            const QStringView inside = word.mid(1, word.size() - 2);
+            return std::all_of(inside.begin(), inside.end(), [](QChar c) {
+                const char16_t u = c.unicode();
+                return (u >= u'0' && u <= u'9') || (u >= u'a' && u <= u'f') || (u >= u'A' && u <= u'F') || u == u'.'
+                    || u == u':';
+            });
+        }
+        if (word.isEmpty() || !alnum(word.front().unicode()))
+            return false;
+        const bool allowed = std::all_of(
+            word.begin(), word.end(), [&alnum](QChar c) { return alnum(c.unicode()) || c == u'.' || c == u'-'; });
+        const qsizetype dot = word.lastIndexOf(u'.');
+        return allowed && dot >= 1 && dot + 1 < word.size();
     };
     for (const Step &step : std::as_const(s.steps)) {
         if ((step.kind == Step::Kind::Greeting || isHelo(step.verb)) && !step.reply.textLines.isEmpty()) {
-            const QString word = step.reply.textLines.first().section(QLatin1Char(' '), 0, 0);
+            const QString &line = step.reply.textLines.first();
+            const qsizetype space = line.indexOf(QLatin1Char(' '));
+            const QStringView word = space < 0 ? QStringView(line) : QStringView(line).first(space);
             if (hostLike(word)) {
-                s.server = word;
+                s.server = space < 0 ? line : word.toString();
                 break;
             }
         }
@@ -786,7 +824,7 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
         return;
     }
     *verb = known ? *known : v.toString().toUpper();
-    if (*verb == u"AUTH") {
+    if (*verb == Ascii("AUTH")) {
         const qsizetype s = arg.indexOf(QLatin1Char(' '));
         const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
         *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;

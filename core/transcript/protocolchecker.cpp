@@ -1,5 +1,7 @@
 #include "transcript/protocolchecker.h"
 
+#include "transcript/asciitext.h"
+
 #include <QRegularExpression>
 #include <QSet>
 
@@ -24,14 +26,11 @@ bool isCommand(const Step &step)
 
 bool isHelo(const QString &verb)
 {
-    return verb == u"EHLO" || verb == u"HELO" || verb == u"LHLO";
+    return verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO");
 }
 
 void deriveOutcomes(Session &s)
 {
-    QSet<QString> known;
-    for (const RecipientOutcome &o : std::as_const(s.outcomes))
-        known.insert(o.recipient.toLower());
     QList<RecipientOutcome> derived;
     QList<qsizetype> accepted; // indexes into derived, awaiting the end of the message
     auto settle = [&](int step, RecipientOutcome::Kind failedKind) {
@@ -51,9 +50,9 @@ void deriveOutcomes(Session &s)
     };
     for (int i = 0; i < s.steps.size(); ++i) {
         const Step &step = s.steps.at(i);
-        if (step.verb == u"MAIL" || step.verb == u"RSET") {
+        if (step.verb == Ascii("MAIL") || step.verb == Ascii("RSET")) {
             accepted.clear();
-        } else if (step.verb == u"RCPT" && step.hasReply()) {
+        } else if (step.verb == Ascii("RCPT") && step.hasReply()) {
             RecipientOutcome o;
             o.recipient = ProtocolChecker::addressOf(step.argument);
             o.reply = step.reply;
@@ -76,22 +75,29 @@ void deriveOutcomes(Session &s)
             derived.append(o);
             if (o.kind == RecipientOutcome::Kind::Accepted)
                 accepted.append(derived.size() - 1);
-        } else if (step.verb == u"DATA" && step.hasReply() && step.reply.code != 354) {
+        } else if (step.verb == Ascii("DATA") && step.hasReply() && step.reply.code != 354) {
             settle(i, RecipientOutcome::Kind::RejectedAfterData);
-        } else if (step.kind == Step::Kind::Data && step.verb != u"DATA" && step.hasReply()) {
+        } else if (step.kind == Step::Kind::Data && step.verb != Ascii("DATA") && step.hasReply()) {
             // The message body (or BDAT LAST): its reply decides for every accepted recipient.
-            if (step.verb != u"BDAT" || step.argument.contains(u"LAST", Qt::CaseInsensitive)
+            if (step.verb != Ascii("BDAT") || step.argument.contains(u"LAST", Qt::CaseInsensitive)
                 || step.reply.replyClass() != 2)
                 settle(i, RecipientOutcome::Kind::RejectedAfterData);
         }
     }
+    if (derived.isEmpty())
+        return; // a log's session: nothing to add to its outcomes
+    QSet<QString> known;
+    for (const RecipientOutcome &o : std::as_const(s.outcomes))
+        known.insert(o.recipient.toLower());
     for (const RecipientOutcome &o : std::as_const(derived))
-        if (!known.contains(o.recipient.toLower()))
+        if (known.isEmpty() || !known.contains(o.recipient.toLower()))
             s.outcomes.append(o);
 }
 
 qint64 declaredSize(const QString &mailArgument)
 {
+    if (!mailArgument.contains(u"SIZE=", Qt::CaseInsensitive))
+        return -1; // most MAIL commands declare no size: no regex for them
     static const QRegularExpression size(QStringLiteral("\\bSIZE=(\\d+)"), QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = size.match(mailArgument);
     return m.hasMatch() ? m.captured(1).toLongLong() : -1;
@@ -169,7 +175,7 @@ void protocolFindings(Session &s)
     int lastEhlo = -1;
     for (int i = int(s.steps.size()) - 1; i >= 0 && s.capabilities.seen; --i) {
         const Step &step = s.steps.at(i);
-        if (isHelo(step.verb) && step.verb != u"HELO" && step.reply.replyClass() == 2) {
+        if (isHelo(step.verb) && step.verb != Ascii("HELO") && step.reply.replyClass() == 2) {
             lastEhlo = i;
             break;
         }
@@ -183,8 +189,8 @@ void protocolFindings(Session &s)
         }
         if (isHelo(step.verb)) {
             heloSeen = true;
-            usedHelo = step.verb == u"HELO";
-            if (step.verb != u"HELO" && step.reply.replyClass() == 2) {
+            usedHelo = step.verb == Ascii("HELO");
+            if (step.verb != Ascii("HELO") && step.reply.replyClass() == 2) {
                 caps = i == lastEhlo ? s.capabilities : Capabilities::fromEhloReply(step.reply);
                 capsKnown = true;
             }
@@ -202,10 +208,10 @@ void protocolFindings(Session &s)
                                "clear text (use STARTTLS first, or implicit TLS on port 465)."));
             tlsUp = true; // report once
         }
-        if (step.verb == u"MAIL") {
+        if (step.verb == Ascii("MAIL")) {
             if (!heloSeen && greeting >= 0) {
                 const bool afterTls = std::any_of(s.steps.cbegin(), s.steps.cbegin() + i,
-                    [](const Step &x) { return x.verb == u"STARTTLS" && x.reply.code == 220; });
+                    [](const Step &x) { return x.verb == Ascii("STARTTLS") && x.reply.code == 220; });
                 add(s, Severity::Error, i, QStringLiteral("mail-before-helo"),
                     afterTls ? QStringLiteral("MAIL was sent after STARTTLS without a new EHLO; RFC 3207 requires "
                                               "the client to discard what it knew and greet again.")
@@ -222,13 +228,13 @@ void protocolFindings(Session &s)
                                    "rejected (552).")
                         .arg(messageSize)
                         .arg(caps.size));
-        } else if (step.verb == u"RCPT") {
+        } else if (step.verb == Ascii("RCPT")) {
             ++rcptTotal;
             if (step.hasReply())
                 ++rcptAnswered;
             if (step.reply.replyClass() == 2)
                 ++rcptAccepted;
-        } else if (step.verb == u"DATA" && rcptTotal > 0 && rcptAnswered == rcptTotal && rcptAccepted == 0) {
+        } else if (step.verb == Ascii("DATA") && rcptTotal > 0 && rcptAnswered == rcptTotal && rcptAccepted == 0) {
             if (!step.pipelined)
                 add(s, Severity::Warning, i, QStringLiteral("data-after-all-rcpt-rejected"),
                     QStringLiteral("DATA was sent although every recipient had been rejected; the client should "
@@ -238,7 +244,7 @@ void protocolFindings(Session &s)
                     QStringLiteral("Every recipient was rejected, yet the server accepted the pipelined DATA with "
                                    "354; RFC 2920 requires it to answer 554 (no valid recipients)."));
         }
-        if (step.kind == Step::Kind::Data && step.verb != u"DATA") {
+        if (step.kind == Step::Kind::Data && step.verb != Ascii("DATA")) {
             qint64 size = messageSize;
             if (size < 0 && step.messageSize > 0)
                 size = step.messageSize;
@@ -253,7 +259,7 @@ void protocolFindings(Session &s)
             add(s, Severity::Warning, i, QStringLiteral("421-mid-session"),
                 QStringLiteral("The server answered 421 mid-session: it is closing the connection (overload, "
                                "rate limit or shutdown); what was not yet accepted must be retried later."));
-        if (step.verb == u"QUIT")
+        if (step.verb == Ascii("QUIT"))
             sawQuit = true;
     }
     const bool hasCommands = std::any_of(s.steps.cbegin(), s.steps.cend(), isCommand);
@@ -269,10 +275,11 @@ void protocolFindings(Session &s)
 
 QString ProtocolChecker::addressOf(const QString &argument)
 {
-    static const QRegularExpression angle(QStringLiteral("<([^>]*)>"));
-    const QRegularExpressionMatch m = angle.match(argument);
-    if (m.hasMatch())
-        return m.captured(1).trimmed();
+    // "<([^>]*)>": from the first '<' to the first '>' after it.
+    const qsizetype open = argument.indexOf(QLatin1Char('<'));
+    const qsizetype close = open < 0 ? -1 : argument.indexOf(QLatin1Char('>'), open + 1);
+    if (close >= 0)
+        return QStringView(argument).mid(open + 1, close - open - 1).trimmed().toString();
     QString rest = argument.section(QLatin1Char(':'), 1).trimmed();
     return rest.section(QLatin1Char(' '), 0, 0);
 }

@@ -1,5 +1,7 @@
 #include "transcript/transcript.h"
 
+#include "transcript/asciitext.h"
+
 #include <QSet>
 
 namespace smtpscope::core {
@@ -132,27 +134,27 @@ namespace {
 // Applies one EHLO keyword with its parameters; returns false for words that are no keyword.
 bool applyKeyword(Capabilities &caps, const QString &keyword, const QList<QStringView> &params)
 {
-    if (keyword == u"SIZE") {
+    if (keyword == Ascii("SIZE")) {
         bool ok = false;
         const qint64 value = params.isEmpty() ? 0 : params.first().toLongLong(&ok);
         caps.size = ok ? value : 0;
-    } else if (keyword == u"PIPELINING") {
+    } else if (keyword == Ascii("PIPELINING")) {
         caps.pipelining = true;
-    } else if (keyword == u"STARTTLS") {
+    } else if (keyword == Ascii("STARTTLS")) {
         caps.startTls = true;
-    } else if (keyword == u"8BITMIME") {
+    } else if (keyword == Ascii("8BITMIME")) {
         caps.eightBitMime = true;
-    } else if (keyword == u"SMTPUTF8") {
+    } else if (keyword == Ascii("SMTPUTF8")) {
         caps.smtpUtf8 = true;
-    } else if (keyword == u"CHUNKING") {
+    } else if (keyword == Ascii("CHUNKING")) {
         caps.chunking = true;
-    } else if (keyword == u"DSN") {
+    } else if (keyword == Ascii("DSN")) {
         caps.dsn = true;
-    } else if (keyword == u"ENHANCEDSTATUSCODES") {
+    } else if (keyword == Ascii("ENHANCEDSTATUSCODES")) {
         caps.enhancedStatusCodes = true;
-    } else if (keyword == u"REQUIRETLS") {
+    } else if (keyword == Ascii("REQUIRETLS")) {
         caps.requireTls = true;
-    } else if (keyword == u"AUTH") {
+    } else if (keyword == Ascii("AUTH")) {
         for (const QStringView m : params) {
             const QString upper = m.toString().toUpper();
             if (!caps.authMechanisms.contains(upper))
@@ -175,6 +177,8 @@ bool applyKeyword(Capabilities &caps, const QString &keyword, const QList<QStrin
     return true;
 }
 
+Capabilities readEhloReply(const Reply &reply);
+
 QList<QStringView> splitWords(QStringView text)
 {
     return text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -194,6 +198,33 @@ QString keywordLine(const QString &keyword, const QList<QStringView> &params)
 } // namespace
 
 Capabilities Capabilities::fromEhloReply(const Reply &reply)
+{
+    // The sessions of one log or run mostly talk to the same server, which announces the same keywords
+    // each time (one set before STARTTLS, one after): the last replies read are remembered (the result
+    // depends on the text lines alone), and the sessions then share their lists.
+    struct Known
+    {
+        QStringList textLines;
+        Capabilities caps;
+    };
+    constexpr qsizetype kKnown = 4;
+    thread_local QList<Known> known; // the most recent first
+    for (qsizetype i = 0; i < known.size(); ++i) {
+        if (known.at(i).textLines == reply.textLines) {
+            if (i > 0)
+                known.move(i, 0);
+            return known.first().caps;
+        }
+    }
+    if (known.size() == kKnown)
+        known.removeLast();
+    known.prepend({ reply.textLines, readEhloReply(reply) });
+    return known.first().caps;
+}
+
+namespace {
+
+Capabilities readEhloReply(const Reply &reply)
 {
     Capabilities caps;
     caps.seen = true;
@@ -232,7 +263,7 @@ Capabilities Capabilities::fromEhloReply(const Reply &reply)
     for (const QStringView w : words) {
         const QString upper = w.toString().toUpper();
         Capabilities probe;
-        if (upper != u"HELLO" && applyKeyword(probe, upper, {})) {
+        if (upper != Ascii("HELLO") && applyKeyword(probe, upper, {})) {
             flush();
             keyword = upper;
         } else if (!keyword.isEmpty()) {
@@ -242,6 +273,8 @@ Capabilities Capabilities::fromEhloReply(const Reply &reply)
     flush();
     return caps;
 }
+
+} // namespace
 
 void registerTranscriptMetaTypes()
 {

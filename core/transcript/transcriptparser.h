@@ -61,6 +61,22 @@ struct ProtocolLine
         l.event = event;
         return l;
     }
+    /// As make(), from views; @p timestamp is the line's timestamp as a string (shared between lines).
+    static ProtocolLine make(Kind kind, const SourceLineView &source, QStringView text, const QString &timestamp)
+    {
+        ProtocolLine l;
+        l.kind = kind;
+        l.line = source.number;
+        l.text = text.toString();
+        l.timestamp = timestamp;
+        return l;
+    }
+    static ProtocolLine makeEvent(Event event, const SourceLineView &source, QStringView text, const QString &timestamp)
+    {
+        ProtocolLine l = make(Kind::Event, source, text, timestamp);
+        l.event = event;
+        return l;
+    }
 };
 
 /// Receives protocol lines one at a time (the conversation builder), so that the lines of a large log
@@ -72,8 +88,12 @@ class ProtocolLineStream
 {
 public:
     virtual ~ProtocolLineStream() = default;
-    /// Reads the next source line; protocol lines go to @p sink as soon as they are known.
-    virtual void add(const SourceLine &line, const ProtocolSink &sink) = 0;
+    /// Reads the next source line; protocol lines go to @p sink as soon as they are known. The line must
+    /// stay valid until the next add()/addView() or finish() returns, as with addView().
+    virtual void add(const SourceLine &line, const ProtocolSink &sink) { addView(SourceLineView(line), sink); }
+    /// Reads the next source line as views (into a decoded chunk: no string per line). The views must stay
+    /// valid until the next add()/addView() or finish() returns: a stream may keep the line before.
+    virtual void addView(const SourceLineView &line, const ProtocolSink &sink) = 0;
     /// The input ended: hands over what was held back.
     virtual void finish(const ProtocolSink &sink) { Q_UNUSED(sink); }
     /// The smallest source line number of the lines read but not yet handed to the sink (held back), or

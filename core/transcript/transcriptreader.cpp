@@ -4,6 +4,7 @@
 #include "transcript/parsers/dialectparsers.h"
 
 #include <QFile>
+#include <QStringDecoder>
 #include <algorithm>
 
 #ifdef Q_OS_UNIX
@@ -239,6 +240,20 @@ Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype
             text.remove(0, 1);
         return text;
     };
+    // decode() into @p text, reusing its buffer: the chunks of a large input take the same two buffers.
+    auto decodeInto = [&](QString &text, qsizetype from, qsizetype to) {
+        if (!utf8) {
+            text = decode(from, to);
+            return;
+        }
+        const QByteArrayView piece(bytes.constData() + from, to - from);
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom); // as fromUtf8()
+        text.resize(piece.size()); // UTF-8 never takes more UTF-16 units than bytes
+        QChar *const begin = text.data();
+        text.truncate(decoder.appendToBuffer(begin, piece) - begin);
+        if (from == 0 && text.startsWith(QChar(0xfeff)))
+            text.remove(0, 1);
+    };
     // The dialect, from the head as the whole read would see it; a mixed head is read whole.
     const QList<SourceLine> head = WrapperStripper::strip(decode(0, chunkEnd(bytes, 0, 256 * 1024))).lines;
     const TranscriptParser *p = TranscriptReader::parser(TranscriptReader::detect(head));
@@ -259,18 +274,39 @@ Transcript readChunked(const QByteArray &bytes, const QString &source, qsizetype
             },
             kMaxWaitingSessions);
     const ProtocolSink lineSink = [&builder](ProtocolLine &&l) { builder.add(l); };
+    // The stream reads each chunk's lines as views into its decoded text (or, when wrappers other than
+    // syslog prefixes are to be removed, into the lines strip() made of it). A stream may keep the last
+    // line of a chunk while it reads the next one, so the chunk before stays alive.
+    struct Chunk
+    {
+        QString text;
+        QList<SourceLine> lines;
+        QList<SourceLineView> views;
+    };
+    Chunk chunks[2];
+    int current = 0;
     int lineOffset = 0;
     for (qsizetype pos = 0; pos < bytes.size();) {
         const qsizetype end = chunkEnd(bytes, pos, chunkBytes);
-        StrippedText stripped = WrapperStripper::strip(decode(pos, end));
+        Chunk &chunk = chunks[current];
+        current ^= 1;
+        // The chunk read two steps ago makes room for the next one: at most two exist at a time.
+        chunk.lines.clear();
+        decodeInto(chunk.text, pos, end);
         if (drop)
             drop(pos, end);
-        for (SourceLine &l : stripped.lines) {
-            l.number += lineOffset;
-            stream->add(l, lineSink);
+        if (!WrapperStripper::stripToViews(chunk.text, &chunk.views)) {
+            chunk.lines = WrapperStripper::strip(chunk.text).lines;
+            chunk.views.reserve(chunk.lines.size());
+            for (const SourceLine &l : std::as_const(chunk.lines))
+                chunk.views.append(SourceLineView(l));
         }
-        if (!stripped.lines.isEmpty())
-            lineOffset = stripped.lines.last().number;
+        for (SourceLineView &l : chunk.views) {
+            l.number += lineOffset;
+            stream->addView(l, lineSink);
+        }
+        if (!chunk.views.isEmpty())
+            lineOffset = chunk.views.last().number;
         pos = end;
         if (sink) {
             const int held = stream->heldBackFrom();

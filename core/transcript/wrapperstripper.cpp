@@ -63,8 +63,10 @@ bool isFence(QStringView t)
     qsizetype i = 0;
     while (i < t.size() && pcreSpace(t.at(i)))
         ++i;
-    const QStringView rest = t.mid(i);
-    return rest.startsWith(u"```") || rest.startsWith(u"~~~");
+    if (i + 3 > t.size())
+        return false;
+    const QChar c = t.at(i);
+    return (c == u'`' || c == u'~') && t.at(i + 1) == c && t.at(i + 2) == c;
 }
 
 // "service_1    | ": the length of a docker-compose prefix, 0 when there is none.
@@ -157,12 +159,67 @@ SyslogPrefix syslogPrefix(QStringView t)
     return p;
 }
 
-bool isBlankText(const QString &s)
+bool isBlankText(QStringView s)
 {
     for (QChar c : s)
         if (!c.isSpace())
             return false;
     return true;
+}
+
+// HTML output (PHPMailer's 'html' debug mode): "<br>" line ends and entities.
+const QRegularExpression &brEndRe()
+{
+    static const QRegularExpression re(QStringLiteral("<br\\s*/?>\\s*$"), QRegularExpression::CaseInsensitiveOption);
+    return re;
+}
+
+const QRegularExpression &entityHintRe()
+{
+    static const QRegularExpression re(QStringLiteral("&(gt|lt|amp|quot|#0?39);"));
+    return re;
+}
+
+// Calls @p f(number, piece) for each line of @p text: line ends (LF, CRLF, CR-only) and terminal
+// overwrites removed, cut at kMaxLineLength.
+template<typename F> void forEachLine(const QString &text, F &&f)
+{
+    const bool hasLineFeed = text.contains(QLatin1Char('\n'));
+    const bool hasReturn = text.contains(QLatin1Char('\r'));
+    const QChar separator = hasLineFeed ? QLatin1Char('\n') : QLatin1Char('\r');
+    qsizetype start = 0;
+    int number = 0;
+    while (start < text.size()) {
+        qsizetype end = text.indexOf(separator, start);
+        if (end < 0)
+            end = text.size();
+        QStringView piece = QStringView(text).mid(start, end - start);
+        if (hasReturn) {
+            while (piece.endsWith(u'\r'))
+                piece.chop(1);
+            // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
+            const qsizetype cr = piece.lastIndexOf(u'\r');
+            if (cr >= 0) {
+                const QStringView tail = piece.mid(cr + 1);
+                piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
+                piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
+            }
+        }
+        if (piece.size() > kMaxLineLength)
+            piece.truncate(kMaxLineLength);
+        f(++number, piece);
+        start = end + 1;
+    }
+}
+
+// How many lines @p text probably has, from the line density of its first 64 KiB: counting all lines
+// first would cost a pass of its own.
+qsizetype estimatedLines(const QString &text)
+{
+    const QChar separator = text.contains(QLatin1Char('\n')) ? QLatin1Char('\n') : QLatin1Char('\r');
+    const QStringView head = QStringView(text).first(std::min<qsizetype>(text.size(), 65536));
+    const qsizetype headLines = head.count(separator) + 1;
+    return qsizetype(double(text.size()) * double(headLines) / double(std::max<qsizetype>(1, head.size()))) + 16;
 }
 
 QString decodeEntities(const QString &in)
@@ -226,39 +283,84 @@ bool WrapperStripper::looksBinary(const QByteArray &bytes)
 QList<SourceLine> WrapperStripper::splitLines(const QString &text)
 {
     QList<SourceLine> lines;
-    const bool hasLineFeed = text.contains(QLatin1Char('\n'));
-    const bool hasReturn = text.contains(QLatin1Char('\r'));
-    const QChar separator = hasLineFeed ? QLatin1Char('\n') : QLatin1Char('\r');
-    // Lines per character as in the first 64 KiB: counting all lines first would cost a pass of its own.
-    const QStringView head = QStringView(text).first(std::min<qsizetype>(text.size(), 65536));
-    const qsizetype headLines = head.count(separator) + 1;
-    lines.reserve(
-        qsizetype(double(text.size()) * double(headLines) / double(std::max<qsizetype>(1, head.size()))) + 16);
-    qsizetype start = 0;
-    int number = 0;
-    while (start < text.size()) {
-        qsizetype end = text.indexOf(separator, start);
-        if (end < 0)
-            end = text.size();
-        QStringView piece = QStringView(text).mid(start, end - start);
-        if (hasReturn) {
-            while (piece.endsWith(u'\r'))
-                piece.chop(1);
-            // A terminal overwrite (progress meters, \r\r\n pty captures): what remains visible is the tail.
-            const qsizetype cr = piece.lastIndexOf(u'\r');
-            if (cr >= 0) {
-                const QStringView tail = piece.mid(cr + 1);
-                piece = tail.trimmed().isEmpty() ? piece.first(cr) : tail;
-                piece = piece.mid(piece.lastIndexOf(u'\r') + 1);
-            }
-        }
-        if (piece.size() > kMaxLineLength)
-            piece.truncate(kMaxLineLength);
-        lines.append(SourceLine { ++number, piece.toString(), {}, {}, false });
-        start = end + 1;
-    }
+    lines.reserve(estimatedLines(text));
+    forEachLine(text, [&lines](int number, QStringView piece) {
+        lines.append(SourceLine { number, piece.toString(), {}, {}, false });
+    });
     lines.squeeze();
     return lines;
+}
+
+bool WrapperStripper::stripToViews(const QString &text, QList<SourceLineView> *lines)
+{
+    // The decisions of strip(QString) below, taken on the same sample; any wrapper beyond syslog prefixes
+    // and fences leaves the work to strip().
+    lines->clear();
+    if (text.contains(QLatin1Char('\t')))
+        return false;
+    lines->reserve(estimatedLines(text));
+    forEachLine(text, [lines](int number, QStringView piece) {
+        SourceLineView &l = lines->emplace_back();
+        l.number = number;
+        l.text = piece;
+    });
+    QList<qsizetype> sample;
+    for (qsizetype i = 0; i < lines->size() && sample.size() < kSampleLines; ++i)
+        if (!isBlankText(lines->at(i).text))
+            sample.append(i);
+    auto fail = [lines] {
+        lines->clear();
+        return false;
+    };
+    if (sample.isEmpty())
+        return fail();
+    int htmlHints = 0;
+    for (qsizetype i : std::as_const(sample)) {
+        const QStringView t = lines->at(i).text;
+        if (!t.contains(u'<') && !t.contains(u'&'))
+            continue; // neither pattern can match
+        const QString line = t.toString();
+        if (brEndRe().match(line).hasMatch() || entityHintRe().match(line).hasMatch())
+            ++htmlHints;
+    }
+    if (htmlHints * 4 >= sample.size())
+        return fail();
+    QList<qsizetype> content;
+    for (qsizetype i : std::as_const(sample))
+        if (!isFence(lines->at(i).text))
+            content.append(i);
+    if (content.isEmpty())
+        return fail();
+    // Backticks (one pair around the paste, or one per line) and "> " quoting (then the first content
+    // line starts with '>').
+    const QStringView first = lines->at(content.first()).text;
+    const QStringView last = lines->at(content.last()).text;
+    if (first.startsWith(u'`') || last.endsWith(u'`') || first.startsWith(u'>'))
+        return fail();
+    int dockerLines = 0;
+    for (qsizetype i : std::as_const(content)) {
+        const QStringView t = QStringView(lines->at(i).text).trimmed();
+        if (t.size() >= 2 && t.startsWith(u'`') && t.endsWith(u'`'))
+            return fail();
+        if (dockerPrefix(lines->at(i).text) > 0)
+            ++dockerLines;
+    }
+    if (dockerLines * 2 > content.size())
+        return fail();
+    for (SourceLineView &l : *lines) {
+        if (isFence(l.text)) {
+            l.text = QStringView();
+            l.wrapperOnly = true;
+            continue;
+        }
+        const SyslogPrefix p = syslogPrefix(l.text);
+        if (p.length == 0)
+            continue;
+        l.timestamp = p.timestamp;
+        l.host = p.host;
+        l.text = l.text.mid(p.length);
+    }
+    return true;
 }
 
 StrippedText WrapperStripper::strip(const QByteArray &bytes)
@@ -292,8 +394,8 @@ StrippedText WrapperStripper::strip(const QString &text)
         return out;
 
     // HTML output (PHPMailer's 'html' debug mode): "<br>" line ends and entities.
-    static const QRegularExpression brEnd(QStringLiteral("<br\\s*/?>\\s*$"), QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression entityHint(QStringLiteral("&(gt|lt|amp|quot|#0?39);"));
+    const QRegularExpression &brEnd = brEndRe();
+    const QRegularExpression &entityHint = entityHintRe();
     int htmlHints = 0;
     for (qsizetype i : sample)
         if (brEnd.match(lines.at(i).text).hasMatch() || entityHint.match(lines.at(i).text).hasMatch())

@@ -71,6 +71,16 @@ bool isBlankLine(const SourceLine &line)
     return true;
 }
 
+bool isBlankLine(const SourceLineView &line)
+{
+    if (line.wrapperOnly)
+        return true;
+    for (QChar c : line.text)
+        if (!c.isSpace())
+            return false;
+    return true;
+}
+
 ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, const SourceLine &source,
     const QString &text, const QString &timestamp)
 {
@@ -86,6 +96,15 @@ std::optional<ProtocolLine> nonEntryLine(const SourceLine &source, bool isEntry)
         return std::nullopt;
     const bool noise = isBlankLine(source) || !source.host.isEmpty();
     return ProtocolLine::make(noise ? ProtocolLine::Kind::Noise : ProtocolLine::Kind::Unknown, source, source.text);
+}
+
+std::optional<ProtocolLine> nonEntryLine(const SourceLineView &source, bool isEntry, const QString &timestamp)
+{
+    if (isEntry)
+        return std::nullopt;
+    const bool noise = isBlankLine(source) || !source.host.isEmpty();
+    return ProtocolLine::make(
+        noise ? ProtocolLine::Kind::Noise : ProtocolLine::Kind::Unknown, source, source.text, timestamp);
 }
 
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt)
@@ -207,6 +226,23 @@ QStringList resplitFlattenedReply(const QString &line)
 
 Reply replyFromLines(const QStringList &lines, int sourceLine)
 {
+    // Most log entries hold one plain reply line: read it without the general parser's machinery when
+    // ReplyParser::parse() would find exactly that line and nothing to remark (no issue).
+    if (lines.size() == 1 && !lines.first().contains(u'\n') && !lines.first().contains(u'\r')) {
+        const ReplyLine line = ReplyParser::parseLine(lines.first());
+        const int first = line.code / 100;
+        const bool plain = line.hasCode && !line.continues && !line.hashPrefixedStatus && first >= 2 && first <= 5
+            && line.code % 100 / 10 <= 5 && (!line.status.isValid() || line.status.statusClass == first);
+        if (plain) {
+            Reply reply;
+            reply.code = line.code;
+            reply.status = line.status;
+            reply.lines = lines;
+            reply.textLines = QStringList { line.text };
+            reply.firstLine = reply.lastLine = sourceLine;
+            return reply;
+        }
+    }
     const ReplyParseResult parsed = ReplyParser::parse(lines.join(QLatin1Char('\n')));
     Reply reply;
     if (!parsed.replies.isEmpty()) {

@@ -21,6 +21,23 @@ QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<Sou
 
 /// True for a line with nothing to read: blank, or only wrapping (a markdown fence).
 bool isBlankLine(const SourceLine &line);
+bool isBlankLine(const SourceLineView &line);
+
+/// One string for a run of equal texts (the timestamps of consecutive log lines): a line whose text is
+/// that of the line before shares its string instead of allocating one.
+class SharedText
+{
+public:
+    const QString &operator()(QStringView text)
+    {
+        if (text != m_last || m_last.isNull() != text.isNull())
+            m_last = text.toString();
+        return m_last;
+    }
+
+private:
+    QString m_last;
+};
 
 /// Appends a protocol line for @p source and returns it; a non-empty @p timestamp (the dialect's own)
 /// replaces the one of a stripped wrapper.
@@ -30,6 +47,8 @@ ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, cons
 /// Labels a line of a log dialect that is no entry of it: blank lines and other programs' lines of a
 /// syslog file are noise, anything else is unknown (reported as unplaced). Nothing when @p isEntry.
 std::optional<ProtocolLine> nonEntryLine(const SourceLine &source, bool isEntry);
+/// As above, from views; @p timestamp is the line's timestamp as a string.
+std::optional<ProtocolLine> nonEntryLine(const SourceLineView &source, bool isEntry, const QString &timestamp);
 
 /// Counts sample lines that match @p re (searching, not anchored unless the pattern is).
 int countMatching(const QList<SourceLine> &sample, const QRegularExpression &re, int stopAt = 1000);

@@ -78,9 +78,11 @@ qsizetype matchProgram(QStringView t, qsizetype at, QStringView *daemon, QString
 // "dsn=X.Y.Z, " right before @p end; the dsn or an empty view.
 QStringView dsnBefore(QStringView t, qsizetype end)
 {
+    if (end < 2 || t.at(end - 2) != u',' || t.at(end - 1) != u' ')
+        return {};
     for (qsizetype length = 15; length >= 11; --length) {
         const qsizetype start = end - length;
-        if (start < 0 || !t.mid(start).startsWith(u"dsn=") || t.at(end - 2) != u',' || t.at(end - 1) != u' ')
+        if (start < 0 || t.at(start) != u'd' || !t.mid(start).startsWith(u"dsn="))
             continue;
         const QStringView code = t.mid(start + 4, length - 6);
         // \d\.\d{1,3}\.\d{1,3}
@@ -95,6 +97,16 @@ QStringView dsnBefore(QStringView t, qsizetype end)
             return code;
     }
     return {};
+}
+
+// t.indexOf(u"status=", from), without the set-up cost of a general substring search on every line.
+qsizetype findStatus(QStringView t, qsizetype from)
+{
+    constexpr QStringView needle = u"status=";
+    for (qsizetype at = std::max<qsizetype>(from, 0); at + needle.size() <= t.size(); ++at)
+        if (t.at(at) == u's' && t.mid(at, needle.size()) == needle)
+            return at;
+    return -1;
 }
 
 struct DeliveryFields
@@ -128,7 +140,7 @@ bool parseDeliveryFields(QStringView t, DeliveryFields *f)
     if (comma < 0)
         return false;
     f->relay = t.mid(i, comma - i);
-    for (qsizetype at = t.indexOf(u"status=", comma + 1); at >= 0; at = t.indexOf(u"status=", at + 1)) {
+    for (qsizetype at = findStatus(t, comma + 1); at >= 0; at = findStatus(t, at + 1)) {
         qsizetype end = at + 7;
         while (end < t.size() && asciiWord(t.at(end)))
             ++end;
@@ -198,7 +210,9 @@ QString hostName(QStringView hostAndAddress)
 PostfixLine parsePostfixLine(QStringView text)
 {
     PostfixLine p;
-    for (qsizetype at = text.indexOf(u"postfix"); at >= 0; at = text.indexOf(u"postfix", at + 1)) {
+    // After a stripped syslog prefix the program comes first: no search for it then.
+    const qsizetype first = text.startsWith(u"postfix") ? 0 : text.indexOf(u"postfix");
+    for (qsizetype at = first; at >= 0; at = text.indexOf(u"postfix", at + 1)) {
         if (at > 0 && !text.at(at - 1).isSpace())
             continue;
         const qsizetype end = matchProgram(text, at + 7, &p.daemon, &p.pid);
@@ -206,7 +220,13 @@ PostfixLine parsePostfixLine(QStringView text)
             continue;
         p.ok = true;
         p.rest = text.mid(end);
-        const qsizetype colon = p.rest.left(17).indexOf(u": ");
+        // p.rest.left(17).indexOf(u": "), by hand: it runs on every line.
+        qsizetype colon = -1;
+        for (qsizetype i = 0; i + 1 < std::min<qsizetype>(p.rest.size(), 17); ++i)
+            if (p.rest.at(i) == u':' && p.rest.at(i + 1) == u' ') {
+                colon = i;
+                break;
+            }
         if (colon > 0 && isQueueId(p.rest.first(colon))) {
             p.queueId = p.rest.first(colon);
             p.rest = p.rest.mid(colon + 2);
@@ -216,9 +236,9 @@ PostfixLine parsePostfixLine(QStringView text)
     return p;
 }
 
-bool parsePostfixDelivery(const PostfixLine &p, const SourceLine &src, ProtocolLine *out)
+bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, ProtocolLine *out, const QString &timestamp)
 {
-    ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest.toString());
+    ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest, timestamp);
     QStringView replyText;
     QStringView status;
     QStringView word;
@@ -227,7 +247,7 @@ bool parsePostfixDelivery(const PostfixLine &p, const SourceLine &src, ProtocolL
     QStringView detail = p.rest;
     if (delivery) {
         l.outcome.recipient = d.recipient.toString();
-        l.server = d.relay == u"none" ? QString() : hostName(d.relay);
+        l.server = d.relay == QLatin1StringView("none") ? QString() : hostName(d.relay);
         status = d.dsn;
         word = d.status;
         detail = d.detail;
@@ -255,9 +275,9 @@ bool parsePostfixDelivery(const PostfixLine &p, const SourceLine &src, ProtocolL
         l.outcome.reply.status = EnhancedStatus::fromString(status.toString()); // Postfix's own dsn=
     using K = RecipientOutcome::Kind;
     const QString &cmd = l.command;
-    if (word == u"sent" || word == u"delivered")
+    if (word == QLatin1StringView("sent") || word == QLatin1StringView("delivered"))
         l.outcome.kind = K::Accepted;
-    else if (word == u"deferred")
+    else if (word == QLatin1StringView("deferred"))
         l.outcome.kind = K::Deferred;
     else if (cmd.startsWith(u"RCPT", Qt::CaseInsensitive))
         l.outcome.kind = K::RejectedAtRcpt;

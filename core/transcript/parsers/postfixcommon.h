@@ -20,6 +20,7 @@ PostfixLine parsePostfixLine(QStringView text);
 
 /// Reads a delivery line ("to=<a>, relay=…, dsn=…, status=bounced (host … said: … (in reply to RCPT TO
 /// command))") or a "host … refused to talk to me" / "host … said:" line into an Outcome line.
-bool parsePostfixDelivery(const PostfixLine &p, const SourceLine &src, ProtocolLine *out);
+/// @p timestamp is the line's timestamp as a string.
+bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, ProtocolLine *out, const QString &timestamp);
 
 } // namespace smtpscope::core::parsers

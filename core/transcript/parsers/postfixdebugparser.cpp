@@ -30,45 +30,51 @@ namespace {
 class PostfixDebugStream final : public ProtocolLineStream
 {
 public:
-    void add(const SourceLine &src, const ProtocolSink &sink) override;
+    void addView(const SourceLineView &src, const ProtocolSink &sink) override;
+
+private:
+    SharedText m_stamps;
 };
 
-void PostfixDebugStream::add(const SourceLine &src, const ProtocolSink &sink)
+void PostfixDebugStream::addView(const SourceLineView &src, const ProtocolSink &sink)
 {
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
-    const QString &t = src.text;
+    const QStringView t = src.text;
+    const QString &timestamp = m_stamps(src.timestamp);
+    auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
+    auto event = [&](Event e, QStringView text) { return ProtocolLine::makeEvent(e, src, text, timestamp); };
     const PostfixLine p = parsePostfixLine(t);
-    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
+    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok, timestamp)) {
         sink(std::move(*other));
         return;
     }
-    if (p.daemon != u"smtp" && p.daemon != u"lmtp") {
-        sink(ProtocolLine::make(Kind::Noise, src, t)); // pickup, cleanup, qmgr, bounce: the message's life
+    if (p.daemon != QLatin1StringView("smtp") && p.daemon != QLatin1StringView("lmtp")) {
+        sink(line(Kind::Noise, t)); // pickup, cleanup, qmgr, bounce: the message's life
         return;
     }
     // One smtp process runs one connection at a time: its pid keys the conversation.
     const QString session = p.daemon.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
-    const QString rest = p.rest.toString();
-    QRegularExpressionMatch m;
+    const QStringView rest = p.rest;
+    std::optional<QRegularExpressionMatch> m; // only when a regex runs: an empty match allocates too
     ProtocolLine l;
     if (p.queueId.isEmpty() && (rest.startsWith(u"< ") || rest.startsWith(u"> "))
-        && (m = conversationRe().match(rest)).hasMatch()) {
-        l = ProtocolLine::make(m.captured(1) == u"<" ? Kind::Server : Kind::Client, src, m.captured(3));
+        && (m = conversationRe().match(rest))->hasMatch()) {
+        l = line(m->capturedView(1) == QLatin1StringView("<") ? Kind::Server : Kind::Client, m->capturedView(3));
         l.session = session;
-        l.peer = m.captured(2);
-    } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
+        l.peer = m->captured(2);
+    } else if (!p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l, timestamp)) {
         // The conversation above shows the reply; the status line adds the final verdict.
         l.session = session;
         l.outcomeStep = false;
-    } else if ((m = tls.match(rest)).hasMatch()) {
-        l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
+    } else if ((m = tls.match(rest))->hasMatch()) {
+        l = event(Event::TlsStarted, m->capturedView(2));
         l.session = session;
     } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
-        l = ProtocolLine::makeEvent(Event::Error, src, rest);
+        l = event(Event::Error, rest);
         l.session = session;
     } else {
-        l = ProtocolLine::make(Kind::Noise, src, t); // debug_peer_level chatter: attributes, vstreams, features
+        l = line(Kind::Noise, t); // debug_peer_level chatter: attributes, vstreams, features
     }
     sink(std::move(l));
 }

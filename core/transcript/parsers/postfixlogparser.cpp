@@ -1,8 +1,10 @@
+#include "transcript/asciitext.h"
 #include "transcript/parsers/dialectparsers.h"
 #include "transcript/parsers/postfixcommon.h"
 
 #include <QHash>
 
+#include <limits>
 #include <optional>
 
 namespace smtpscope::core::parsers {
@@ -27,7 +29,7 @@ int PostfixLogParser::score(const QList<SourceLine> &sample) const
 
 namespace {
 
-bool isPostfixEntry(const SourceLine &l)
+bool isPostfixEntry(const SourceLineView &l)
 {
     return !l.host.isEmpty() || parsePostfixLine(l.text).ok;
 }
@@ -37,15 +39,17 @@ bool isPostfixEntry(const SourceLine &l)
 class PostfixLogStream final : public ProtocolLineStream
 {
 public:
-    void add(const SourceLine &src, const ProtocolSink &sink) override;
+    void addView(const SourceLineView &src, const ProtocolSink &sink) override;
     void finish(const ProtocolSink &sink) override;
     int heldBackFrom() const override;
 
 private:
-    void entry(const SourceLine &src, const ProtocolSink &sink);
+    void entry(const SourceLineView &src, const ProtocolSink &sink);
 
     static constexpr int kMaxJoined = 8; // as unwrapEntries
-    std::optional<SourceLine> m_pending; ///< the last line, not read yet
+    std::optional<SourceLineView> m_pending; ///< the last line, not read yet (views valid until the next add)
+    SourceLine m_joinedLine; ///< the pending line once wrapped parts were joined to it (m_pending views it)
+    SharedText m_stamps;
     bool m_pendingIsEntry = false;
     int m_joined = 0;
     // Lines without a queue id (TLS, connect errors) belong to the next message of the same process:
@@ -54,18 +58,24 @@ private:
     QHash<int, QString> m_lastQueueOfPid;
 };
 
-void PostfixLogStream::add(const SourceLine &src, const ProtocolSink &sink)
+void PostfixLogStream::addView(const SourceLineView &src, const ProtocolSink &sink)
 {
     const bool blank = isBlankLine(src);
     const bool isEntry = !blank && isPostfixEntry(src);
     if (!blank && m_pending && m_pendingIsEntry && m_joined < kMaxJoined && !isEntry) {
-        // A wrapped part of the entry above.
-        if (src.text.startsWith(u' '))
-            m_pending->text += QLatin1Char(' ') + src.text.trimmed();
-        else
-            m_pending->text += src.text;
+        // A wrapped part of the entry above: from now on the entry is a string of its own (the views of the
+        // chunk it came from may go before it is read).
+        if (m_joined == 0)
+            m_joinedLine = m_pending->toSourceLine();
+        if (src.text.startsWith(u' ')) {
+            m_joinedLine.text += QLatin1Char(' ');
+            m_joinedLine.text += src.text.trimmed();
+        } else {
+            m_joinedLine.text += src.text;
+        }
+        m_pending = SourceLineView(m_joinedLine);
         ++m_joined;
-        sink(ProtocolLine::make(ProtocolLine::Kind::Noise, src, src.text));
+        sink(ProtocolLine::make(ProtocolLine::Kind::Noise, src, src.text, m_stamps(src.timestamp)));
         return;
     }
     if (m_pending)
@@ -105,7 +115,7 @@ int PostfixLogStream::heldBackFrom() const
     return from;
 }
 
-void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
+void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink)
 {
     // Cheap prefix checks guard the few regexes left; most lines never reach one.
     static const QRegularExpression tls(
@@ -115,17 +125,25 @@ void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
         QStringLiteral("(?:milter-)?reject: ([A-Z-]+) from (\\S+): (\\d{3} .*?); from=<([^>]*)>(?: to=<([^>]*)>)?"));
     QHash<int, QList<ProtocolLine>> &waitingByPid = m_waitingByPid;
     QHash<int, QString> &lastQueueOfPid = m_lastQueueOfPid;
-    const QString &t = src.text;
+    const QStringView t = src.text;
+    const QString &timestamp = m_stamps(src.timestamp);
+    auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
+    auto event = [&](Event e, QStringView text) { return ProtocolLine::makeEvent(e, src, text, timestamp); };
     const PostfixLine p = parsePostfixLine(t);
     // Other programs of a syslog file (dovecot, opendkim, …) are not ours but are no mystery either.
-    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok)) {
+    if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok, timestamp)) {
         sink(std::move(*other));
         return;
     }
     const QStringView d = p.daemon;
-    const bool delivery = d == u"smtp" || d == u"lmtp" || d == u"local" || d == u"virtual" || d == u"pipe"
-        || d == u"error" || d == u"discard" || d == u"retry";
-    const int pid = p.pid.toInt();
+    const bool delivery = d == Ascii("smtp") || d == Ascii("lmtp") || d == Ascii("local") || d == Ascii("virtual")
+        || d == Ascii("pipe") || d == Ascii("error") || d == Ascii("discard") || d == Ascii("retry");
+    // p.pid.toInt() without its conversion: the pid is ASCII digits (0 when it does not fit, as toInt()).
+    qint64 pidValue = 0;
+    for (QChar c : p.pid)
+        if ((pidValue = pidValue * 10 + (c.unicode() - u'0')) > std::numeric_limits<int>::max())
+            break;
+    const int pid = pidValue > std::numeric_limits<int>::max() ? 0 : int(pidValue);
     if (!p.queueId.isEmpty()) {
         QString &last = lastQueueOfPid[pid];
         if (last != p.queueId)
@@ -140,56 +158,57 @@ void PostfixLogStream::entry(const SourceLine &src, const ProtocolSink &sink)
         }
     }
     ProtocolLine l;
-    if (delivery && !p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l)) {
+    if (delivery && !p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l, timestamp)) {
         sink(std::move(l));
         return;
     }
-    QRegularExpressionMatch m;
+    std::optional<QRegularExpressionMatch> m; // only when a regex runs: an empty match allocates too
     const QStringView rest = p.rest;
-    if (d == u"smtpd" || d == u"postscreen") {
+    if (d == Ascii("smtpd") || d == Ascii("postscreen")) {
         // The receiving side: one smtpd process serves one client connection at a time.
         const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
-        if (rest.contains(u"reject: ") && (m = reject.match(rest)).hasMatch()) {
-            l = ProtocolLine::make(Kind::Outcome, src, rest.toString());
+        if (rest.contains(u"reject: ") && (m = reject.match(rest))->hasMatch()) {
+            l = line(Kind::Outcome, rest);
             l.session = session;
-            l.outcome.recipient = m.captured(5);
-            l.outcome.reply = replyFromLines({ m.captured(3) }, src.number);
-            const QString stage = m.captured(1);
-            l.command = stage == u"RCPT" ? QStringLiteral("RCPT TO:<") + m.captured(5) + QLatin1Char('>') : stage;
+            l.outcome.recipient = m->captured(5);
+            l.outcome.reply = replyFromLines({ m->captured(3) }, src.number);
+            const QString stage = m->captured(1);
+            l.command
+                = stage == Ascii("RCPT") ? QStringLiteral("RCPT TO:<") + m->captured(5) + QLatin1Char('>') : stage;
             using K = RecipientOutcome::Kind;
             if (l.outcome.reply.replyClass() == 4)
                 l.outcome.kind = K::Deferred;
-            else if (stage == u"RCPT")
+            else if (stage == Ascii("RCPT"))
                 l.outcome.kind = K::RejectedAtRcpt;
-            else if (stage == u"DATA" || stage.startsWith(u"END-OF"))
+            else if (stage == Ascii("DATA") || stage.startsWith(u"END-OF"))
                 l.outcome.kind = K::RejectedAfterData;
             else
                 l.outcome.kind = K::Rejected;
-            l.server = src.host;
+            l.server = src.host.toString();
         } else if (rest.startsWith(u"connect from ") || rest.startsWith(u"disconnect from ")) {
-            l = ProtocolLine::makeEvent(rest.startsWith(u'c') ? Event::Connect : Event::Close, src, rest.toString());
+            l = event(rest.startsWith(u'c') ? Event::Connect : Event::Close, rest);
             l.session = session;
             l.endsSession = l.event == Event::Close; // the next connection of this process is another session
         } else {
-            l = ProtocolLine::make(Kind::Noise, src, t);
+            l = line(Kind::Noise, t);
         }
         sink(std::move(l));
         return;
     }
-    if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest)).hasMatch()) {
-        l = ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(2));
-        l.viaStartTls = !m.captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
+    if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest))->hasMatch()) {
+        l = event(Event::TlsStarted, m->capturedView(2));
+        l.viaStartTls = !m->captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
     } else if (delivery
         && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
             || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
-        l = ProtocolLine::makeEvent(Event::Error, src, rest.toString());
+        l = event(Event::Error, rest);
     } else {
-        l = ProtocolLine::make(Kind::Noise, src, t);
+        l = line(Kind::Noise, t);
     }
     if (!p.queueId.isEmpty()) {
         l.session = lastQueueOfPid.value(pid);
         // The queue manager removes a message once every recipient is done: its session is complete.
-        l.endsSession = d == u"qmgr" && rest == u"removed";
+        l.endsSession = d == Ascii("qmgr") && rest == Ascii("removed");
     } else if (l.kind == Kind::Event) {
         waitingByPid[pid].append(std::move(l));
         return;

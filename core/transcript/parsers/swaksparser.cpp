@@ -13,20 +13,19 @@ enum class Hint { None, Server, Client, Info, Error, Raw };
 // swaks prefixes each line with a 3-character transaction hint and a space.
 Hint hintOf(QStringView t)
 {
-    if (t.size() < 3)
-        return t == u" ->" || t == u" ~>" ? Hint::Client : Hint::None;
-    const QStringView h = t.first(3);
-    if (t.size() > 3 && t.at(3) != u' ')
+    // Compared character by character: this runs on every line of a large transcript.
+    auto is = [&t](char16_t a, char16_t b, char16_t c) { return t.at(0) == a && t.at(1) == b && t.at(2) == c; };
+    if (t.size() < 3 || (t.size() > 3 && t.at(3) != u' '))
         return Hint::None;
-    if (h == u"<- " || h == u"<~ " || h == u"<**" || h == u"<~*")
+    if (is(u'<', u'-', u' ') || is(u'<', u'~', u' ') || is(u'<', u'*', u'*') || is(u'<', u'~', u'*'))
         return Hint::Server;
-    if (h == u" ->" || h == u" ~>" || h == u"**>" || h == u"*~>")
+    if (is(u' ', u'-', u'>') || is(u' ', u'~', u'>') || is(u'*', u'*', u'>') || is(u'*', u'~', u'>'))
         return Hint::Client;
-    if (h == u"===")
+    if (is(u'=', u'=', u'='))
         return Hint::Info;
-    if (h == u"***")
+    if (is(u'*', u'*', u'*'))
         return Hint::Error;
-    if (h == u"  >" || h == u"<  ")
+    if (is(u' ', u' ', u'>') || is(u'<', u' ', u' '))
         return Hint::Raw;
     return Hint::None;
 }
@@ -55,20 +54,21 @@ namespace {
 class SwaksStream final : public ProtocolLineStream
 {
 public:
-    void add(const SourceLine &src, const ProtocolSink &sink) override;
+    void addView(const SourceLineView &src, const ProtocolSink &sink) override;
 
 private:
     bool lastWasError = false;
 };
 
-void SwaksStream::add(const SourceLine &src, const ProtocolSink &sink)
+void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
 {
-    static const QRegularExpression trying(QStringLiteral("^Trying (\\S+?)\\.\\.\\.$"));
-    static const QRegularExpression tlsStarted(QStringLiteral("^TLS started (?:with|w/) cipher (.*)$"));
-    const QString &t = src.text;
+    const QStringView t = src.text;
     const Hint hint = hintOf(t);
-    const QString payload = t.size() > 4 ? t.mid(4) : QString();
-    auto emit = [&](Kind kind, const QString &text) { sink(ProtocolLine::make(kind, src, text)); };
+    const QStringView payload = t.size() > 4 ? t.mid(4) : QStringView();
+    const QString timestamp = src.timestamp.toString(); // swaks shows none: no allocation
+    auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
+    auto event = [&](Event e, QStringView text) { return ProtocolLine::makeEvent(e, src, text, timestamp); };
+    auto emit = [&](Kind kind, QStringView text) { sink(line(kind, text)); };
     const bool wasError = lastWasError;
     lastWasError = false;
     switch (hint) {
@@ -83,7 +83,7 @@ void SwaksStream::add(const SourceLine &src, const ProtocolSink &sink)
         return;
     case Hint::Error: {
         // "*** Error connecting to host:" then an indented detail line.
-        ProtocolLine l = ProtocolLine::makeEvent(Event::Error, src, payload.trimmed());
+        ProtocolLine l = event(Event::Error, payload.trimmed());
         l.attach = wasError && payload.startsWith(u' ');
         sink(std::move(l));
         lastWasError = true;
@@ -91,24 +91,28 @@ void SwaksStream::add(const SourceLine &src, const ProtocolSink &sink)
     }
     case Hint::Info: {
         if (payload.startsWith(u"Trying ")) {
-            const QRegularExpressionMatch m = trying.match(payload);
-            if (m.hasMatch()) {
-                ProtocolLine l = ProtocolLine::makeEvent(Event::Connect, src, payload);
-                l.peer = m.captured(1);
+            // "^Trying (\\S+?)\\.\\.\\.$": the peer is what lies between, without white space.
+            const QStringView peer = payload.mid(7).chopped(std::min<qsizetype>(3, payload.size() - 7));
+            if (payload.endsWith(u"...") && payload.size() > 10 && std::none_of(peer.begin(), peer.end(), [](QChar c) {
+                    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\v' || c == u'\f' || c == u'\r';
+                })) {
+                ProtocolLine l = event(Event::Connect, payload);
+                l.peer = peer.toString();
                 sink(std::move(l));
                 return;
             }
         }
         if (payload.startsWith(u"Connected to ")) {
-            ProtocolLine l = ProtocolLine::makeEvent(Event::Connect, src, payload);
+            ProtocolLine l = event(Event::Connect, payload);
             l.attach = true;
             sink(std::move(l));
         } else if (payload.startsWith(u"TLS started ")) {
-            const QRegularExpressionMatch m = tlsStarted.match(payload);
-            sink(m.hasMatch() ? ProtocolLine::makeEvent(Event::TlsStarted, src, m.captured(1))
-                              : ProtocolLine::make(Kind::Noise, src, t));
+            // "^TLS started (?:with|w/) cipher (.*)$"
+            const QStringView rest = payload.mid(12);
+            const qsizetype with = rest.startsWith(u"with cipher ") ? 12 : rest.startsWith(u"w/ cipher ") ? 10 : -1;
+            sink(with > 0 ? event(Event::TlsStarted, rest.mid(with)) : line(Kind::Noise, t));
         } else if (payload.startsWith(u"Connection closed")) {
-            sink(ProtocolLine::makeEvent(Event::Close, src, payload));
+            sink(event(Event::Close, payload));
         } else {
             emit(Kind::Noise, t); // TLS peer details, response times, "Connection closed" variants
         }
