@@ -158,8 +158,9 @@ Transcript TranscriptReader::parseLines(const QList<SourceLine> &lines, const QS
     const TranscriptParser *p = parser(id);
     if (!p) {
         t.error = lines.isEmpty() ? QStringLiteral("the input is empty")
-                                  : QStringLiteral("not an SMTP transcript or mail log: no dialect matches "
-                                                   "(no reply lines such as \"250 OK\" were found)");
+                                  : QStringLiteral("not an SMTP transcript or mail log: no known tool's output "
+                                                   "was recognised in it (such as \"250 OK\" replies, \"<<< \" "
+                                                   "or \"S: \" lines, or a mail log's status= lines)");
         return t;
     }
     const QList<Segment> segments
