@@ -120,10 +120,11 @@ private:
                 eightBit = eightBit || static_cast<unsigned char>(d[i]) >= 0x80;
             }
             Field field;
-            field.name = QString::fromLatin1(lineStart, nameEnd);
+            field.name = fieldName(lineStart, nameEnd);
             if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
                 field.value = unfoldPlain(d + valueStart, d + valueEnd);
-                field.raw = field.value.toLatin1();
+                if (nameEnd >= 8 && g_ascii_strncasecmp(lineStart, "Content-", 8) == 0)
+                    field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
             } else {
                 // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
                 // with the parser's fallback charsets)
@@ -136,6 +137,34 @@ private:
             fields.append(std::move(field));
             pos = valueEnd + 1;
         }
+    }
+
+    // The name of a header field as a QString. The usual names are shared constants rather than new strings.
+    static QString fieldName(const char *name, qsizetype length)
+    {
+        static const QString common[] = { QStringLiteral("Received"), QStringLiteral("From"), QStringLiteral("To"),
+            QStringLiteral("Subject"), QStringLiteral("Date"), QStringLiteral("Message-ID"),
+            QStringLiteral("Message-Id"), QStringLiteral("MIME-Version"), QStringLiteral("Mime-Version"),
+            QStringLiteral("Content-Type"), QStringLiteral("Content-Transfer-Encoding"),
+            QStringLiteral("Content-Description"), QStringLiteral("Content-Disposition"), QStringLiteral("Return-Path"),
+            QStringLiteral("Delivered-To"), QStringLiteral("X-Failed-Recipients"), QStringLiteral("Auto-Submitted"),
+            QStringLiteral("DKIM-Signature"), QStringLiteral("In-Reply-To"), QStringLiteral("References"),
+            QStringLiteral("Reply-To"), QStringLiteral("X-Mailer"), QStringLiteral("Authentication-Results"),
+            QStringLiteral("ARC-Seal"), QStringLiteral("ARC-Message-Signature"),
+            QStringLiteral("ARC-Authentication-Results"), QStringLiteral("Received-SPF"),
+            QStringLiteral("X-Original-To"), QStringLiteral("Thread-Index"), QStringLiteral("Thread-Topic"),
+            QStringLiteral("Content-Language"), QStringLiteral("Precedence"),
+            QStringLiteral("X-MS-Exchange-Message-Is-Ndr"), QStringLiteral("Sender"), QStringLiteral("Cc") };
+        for (const QString &known : common) {
+            if (known.size() == length) {
+                qsizetype i = 0;
+                while (i < length && known.at(i).unicode() == static_cast<unsigned char>(name[i]))
+                    ++i;
+                if (i == length)
+                    return known;
+            }
+        }
+        return QString::fromLatin1(name, length);
     }
 
     static bool isFieldNameChar(char c) { return c > 32 && c < 127 && c != ':'; }
@@ -254,8 +283,18 @@ private:
     qsizetype findBoundary(qsizetype pos, qsizetype end, bool &closing, bool &ours) const
     {
         const char *d = m_data;
+        const qsizetype first = pos;
         while (pos < end) {
-            if (d[pos] == '-' && pos + 1 < end && d[pos + 1] == '-') {
+            // Only lines that start with "--" matter: jump to the next '-' (base64 has none) that starts a line.
+            const char *dash = static_cast<const char *>(std::memchr(d + pos, '-', size_t(end - pos)));
+            if (!dash)
+                break;
+            pos = dash - d;
+            if (pos > first && d[pos - 1] != '\n') {
+                ++pos;
+                continue;
+            }
+            if (pos + 1 < end && d[pos + 1] == '-') {
                 const char *nl = static_cast<const char *>(std::memchr(d + pos, '\n', size_t(end - pos)));
                 qsizetype lineEnd = nl ? nl - d : end;
                 qsizetype trimmed = lineEnd;

@@ -247,6 +247,30 @@ QString entity(QStringView name)
 
 bool isBlockTag(QStringView tag)
 {
+    // Tag names are almost always ASCII: lower-cased into a small buffer and compared there. Anything else
+    // (Unicode case folding maps a few non-ASCII letters to ASCII ones) takes the general comparison below.
+    if (tag.size() > 10)
+        return false; // longer than any block tag, and case folding keeps the length of these names
+    char lower[11];
+    bool ascii = true;
+    for (qsizetype i = 0; i < tag.size(); ++i) {
+        const char16_t c = tag.at(i).unicode();
+        if (c >= 0x80) {
+            ascii = false;
+            break;
+        }
+        lower[i] = char(c >= u'A' && c <= u'Z' ? c + (u'a' - u'A') : c);
+    }
+    if (ascii) {
+        static const char *const asciiBlocks[] = { "br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+            "table", "blockquote", "pre", "hr", "title", "ul", "ol", "dd", "dt" };
+        const size_t n = size_t(tag.size());
+        for (const char *block : asciiBlocks) {
+            if (std::strlen(block) == n && std::memcmp(block, lower, n) == 0)
+                return true;
+        }
+        return false;
+    }
     static const char16_t *const blocks[] = { u"br", u"p", u"div", u"tr", u"li", u"h1", u"h2", u"h3", u"h4", u"h5",
         u"h6", u"table", u"blockquote", u"pre", u"hr", u"title", u"ul", u"ol", u"dd", u"dt" };
     for (const char16_t *block : blocks) {
