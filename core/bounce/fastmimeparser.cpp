@@ -114,11 +114,8 @@ private:
                 valueEnd = next - d;
             }
             bool eightBit = false;
-            for (qsizetype i = valueStart; i < valueEnd; ++i) {
-                if (d[i] == '\0' || d[i] == '\r')
-                    return false;
-                eightBit = eightBit || static_cast<unsigned char>(d[i]) >= 0x80;
-            }
+            if (!scanValue(d + valueStart, d + valueEnd, eightBit))
+                return false;
             Field field;
             field.name = fieldName(lineStart, nameEnd);
             if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
@@ -137,6 +134,33 @@ private:
             fields.append(std::move(field));
             pos = valueEnd + 1;
         }
+    }
+
+    // False when [p, end) holds a NUL or CR byte; eightBit tells whether it holds bytes of 0x80 and above. Eight
+    // bytes at a time, and byte by byte only in the words that hold one of those.
+    static bool scanValue(const char *p, const char *end, bool &eightBit)
+    {
+        constexpr quint64 ones = 0x0101010101010101ULL;
+        constexpr quint64 highs = 0x8080808080808080ULL;
+        auto scanBytes = [&eightBit](const char *from, const char *to) {
+            for (; from < to; ++from) {
+                if (*from == '\0' || *from == '\r')
+                    return false;
+                eightBit = eightBit || static_cast<unsigned char>(*from) >= 0x80;
+            }
+            return true;
+        };
+        for (; end - p >= 8; p += 8) {
+            quint64 word;
+            std::memcpy(&word, p, 8);
+            const quint64 cr = word ^ (ones * '\r');
+            // a zero byte in word or cr, or a high bit: look closer
+            if ((((word - ones) & ~word) | ((cr - ones) & ~cr) | word) & highs) {
+                if (!scanBytes(p, p + 8))
+                    return false;
+            }
+        }
+        return scanBytes(p, end);
     }
 
     // The name of a header field as a QString. The usual names are shared constants rather than new strings.
