@@ -59,8 +59,8 @@ private:
         QList<Field> fields;
         qsizetype bodyStart = 0;
         qsizetype bodyEnd = 0;
-        QByteArray type = "text";
-        QByteArray subtype = "plain";
+        QByteArray type = QByteArrayLiteral("text");
+        QByteArray subtype = QByteArrayLiteral("plain");
         QList<Param> typeParams;
         QByteArray disposition;
         QList<Param> dispositionParams;
@@ -161,6 +161,24 @@ private:
             }
         }
         return scanBytes(p, end);
+    }
+
+    // "type/subtype" as a QString; the usual types are shared constants rather than new strings.
+    static QString contentType(const QByteArray &type, const QByteArray &subtype)
+    {
+        static const QString common[] = { QStringLiteral("text/plain"), QStringLiteral("text/html"),
+            QStringLiteral("multipart/report"), QStringLiteral("multipart/mixed"),
+            QStringLiteral("multipart/alternative"), QStringLiteral("multipart/related"),
+            QStringLiteral("message/delivery-status"), QStringLiteral("message/rfc822"),
+            QStringLiteral("text/rfc822-headers"), QStringLiteral("message/feedback-report") };
+        const qsizetype length = type.size() + 1 + subtype.size();
+        for (const QString &known : common) {
+            if (known.size() == length && known.at(type.size()) == u'/'
+                && QLatin1StringView(type) == QStringView(known).first(type.size())
+                && QLatin1StringView(subtype) == QStringView(known).sliced(type.size() + 1))
+                return known;
+        }
+        return QString::fromLatin1(type + '/' + subtype);
     }
 
     // The name of a header field as a QString. The usual names are shared constants rather than new strings.
@@ -354,7 +372,7 @@ private:
         MimePart part;
         part.depth = depth;
         part.parent = parent;
-        part.contentType = QString::fromLatin1(e.type + '/' + e.subtype);
+        part.contentType = contentType(e.type, e.subtype);
         const QByteArray *charset = param(e.typeParams, "charset");
         part.charset = charset ? QString::fromLatin1(*charset) : QString();
         part.attachment = e.disposition == "attachment";

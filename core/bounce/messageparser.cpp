@@ -327,15 +327,30 @@ QString unfoldPlain(const char *start, const char *end)
         ++start;
     while (end > start && isLinearSpace(end[-1]))
         --end;
-    if (!std::memchr(start, '\n', end - start) && !std::memchr(start, '\r', end - start))
+    const char *nl = static_cast<const char *>(std::memchr(start, '\n', end - start));
+    const bool cr = std::memchr(start, '\r', end - start) != nullptr;
+    if (!nl && !cr)
         return QString::fromLatin1(start, end - start);
     QString value(end - start, Qt::Uninitialized);
-    QChar *out = value.data();
-    for (const char *p = start; p < end; ++p) {
-        if (*p != '\r' && *p != '\n')
-            *out++ = QLatin1Char(*p);
+    char16_t *out = reinterpret_cast<char16_t *>(value.data());
+    if (cr) {
+        for (const char *p = start; p < end; ++p) {
+            if (*p != '\r' && *p != '\n')
+                *out++ = static_cast<unsigned char>(*p);
+        }
+    } else {
+        // the runs between line feeds, widened without a test per character
+        for (const char *p = start; p < end;) {
+            const char *runEnd = nl ? nl : end;
+            for (; p < runEnd; ++p)
+                *out++ = static_cast<unsigned char>(*p);
+            if (!nl)
+                break;
+            p = nl + 1;
+            nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+        }
     }
-    value.truncate(out - value.constData());
+    value.truncate(out - reinterpret_cast<const char16_t *>(value.constData()));
     return value;
 }
 
