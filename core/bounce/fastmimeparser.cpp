@@ -48,6 +48,7 @@ private:
         QString value;
         QByteArray raw; ///< unfolded, trimmed value (plain ASCII fields only)
         bool encodedWords = false;
+        bool content = false; ///< a Content-* field (any case)
     };
     struct Param
     {
@@ -71,7 +72,29 @@ private:
     // the depth bounds the work on a large message.
     static constexpr int maxDepth = 12;
 
-    static bool isTokenChar(char c) { return c > 32 && c < 127 && !std::strchr("()<>@,;:\\\"/[]?=", c); }
+    static bool isTokenChar(char c)
+    {
+        switch (c) {
+        case '(':
+        case ')':
+        case '<':
+        case '>':
+        case '@':
+        case ',':
+        case ';':
+        case ':':
+        case '\\':
+        case '"':
+        case '/':
+        case '[':
+        case ']':
+        case '?':
+        case '=':
+            return false;
+        default:
+            return c > 32 && c < 127;
+        }
+    }
 
     static const QByteArray *param(const QList<Param> &params, const char *name)
     {
@@ -118,9 +141,11 @@ private:
                 return false;
             Field field;
             field.name = fieldName(lineStart, nameEnd);
+            // (field names are ASCII: an ASCII comparison is the one QString would make)
+            field.content = nameEnd >= 8 && g_ascii_strncasecmp(lineStart, "Content-", 8) == 0;
             if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
                 field.value = unfoldPlain(d + valueStart, d + valueEnd);
-                if (nameEnd >= 8 && g_ascii_strncasecmp(lineStart, "Content-", 8) == 0)
+                if (field.content)
                     field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
             } else {
                 // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
@@ -287,7 +312,7 @@ private:
     {
         bool sawType = false, sawEncoding = false, sawDisposition = false;
         for (const Field &field : std::as_const(e.fields)) {
-            if (!field.name.startsWith(QLatin1String("Content-"), Qt::CaseInsensitive))
+            if (!field.content)
                 continue;
             if (field.encodedWords)
                 return false;
@@ -382,7 +407,7 @@ private:
         if (fileName)
             part.fileName = QString::fromLatin1(*fileName);
         for (const Field &field : std::as_const(e.fields)) {
-            if (!top || field.name.startsWith(QLatin1String("Content-"), Qt::CaseInsensitive))
+            if (!top || field.content)
                 part.headers.append({ field.name, field.value });
         }
         const int index = int(m_message.parts.size());
