@@ -29,6 +29,7 @@ public:
     bool run()
     {
         Entity top;
+        top.fields.reserve(32); // a bounce's header is long: no regrowth field by field
         qsizetype pos = 0;
         if (!readHeaders(pos, m_size, top.fields))
             return false;
@@ -36,6 +37,7 @@ public:
         top.bodyEnd = m_size;
         if (!describe(top))
             return false;
+        m_message.headers.reserve(top.fields.size());
         for (const Field &field : std::as_const(top.fields))
             m_message.headers.append({ field.name, field.value });
         return entity(top, 0, -1, false, true);
@@ -471,6 +473,7 @@ private:
             if (!e.encoding.isEmpty() && e.encoding != "7bit" && e.encoding != "8bit" && e.encoding != "binary")
                 return false;
             Entity enclosed;
+            enclosed.fields.reserve(32);
             qsizetype pos = e.bodyStart;
             if (!readHeaders(pos, e.bodyEnd, enclosed.fields) || enclosed.fields.isEmpty())
                 return false;
@@ -478,6 +481,7 @@ private:
             enclosed.bodyEnd = e.bodyEnd;
             if (!describe(enclosed))
                 return false;
+            part.messageHeaders.reserve(enclosed.fields.size());
             for (const Field &field : std::as_const(enclosed.fields))
                 part.messageHeaders.append({ field.name, field.value });
             part.text = renderHeaders(part.messageHeaders);
