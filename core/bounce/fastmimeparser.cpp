@@ -29,6 +29,7 @@ public:
     bool run()
     {
         Entity top;
+        top.fields.reserve(32); // a bounce's header is long: no regrowth field by field
         qsizetype pos = 0;
         if (!readHeaders(pos, m_size, top.fields))
             return false;
@@ -36,6 +37,7 @@ public:
         top.bodyEnd = m_size;
         if (!describe(top))
             return false;
+        m_message.headers.reserve(top.fields.size());
         for (const Field &field : std::as_const(top.fields))
             m_message.headers.append({ field.name, field.value });
         return entity(top, 0, -1, false, true);
@@ -48,6 +50,7 @@ private:
         QString value;
         QByteArray raw; ///< unfolded, trimmed value (plain ASCII fields only)
         bool encodedWords = false;
+        bool content = false; ///< a Content-* field (any case)
     };
     struct Param
     {
@@ -59,8 +62,8 @@ private:
         QList<Field> fields;
         qsizetype bodyStart = 0;
         qsizetype bodyEnd = 0;
-        QByteArray type = "text";
-        QByteArray subtype = "plain";
+        QByteArray type = QByteArrayLiteral("text");
+        QByteArray subtype = QByteArrayLiteral("plain");
         QList<Param> typeParams;
         QByteArray disposition;
         QList<Param> dispositionParams;
@@ -71,7 +74,29 @@ private:
     // the depth bounds the work on a large message.
     static constexpr int maxDepth = 12;
 
-    static bool isTokenChar(char c) { return c > 32 && c < 127 && !std::strchr("()<>@,;:\\\"/[]?=", c); }
+    static bool isTokenChar(char c)
+    {
+        switch (c) {
+        case '(':
+        case ')':
+        case '<':
+        case '>':
+        case '@':
+        case ',':
+        case ';':
+        case ':':
+        case '\\':
+        case '"':
+        case '/':
+        case '[':
+        case ']':
+        case '?':
+        case '=':
+            return false;
+        default:
+            return c > 32 && c < 127;
+        }
+    }
 
     static const QByteArray *param(const QList<Param> &params, const char *name)
     {
@@ -114,16 +139,16 @@ private:
                 valueEnd = next - d;
             }
             bool eightBit = false;
-            for (qsizetype i = valueStart; i < valueEnd; ++i) {
-                if (d[i] == '\0' || d[i] == '\r')
-                    return false;
-                eightBit = eightBit || static_cast<unsigned char>(d[i]) >= 0x80;
-            }
+            if (!scanValue(d + valueStart, d + valueEnd, eightBit))
+                return false;
             Field field;
-            field.name = QString::fromLatin1(lineStart, nameEnd);
+            field.name = fieldName(lineStart, nameEnd);
+            // (field names are ASCII: an ASCII comparison is the one QString would make)
+            field.content = nameEnd >= 8 && g_ascii_strncasecmp(lineStart, "Content-", 8) == 0;
             if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
                 field.value = unfoldPlain(d + valueStart, d + valueEnd);
-                field.raw = field.value.toLatin1();
+                if (field.content)
+                    field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
             } else {
                 // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
                 // with the parser's fallback charsets)
@@ -136,6 +161,79 @@ private:
             fields.append(std::move(field));
             pos = valueEnd + 1;
         }
+    }
+
+    // False when [p, end) holds a NUL or CR byte; eightBit tells whether it holds bytes of 0x80 and above. Eight
+    // bytes at a time, and byte by byte only in the words that hold one of those.
+    static bool scanValue(const char *p, const char *end, bool &eightBit)
+    {
+        constexpr quint64 ones = 0x0101010101010101ULL;
+        constexpr quint64 highs = 0x8080808080808080ULL;
+        auto scanBytes = [&eightBit](const char *from, const char *to) {
+            for (; from < to; ++from) {
+                if (*from == '\0' || *from == '\r')
+                    return false;
+                eightBit = eightBit || static_cast<unsigned char>(*from) >= 0x80;
+            }
+            return true;
+        };
+        for (; end - p >= 8; p += 8) {
+            quint64 word;
+            std::memcpy(&word, p, 8);
+            const quint64 cr = word ^ (ones * '\r');
+            // a zero byte in word or cr, or a high bit: look closer
+            if ((((word - ones) & ~word) | ((cr - ones) & ~cr) | word) & highs) {
+                if (!scanBytes(p, p + 8))
+                    return false;
+            }
+        }
+        return scanBytes(p, end);
+    }
+
+    // "type/subtype" as a QString; the usual types are shared constants rather than new strings.
+    static QString contentType(const QByteArray &type, const QByteArray &subtype)
+    {
+        static const QString common[] = { QStringLiteral("text/plain"), QStringLiteral("text/html"),
+            QStringLiteral("multipart/report"), QStringLiteral("multipart/mixed"),
+            QStringLiteral("multipart/alternative"), QStringLiteral("multipart/related"),
+            QStringLiteral("message/delivery-status"), QStringLiteral("message/rfc822"),
+            QStringLiteral("text/rfc822-headers"), QStringLiteral("message/feedback-report") };
+        const qsizetype length = type.size() + 1 + subtype.size();
+        for (const QString &known : common) {
+            if (known.size() == length && known.at(type.size()) == u'/'
+                && QLatin1StringView(type) == QStringView(known).first(type.size())
+                && QLatin1StringView(subtype) == QStringView(known).sliced(type.size() + 1))
+                return known;
+        }
+        return QString::fromLatin1(type + '/' + subtype);
+    }
+
+    // The name of a header field as a QString. The usual names are shared constants rather than new strings.
+    static QString fieldName(const char *name, qsizetype length)
+    {
+        static const QString common[] = { QStringLiteral("Received"), QStringLiteral("From"), QStringLiteral("To"),
+            QStringLiteral("Subject"), QStringLiteral("Date"), QStringLiteral("Message-ID"),
+            QStringLiteral("Message-Id"), QStringLiteral("MIME-Version"), QStringLiteral("Mime-Version"),
+            QStringLiteral("Content-Type"), QStringLiteral("Content-Transfer-Encoding"),
+            QStringLiteral("Content-Description"), QStringLiteral("Content-Disposition"), QStringLiteral("Return-Path"),
+            QStringLiteral("Delivered-To"), QStringLiteral("X-Failed-Recipients"), QStringLiteral("Auto-Submitted"),
+            QStringLiteral("DKIM-Signature"), QStringLiteral("In-Reply-To"), QStringLiteral("References"),
+            QStringLiteral("Reply-To"), QStringLiteral("X-Mailer"), QStringLiteral("Authentication-Results"),
+            QStringLiteral("ARC-Seal"), QStringLiteral("ARC-Message-Signature"),
+            QStringLiteral("ARC-Authentication-Results"), QStringLiteral("Received-SPF"),
+            QStringLiteral("X-Original-To"), QStringLiteral("Thread-Index"), QStringLiteral("Thread-Topic"),
+            QStringLiteral("Content-Language"), QStringLiteral("Precedence"),
+            QStringLiteral("X-MS-Exchange-Message-Is-Ndr"), QStringLiteral("Sender"), QStringLiteral("Cc") };
+        for (const QString &known : common) {
+            if (known.size() == length) {
+                qsizetype i = 0;
+                while (i < length && known.at(i).unicode() == static_cast<unsigned char>(name[i]))
+                    ++i;
+                if (i == length)
+                    return known;
+            }
+        }
+        return QString::fromLatin1(name, length);
     }
 
     static bool isFieldNameChar(char c) { return c > 32 && c < 127 && c != ':'; }
@@ -216,7 +314,7 @@ private:
     {
         bool sawType = false, sawEncoding = false, sawDisposition = false;
         for (const Field &field : std::as_const(e.fields)) {
-            if (!field.name.startsWith(QLatin1String("Content-"), Qt::CaseInsensitive))
+            if (!field.content)
                 continue;
             if (field.encodedWords)
                 return false;
@@ -254,8 +352,18 @@ private:
     qsizetype findBoundary(qsizetype pos, qsizetype end, bool &closing, bool &ours) const
     {
         const char *d = m_data;
+        const qsizetype first = pos;
         while (pos < end) {
-            if (d[pos] == '-' && pos + 1 < end && d[pos + 1] == '-') {
+            // Only lines that start with "--" matter: jump to the next '-' (base64 has none) that starts a line.
+            const char *dash = static_cast<const char *>(std::memchr(d + pos, '-', size_t(end - pos)));
+            if (!dash)
+                break;
+            pos = dash - d;
+            if (pos > first && d[pos - 1] != '\n') {
+                ++pos;
+                continue;
+            }
+            if (pos + 1 < end && d[pos + 1] == '-') {
                 const char *nl = static_cast<const char *>(std::memchr(d + pos, '\n', size_t(end - pos)));
                 qsizetype lineEnd = nl ? nl - d : end;
                 qsizetype trimmed = lineEnd;
@@ -291,7 +399,7 @@ private:
         MimePart part;
         part.depth = depth;
         part.parent = parent;
-        part.contentType = QString::fromLatin1(e.type + '/' + e.subtype);
+        part.contentType = contentType(e.type, e.subtype);
         const QByteArray *charset = param(e.typeParams, "charset");
         part.charset = charset ? QString::fromLatin1(*charset) : QString();
         part.attachment = e.disposition == "attachment";
@@ -301,7 +409,7 @@ private:
         if (fileName)
             part.fileName = QString::fromLatin1(*fileName);
         for (const Field &field : std::as_const(e.fields)) {
-            if (!top || field.name.startsWith(QLatin1String("Content-"), Qt::CaseInsensitive))
+            if (!top || field.content)
                 part.headers.append({ field.name, field.value });
         }
         const int index = int(m_message.parts.size());
@@ -365,6 +473,7 @@ private:
             if (!e.encoding.isEmpty() && e.encoding != "7bit" && e.encoding != "8bit" && e.encoding != "binary")
                 return false;
             Entity enclosed;
+            enclosed.fields.reserve(32);
             qsizetype pos = e.bodyStart;
             if (!readHeaders(pos, e.bodyEnd, enclosed.fields) || enclosed.fields.isEmpty())
                 return false;
@@ -372,6 +481,7 @@ private:
             enclosed.bodyEnd = e.bodyEnd;
             if (!describe(enclosed))
                 return false;
+            part.messageHeaders.reserve(enclosed.fields.size());
             for (const Field &field : std::as_const(enclosed.fields))
                 part.messageHeaders.append({ field.name, field.value });
             part.text = renderHeaders(part.messageHeaders);

@@ -247,6 +247,30 @@ QString entity(QStringView name)
 
 bool isBlockTag(QStringView tag)
 {
+    // Tag names are almost always ASCII: lower-cased into a small buffer and compared there. Anything else
+    // (Unicode case folding maps a few non-ASCII letters to ASCII ones) takes the general comparison below.
+    if (tag.size() > 10)
+        return false; // longer than any block tag, and case folding keeps the length of these names
+    char lower[11];
+    bool ascii = true;
+    for (qsizetype i = 0; i < tag.size(); ++i) {
+        const char16_t c = tag.at(i).unicode();
+        if (c >= 0x80) {
+            ascii = false;
+            break;
+        }
+        lower[i] = char(c >= u'A' && c <= u'Z' ? c + (u'a' - u'A') : c);
+    }
+    if (ascii) {
+        static const char *const asciiBlocks[] = { "br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+            "table", "blockquote", "pre", "hr", "title", "ul", "ol", "dd", "dt" };
+        const size_t n = size_t(tag.size());
+        for (const char *block : asciiBlocks) {
+            if (std::strlen(block) == n && std::memcmp(block, lower, n) == 0)
+                return true;
+        }
+        return false;
+    }
     static const char16_t *const blocks[] = { u"br", u"p", u"div", u"tr", u"li", u"h1", u"h2", u"h3", u"h4", u"h5",
         u"h6", u"table", u"blockquote", u"pre", u"hr", u"title", u"ul", u"ol", u"dd", u"dt" };
     for (const char16_t *block : blocks) {
@@ -303,15 +327,30 @@ QString unfoldPlain(const char *start, const char *end)
         ++start;
     while (end > start && isLinearSpace(end[-1]))
         --end;
-    if (!std::memchr(start, '\n', end - start) && !std::memchr(start, '\r', end - start))
+    const char *nl = static_cast<const char *>(std::memchr(start, '\n', end - start));
+    const bool cr = std::memchr(start, '\r', end - start) != nullptr;
+    if (!nl && !cr)
         return QString::fromLatin1(start, end - start);
     QString value(end - start, Qt::Uninitialized);
-    QChar *out = value.data();
-    for (const char *p = start; p < end; ++p) {
-        if (*p != '\r' && *p != '\n')
-            *out++ = QLatin1Char(*p);
+    char16_t *out = reinterpret_cast<char16_t *>(value.data());
+    if (cr) {
+        for (const char *p = start; p < end; ++p) {
+            if (*p != '\r' && *p != '\n')
+                *out++ = static_cast<unsigned char>(*p);
+        }
+    } else {
+        // the runs between line feeds, widened without a test per character
+        for (const char *p = start; p < end;) {
+            const char *runEnd = nl ? nl : end;
+            for (; p < runEnd; ++p)
+                *out++ = static_cast<unsigned char>(*p);
+            if (!nl)
+                break;
+            p = nl + 1;
+            nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
+        }
     }
-    value.truncate(out - value.constData());
+    value.truncate(out - reinterpret_cast<const char16_t *>(value.constData()));
     return value;
 }
 
