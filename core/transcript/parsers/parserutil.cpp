@@ -61,24 +61,28 @@ QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<Sou
     return out;
 }
 
-bool isBlankLine(const SourceLine &line)
+namespace {
+
+bool isBlankText(bool wrapperOnly, QStringView text)
 {
-    if (line.wrapperOnly)
+    if (wrapperOnly)
         return true;
-    for (QChar c : line.text)
+    for (QChar c : text)
         if (!c.isSpace())
             return false;
     return true;
 }
 
+} // namespace
+
+bool isBlankLine(const SourceLine &line)
+{
+    return isBlankText(line.wrapperOnly, line.text);
+}
+
 bool isBlankLine(const SourceLineView &line)
 {
-    if (line.wrapperOnly)
-        return true;
-    for (QChar c : line.text)
-        if (!c.isSpace())
-            return false;
-    return true;
+    return isBlankText(line.wrapperOnly, line.text);
 }
 
 ProtocolLine *appendLine(QList<ProtocolLine> &out, ProtocolLine::Kind kind, const SourceLine &source,
