@@ -50,6 +50,8 @@ void TestDomain::address_data()
     QTest::addRow("plain") << u"a@Example.COM"_s << u"example.com"_s;
     QTest::addRow("angle") << u"<a@b.example>"_s << u"b.example"_s;
     QTest::addRow("quoted at") << u"\"x@y\"@z.example"_s << u"z.example"_s;
+    QTest::addRow("command argument") << u"<a@B.example> SIZE=1234 NOTIFY=FAILURE"_s << u"b.example"_s;
+    QTest::addRow("trailing words") << u"a@b.example (expanded)"_s << u"b.example"_s;
     QTest::addRow("none") << u"postmaster"_s << QString();
 }
 

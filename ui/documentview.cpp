@@ -8,6 +8,7 @@
 #include "sourceview.h"
 
 #include "reply/replyparser.h"
+#include "util/domain.h"
 
 #include <QFile>
 #include <QGuiApplication>
@@ -29,14 +30,6 @@ using namespace smtpscope::core;
 namespace {
 
 constexpr int maxWindowLines = 4000; ///< lines of a large document shown at once
-
-QString domainOf(const QString &address)
-{
-    QString a = address;
-    a.remove(QLatin1Char('<')).remove(QLatin1Char('>'));
-    const qsizetype at = a.lastIndexOf(QLatin1Char('@'));
-    return at < 0 ? QString() : a.mid(at + 1).section(QLatin1Char(' '), 0, 0).trimmed().toLower();
-}
 
 } // namespace
 
@@ -269,9 +262,9 @@ void DocumentView::onStepSelected(int row)
     DecodeContext context;
     context.remoteHost = session.server.isEmpty() ? session.peer : session.server;
     if (step->verb == u"RCPT")
-        context.recipientDomain = domainOf(step->argument);
+        context.recipientDomain = addressDomain(step->argument);
     else if (!session.outcomes.isEmpty())
-        context.recipientDomain = domainOf(session.outcomes.first().recipient);
+        context.recipientDomain = addressDomain(session.outcomes.first().recipient);
     m_panel->showResult({ m_decoder.decode(step->reply, context) }, findings);
 }
 

@@ -80,8 +80,7 @@ void writeSessionText(QTextStream &out, qsizetype number, const Session &s, cons
     if (!s.outcomes.isEmpty()) {
         out << "  Recipients:\n";
         for (const RecipientOutcome &o : s.outcomes) {
-            const Classification c
-                = decoder.decode(o.reply, { s.server, o.recipient.section(QLatin1Char('@'), 1) }).classification;
+            const Classification c = decoder.decode(o.reply, { s.server, addressDomain(o.recipient) }).classification;
             out << "    " << o.recipient.leftJustified(32) << ' ' << outcomeKindName(o.kind).leftJustified(14) << ' '
                 << o.reply.codeLabel().leftJustified(10) << ' ' << c.reason
                 << (c.hard ? QStringLiteral(", hard") : QStringLiteral(", soft")) << '\n';

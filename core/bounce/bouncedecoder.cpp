@@ -321,7 +321,7 @@ DeliveryResult complaintResult(const QString &rcpt, const QString &type, const Q
     DeliveryResult r;
     r.recipient = rcpt;
     r.action = QStringLiteral("delivered");
-    r.recipientDomain = domainOf(rcpt);
+    r.recipientDomain = addressDomain(rcpt);
     r.remoteMta = remote;
     r.diagnostic = QStringLiteral("Feedback-Type: %1").arg(type);
     r.classification = fixedClassification(QStringLiteral("feedback"), QStringLiteral("suppress"),
@@ -745,7 +745,7 @@ private:
         m_report.reportingMta = reportingHost(m_text);
         if (m_report.reportingMta.isEmpty() && m_signals.sender) {
             // MAILER-DAEMON@host: the mail system signs with its own host name.
-            const QString host = domainOf(m_fromAddress);
+            const QString host = addressDomain(m_fromAddress);
             if (host.contains(u'.'))
                 m_report.reportingMta = host;
         }
@@ -825,7 +825,7 @@ private:
         m_report.note = QStringLiteral("auto-reply");
         DeliveryResult r;
         r.recipient = m_fromAddress;
-        r.recipientDomain = domainOf(m_fromAddress);
+        r.recipientDomain = addressDomain(m_fromAddress);
         r.action = QStringLiteral("delivered");
         r.diagnostic = m_fullText.simplified().left(500);
         // An autoresponder that announces a closed or moved mailbox is as good as a hard bounce.
@@ -891,7 +891,7 @@ BounceReport BounceDecoder::decode(const ParsedMessage &message) const
 void BounceDecoder::classify(DeliveryResult &r) const
 {
     if (r.recipientDomain.isEmpty())
-        r.recipientDomain = domainOf(r.recipient);
+        r.recipientDomain = addressDomain(r.recipient);
 
     // What the rules read: the diagnostic without its codes, as Reply::text() would give it.
     QString bare = r.diagnostic;

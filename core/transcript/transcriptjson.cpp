@@ -1,4 +1,5 @@
 #include "transcript/transcriptjson.h"
+#include "util/domain.h"
 #include "util/jsonstring.h"
 
 #include <QJsonArray>
@@ -48,7 +49,7 @@ QJsonObject sessionJson(const Session &s, const ReplyDecoder *decoder)
     for (const RecipientOutcome &o : s.outcomes) {
         Classification c;
         if (decoder) {
-            const DecodeContext where { s.server, o.recipient.section(QLatin1Char('@'), 1) };
+            const DecodeContext where { s.server, addressDomain(o.recipient) };
             c = decoder->decode(o.reply, where).classification;
         }
         outcomes.append(QJsonObject {

@@ -49,12 +49,16 @@ QString registrableDomain(QStringView host)
 
 QString addressDomain(QStringView address)
 {
+    const qsizetype close = address.indexOf(u'>');
+    if (close >= 0 && address.lastIndexOf(u'@', close) >= 0)
+        address = address.first(close); // "<a@b> SIZE=…": the bracketed address
     const qsizetype at = address.lastIndexOf(u'@');
     if (at < 0)
         return {};
     QStringView domain = address.mid(at + 1).trimmed();
-    if (domain.endsWith(u'>'))
-        domain.chop(1);
+    const qsizetype space = domain.indexOf(u' ');
+    if (space >= 0)
+        domain = domain.first(space);
     return domain.toString().toLower();
 }
 

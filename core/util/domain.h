@@ -12,7 +12,8 @@ namespace smtpscope::core {
 /// an address literal.
 QString registrableDomain(QStringView host);
 
-/// The domain part of an address ("a@Example.COM" → "example.com"), lower-cased; empty without an '@'.
+/// The domain part of an address as mail tools write it ("a@Example.COM", "<a@b.example>",
+/// "<a@b.example> SIZE=1234") → "example.com", "b.example"; lower-cased; empty without an '@'.
 QString addressDomain(QStringView address);
 
 } // namespace smtpscope::core

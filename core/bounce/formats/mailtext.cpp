@@ -164,12 +164,6 @@ QStringList addressList(QStringView text)
     return out;
 }
 
-QString domainOf(QStringView address)
-{
-    const qsizetype at = address.lastIndexOf(u'@');
-    return at < 0 ? QString() : address.mid(at + 1).toString().toLower();
-}
-
 QString htmlToText(QStringView html)
 {
     thread_local const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),

@@ -35,8 +35,6 @@ const QRegularExpression &addressPattern();
 QString firstAddress(QStringView text);
 /// Every distinct address of a header value such as X-Failed-Recipients or To, in order.
 QStringList addressList(QStringView text);
-/// The domain part of an address, lower case.
-QString domainOf(QStringView address);
 
 /// Visible text of an HTML body: tags removed, block elements as line breaks, common entities decoded.
 QString htmlToText(QStringView html);
