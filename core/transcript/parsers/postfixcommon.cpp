@@ -236,6 +236,23 @@ PostfixLine parsePostfixLine(QStringView text)
     return p;
 }
 
+bool parsePostfixTls(
+    QStringView rest, const SourceLineView &src, const QString &timestamp, ProtocolLine *out, QString *peer)
+{
+    // (The literal first: the expression then runs only on the one TLS line of a session.)
+    if (!rest.contains(u" TLS connection established to "))
+        return false;
+    static const QRegularExpression tls(
+        QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
+    const QRegularExpressionMatch m = tls.match(rest);
+    if (!m.hasMatch())
+        return false;
+    *out = ProtocolLine::makeEvent(ProtocolLine::Event::TlsStarted, src, m.capturedView(2), timestamp);
+    if (peer)
+        *peer = m.captured(1);
+    return true;
+}
+
 bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, ProtocolLine *out, const QString &timestamp)
 {
     ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest, timestamp);

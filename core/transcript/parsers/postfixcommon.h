@@ -23,4 +23,10 @@ PostfixLine parsePostfixLine(QStringView text);
 /// @p timestamp is the line's timestamp as a string.
 bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, ProtocolLine *out, const QString &timestamp);
 
+/// Reads "Trusted TLS connection established to mx.example[192.0.2.1]:25: TLSv1.3 with cipher …" (the rest of an
+/// smtp/lmtp line) into a TlsStarted event whose text is the protocol and cipher; @p peer gets the peer as
+/// written ("mx.example[192.0.2.1]:25"). False for any other line.
+bool parsePostfixTls(
+    QStringView rest, const SourceLineView &src, const QString &timestamp, ProtocolLine *out, QString *peer = nullptr);
+
 } // namespace smtpscope::core::parsers

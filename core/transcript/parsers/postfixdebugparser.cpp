@@ -38,8 +38,6 @@ private:
 
 void PostfixDebugStream::addView(const SourceLineView &src, const ProtocolSink &sink)
 {
-    static const QRegularExpression tls(
-        QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
     const QStringView t = src.text;
     const QString &timestamp = m_stamps(src.timestamp);
     auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
@@ -67,8 +65,7 @@ void PostfixDebugStream::addView(const SourceLineView &src, const ProtocolSink &
         // The conversation above shows the reply; the status line adds the final verdict.
         l.session = session;
         l.outcomeStep = false;
-    } else if ((m = tls.match(rest))->hasMatch()) {
-        l = event(Event::TlsStarted, m->capturedView(2));
+    } else if (parsePostfixTls(rest, src, timestamp, &l)) {
         l.session = session;
     } else if (rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11) {
         l = event(Event::Error, rest);

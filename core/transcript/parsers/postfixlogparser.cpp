@@ -118,8 +118,6 @@ int PostfixLogStream::heldBackFrom() const
 void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink)
 {
     // Cheap prefix checks guard the few regexes left; most lines never reach one.
-    static const QRegularExpression tls(
-        QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
     // "NOQUEUE: reject: RCPT from h[ip]: 554 5.7.1 <a@b>: Relay access denied; from=<x> to=<a@b> proto=ESMTP"
     static const QRegularExpression reject(
         QStringLiteral("(?:milter-)?reject: ([A-Z-]+) from (\\S+): (\\d{3} .*?); from=<([^>]*)>(?: to=<([^>]*)>)?"));
@@ -195,9 +193,9 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
         sink(std::move(l));
         return;
     }
-    if (delivery && rest.contains(u" TLS connection established to ") && (m = tls.match(rest))->hasMatch()) {
-        l = event(Event::TlsStarted, m->capturedView(2));
-        l.viaStartTls = !m->captured(1).endsWith(u":465"); // smtp_tls_wrappermode is for port 465
+    QString tlsPeer;
+    if (delivery && parsePostfixTls(rest, src, timestamp, &l, &tlsPeer)) {
+        l.viaStartTls = !tlsPeer.endsWith(u":465"); // smtp_tls_wrappermode is for port 465
     } else if (delivery
         && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
             || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
