@@ -45,7 +45,45 @@ QString capabilitiesText(const Capabilities &c)
     return parts.join(QStringLiteral(", "));
 }
 
-void writeSessionText(QTextStream &out, qsizetype number, const Session &s, const ReplyDecoder &decoder)
+Classification outcomeClassification(const RecipientOutcome &o, const Session &s, const ReplyDecoder &decoder)
+{
+    return decoder.decode(o.reply, { s.server, addressDomain(o.recipient) }).classification;
+}
+
+/// A recipient's outcome as the summary counts it: refusals are failures, deferrals delays.
+SummaryEntry summaryEntry(const RecipientOutcome &o, const Classification &c)
+{
+    const QString domain = addressDomain(o.recipient);
+    SummaryEntry e;
+    e.reason = c.reason;
+    e.hard = c.hard;
+    e.receiver = registrableDomain(domain);
+    if (e.receiver.isEmpty())
+        e.receiver = domain.isEmpty() ? QStringLiteral("(no domain)") : domain;
+    switch (o.kind) {
+    case RecipientOutcome::Kind::Accepted:
+        e.action = QStringLiteral("delivered");
+        break;
+    case RecipientOutcome::Kind::Deferred:
+        e.action = QStringLiteral("delayed");
+        break;
+    default:
+        e.action = QStringLiteral("failed");
+    }
+    return e;
+}
+
+/// Counts a session's outcomes in @p summary, decoding each.
+void countSession(ResultSummary &summary, const Session &s, const ReplyDecoder &decoder)
+{
+    summary.addUnit(!s.outcomes.isEmpty());
+    for (const RecipientOutcome &o : s.outcomes)
+        summary.add(summaryEntry(o, outcomeClassification(o, s, decoder)));
+}
+
+/// Writes one session; with @p summary, also counts its outcomes there (from the same decoding).
+void writeSessionText(
+    QTextStream &out, qsizetype number, const Session &s, const ReplyDecoder &decoder, ResultSummary *summary)
 {
     out << "\nSession " << number << "  " << (s.client.isEmpty() ? QStringLiteral("?") : s.client) << " -> "
         << (s.server.isEmpty() ? QStringLiteral("?") : s.server);
@@ -77,39 +115,19 @@ void writeSessionText(QTextStream &out, qsizetype number, const Session &s, cons
             out << "    " << findingSeverityName(f.severity).leftJustified(8)
                 << (f.step >= 0 ? QStringLiteral("step %1  ").arg(f.step) : QString()) << f.text << '\n';
     }
+    if (summary)
+        summary->addUnit(!s.outcomes.isEmpty());
     if (!s.outcomes.isEmpty()) {
         out << "  Recipients:\n";
         for (const RecipientOutcome &o : s.outcomes) {
-            const Classification c = decoder.decode(o.reply, { s.server, addressDomain(o.recipient) }).classification;
+            const Classification c = outcomeClassification(o, s, decoder);
+            if (summary)
+                summary->add(summaryEntry(o, c));
             out << "    " << o.recipient.leftJustified(32) << ' ' << outcomeKindName(o.kind).leftJustified(14) << ' '
                 << o.reply.codeLabel().leftJustified(10) << ' ' << c.reason
                 << (c.hard ? QStringLiteral(", hard") : QStringLiteral(", soft")) << '\n';
         }
     }
-}
-
-/// A recipient's outcome as the summary counts it: refusals are failures, deferrals delays.
-SummaryEntry summaryEntry(const RecipientOutcome &o, const Session &s, const ReplyDecoder &decoder)
-{
-    const QString domain = addressDomain(o.recipient);
-    const Classification c = decoder.decode(o.reply, { s.server, domain }).classification;
-    SummaryEntry e;
-    e.reason = c.reason;
-    e.hard = c.hard;
-    e.receiver = registrableDomain(domain);
-    if (e.receiver.isEmpty())
-        e.receiver = domain.isEmpty() ? QStringLiteral("(no domain)") : domain;
-    switch (o.kind) {
-    case RecipientOutcome::Kind::Accepted:
-        e.action = QStringLiteral("delivered");
-        break;
-    case RecipientOutcome::Kind::Deferred:
-        e.action = QStringLiteral("delayed");
-        break;
-    default:
-        e.action = QStringLiteral("failed");
-    }
-    return e;
 }
 
 /// What follows the sessions: the lines no session took, and the count (last, since sessions stream out).
@@ -154,13 +172,6 @@ int runTranscript(CliContext &context)
     const bool json = context.format(parser) == QLatin1String("json");
     const bool summarize = parser.isSet(summaryOption);
     ResultSummary summary(QStringLiteral("session"));
-    const auto count = [&](const Session &s) {
-        if (!summarize)
-            return;
-        summary.addUnit(!s.outcomes.isEmpty());
-        for (const RecipientOutcome &o : s.outcomes)
-            summary.add(summaryEntry(o, s, decoder));
-    };
     int status = ExitOk;
     for (const QString &file : files) {
         if (json) {
@@ -171,7 +182,8 @@ int runTranscript(CliContext &context)
                 if (!any)
                     context.out() << transcriptJsonHead(file, dialect);
                 context.out() << transcriptJsonSession(s, &decoder, !any);
-                count(s);
+                if (summarize)
+                    countSession(summary, s, decoder); // (the JSON writer decodes on its own)
                 any = true;
             });
             if (!any)
@@ -188,8 +200,7 @@ int runTranscript(CliContext &context)
         const Transcript t = TranscriptReader::readFile(file, [&](const QString &dialect, Session &&s) {
             if (!sessions)
                 context.out() << file << ": " << dialect << '\n';
-            writeSessionText(context.out(), ++sessions, s, decoder);
-            count(s);
+            writeSessionText(context.out(), ++sessions, s, decoder, summarize ? &summary : nullptr);
         });
         if (!t.isTranscript()) {
             context.err() << "smtpscope-cli transcript: " << file << ": " << t.error << '\n';
