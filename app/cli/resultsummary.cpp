@@ -10,12 +10,17 @@ SummaryEntry SummaryEntry::of(const core::DeliveryResult &result)
 {
     SummaryEntry e;
     e.reason = result.classification.reason;
-    e.receiver = !result.registrableDomain.isEmpty() ? result.registrableDomain : result.recipientDomain;
-    if (e.receiver.isEmpty())
-        e.receiver = QStringLiteral("(no domain)");
+    e.receiver = receiverName(result.registrableDomain, result.recipientDomain);
     e.action = result.action;
     e.hard = result.classification.hard;
     return e;
+}
+
+QString SummaryEntry::receiverName(const QString &registrable, const QString &domain)
+{
+    if (!registrable.isEmpty())
+        return registrable;
+    return domain.isEmpty() ? QStringLiteral("(no domain)") : domain;
 }
 
 void ResultSummary::add(const SummaryEntry &entry)

@@ -20,6 +20,8 @@ struct SummaryEntry
     bool hard = false;
 
     static SummaryEntry of(const core::DeliveryResult &result);
+    /// How a receiver is named: its registrable domain, else the domain itself, else "(no domain)".
+    static QString receiverName(const QString &registrable, const QString &domain);
 };
 
 /// Counts of a batch by reason and by receiver: what a deliverability engineer reads first after a run over a

@@ -57,9 +57,7 @@ SummaryEntry summaryEntry(const RecipientOutcome &o, const Classification &c)
     SummaryEntry e;
     e.reason = c.reason;
     e.hard = c.hard;
-    e.receiver = registrableDomain(domain);
-    if (e.receiver.isEmpty())
-        e.receiver = domain.isEmpty() ? QStringLiteral("(no domain)") : domain;
+    e.receiver = SummaryEntry::receiverName(registrableDomain(domain), domain);
     switch (o.kind) {
     case RecipientOutcome::Kind::Accepted:
         e.action = QStringLiteral("delivered");
