@@ -8,7 +8,7 @@ packages=(
     cmake ninja-build g++ pkg-config git python3
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6sql6-sqlite qt6-svg-dev
     qt6-charts-dev libqt6opengl6-dev
-    libgmime-3.0-dev libpsl-dev publicsuffix libre2-dev
+    libgmime-3.0-dev libpsl-dev publicsuffix libre2-dev libmimalloc-dev
     clang-format xvfb xauth poppler-utils fonts-dejavu-core
     "$@"
 )

@@ -6,6 +6,7 @@
 #include "bounce/bouncedecoder.h"
 #include "bounce/messageparser.h"
 #include "bounce/messagesource.h"
+#include "util/allocator.h"
 #include "util/jsonstring.h"
 
 #include <QElapsedTimer>
@@ -468,8 +469,9 @@ int runClassify(CliContext &context)
         const double megabytes = double(source.bytesRead()) / (1024.0 * 1024.0);
         context.err() << "messages: " << messages << "  results: " << results << "  failed: " << failed
                       << "  unreadable: " << std::max<qint64>(unreadable, source.unreadableCount()) << '\n'
-                      << QString::asprintf("%.0f messages/s, %.1f MB/s (%.2f s, %d job%s), peak RSS %.1f MB\n",
-                             messages / seconds, megabytes / seconds, seconds, jobs, jobs == 1 ? "" : "s", peakRssMb());
+                      << QString::asprintf("%.0f messages/s, %.1f MB/s (%.2f s, %d job%s, %s), peak RSS %.1f MB\n",
+                             messages / seconds, megabytes / seconds, seconds, jobs, jobs == 1 ? "" : "s",
+                             qPrintable(allocatorName()), peakRssMb());
         context.err().flush();
     }
     return unreadable || source.unreadableCount() ? ExitInputError : ExitOk;

@@ -5,6 +5,8 @@
 #include "decodecommand.h"
 #include "transcriptcommand.h"
 
+#include "util/allocator.h"
+
 #include <QCoreApplication>
 
 using namespace smtpscope::cli;
@@ -59,7 +61,7 @@ int main(int argc, char **argv)
         return ExitOk;
     }
     if (first == QLatin1String("-v") || first == QLatin1String("--version")) {
-        out << "smtpscope-cli " << SMTPSCOPE_VERSION << '\n';
+        out << "smtpscope-cli " << SMTPSCOPE_VERSION << " (" << smtpscope::core::allocatorName() << ")\n";
         return ExitOk;
     }
     for (const Command &c : kCommands) {

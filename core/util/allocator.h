@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QString>
+
+namespace smtpscope::core {
+
+/// The allocator behind malloc in this build, with its version ("mimalloc 2.0.9", or "glibc" when the build uses
+/// the C library's own), for benchmark figures and --version.
+QString allocatorName();
+
+} // namespace smtpscope::core
