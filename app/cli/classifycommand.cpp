@@ -178,14 +178,16 @@ void writeTableNote(QTextStream &out, const BounceReport &report, const QString 
     out << pathCell(sourceLabel(report), 34) << ' ' << QLatin1Char('(') << note << QLatin1Char(')') << '\n';
 }
 
-/// One message through the pipeline: read, then parsed, decoded and rendered (on any thread), then written in order.
+/// A batch of messages through the pipeline: read, then parsed, decoded and rendered (on any thread), then written
+/// in order. Batches rather than single messages, so that threads meet once per batch, not once per message.
 struct Job
 {
-    RawMessage raw;
+    std::vector<RawMessage> messages;
     QByteArray output;
     qint64 results = 0;
     qint64 failed = 0;
     QList<SummaryEntry> summary; ///< only with --summary
+    QList<bool> gaveResults; ///< only with --summary: for each message, whether it gave a result
     bool done = false;
 };
 
@@ -196,11 +198,11 @@ struct Rendering
     bool summary = false; ///< also collect SummaryEntry values
 };
 
-/// Parses, decodes and renders one message into its output bytes.
-void process(Job &job, const BounceDecoder &decoder, Rendering rendering)
+/// Parses, decodes and renders one message, appending to the batch's output bytes.
+void processOne(Job &job, const RawMessage &raw, const BounceDecoder &decoder, Rendering rendering)
 {
     const bool jsonl = rendering.jsonl;
-    const BounceReport report = decoder.decode(MessageParser::parse(job.raw));
+    const BounceReport report = decoder.decode(MessageParser::parse(raw));
     QString table;
     std::optional<QTextStream> tableStream; // only for --format table: a QTextStream per message costs
     if (!jsonl)
@@ -215,9 +217,11 @@ void process(Job &job, const BounceDecoder &decoder, Rendering rendering)
         else
             writeTableRow(*tableStream, report, d);
     }
+    if (rendering.summary)
+        job.gaveResults.append(!report.results.isEmpty());
     if (report.results.isEmpty()) {
         // The reader's reason comes first: a message that could not be read is not "not a bounce".
-        const QString note = !job.raw.note.isEmpty() ? job.raw.note : report.note;
+        const QString note = !raw.note.isEmpty() ? raw.note : report.note;
         if (jsonl)
             writeNoteJson(job.output, report, note);
         else
@@ -225,19 +229,26 @@ void process(Job &job, const BounceDecoder &decoder, Rendering rendering)
     }
     if (tableStream) {
         tableStream->flush();
-        job.output = table.toUtf8();
+        job.output += table.toUtf8();
     }
-    job.raw = RawMessage(); // the message is not needed any more: free it before it waits to be written
 }
 
-/// Runs messages through `process` on worker threads while the calling thread reads the input and writes the
-/// output in input order. At most `window` messages (and about `maxBytes` of them) are in flight, so memory
-/// stays bounded whatever the input size.
+/// Parses, decodes and renders the batch's messages into its output bytes.
+void process(Job &job, const BounceDecoder &decoder, Rendering rendering)
+{
+    for (const RawMessage &raw : job.messages)
+        processOne(job, raw, decoder, rendering);
+    job.messages.clear(); // not needed any more: free them before the batch waits to be written
+}
+
+/// Runs batches of messages through `process` on worker threads while the calling thread reads the input and
+/// writes the output in input order. At most `window` batches (and about `maxBytes` of messages) are in flight, so
+/// memory stays bounded whatever the input size.
 class ParallelClassifier
 {
 public:
     ParallelClassifier(int jobs, const BounceDecoder &decoder, Rendering rendering)
-        : m_ring(size_t(jobs) * 64)
+        : m_ring(size_t(jobs) * 8)
         , m_decoder(decoder)
         , m_rendering(rendering)
     {
@@ -247,24 +258,21 @@ public:
 
     ~ParallelClassifier() { finish(nullptr); }
 
-    /// Queues @p raw; writes the finished messages that are next in order meanwhile.
+    /// Queues @p raw in the current batch, which goes to the workers when full; writes the finished batches that
+    /// are next in order meanwhile.
     void add(RawMessage raw, const std::function<void(Job &)> &write)
     {
-        std::unique_lock lock(m_mutex);
-        while (m_next - m_written >= qint64(m_ring.size()) || (m_bytes > maxBytes && m_next > m_written))
-            writeReady(lock, write, true);
-        Job &job = slot(m_next);
-        job = Job();
-        m_bytes += raw.bytes.size();
-        job.raw = std::move(raw);
-        m_todo.push_back(m_next++);
-        m_workAvailable.notify_one();
-        writeReady(lock, write, false);
+        m_batchBytes += raw.bytes.size();
+        m_batch.push_back(std::move(raw));
+        if (m_batch.size() >= batchMessages || m_batchBytes >= batchBytes)
+            submit(write);
     }
 
-    /// Waits for every message and writes the rest; stops the workers.
+    /// Queues the last batch, waits for every batch and writes the rest; stops the workers.
     void finish(const std::function<void(Job &)> *write)
     {
+        if (write && !m_batch.empty())
+            submit(*write);
         std::unique_lock lock(m_mutex);
         if (write) {
             while (m_written < m_next)
@@ -280,10 +288,28 @@ public:
 
 private:
     static constexpr qint64 maxBytes = 64 << 20;
+    static constexpr size_t batchMessages = 32;
+    static constexpr qint64 batchBytes = 1 << 20;
 
     Job &slot(qint64 sequence) { return m_ring[size_t(sequence % qint64(m_ring.size()))]; }
 
-    // Writes the finished jobs that come next; with @p wait, first waits until the next one is finished.
+    void submit(const std::function<void(Job &)> &write)
+    {
+        std::unique_lock lock(m_mutex);
+        while (m_next - m_written >= qint64(m_ring.size()) || (m_bytes > maxBytes && m_next > m_written))
+            writeReady(lock, write, true);
+        Job &job = slot(m_next);
+        job = Job();
+        job.messages = std::move(m_batch);
+        m_bytes += m_batchBytes;
+        m_todo.push_back({ m_next++, m_batchBytes });
+        m_batch.clear();
+        m_batchBytes = 0;
+        m_workAvailable.notify_one();
+        writeReady(lock, write, false);
+    }
+
+    // Writes the finished batches that come next; with @p wait, first waits until the next one is finished.
     void writeReady(std::unique_lock<std::mutex> &lock, const std::function<void(Job &)> &write, bool wait)
     {
         if (wait)
@@ -305,18 +331,23 @@ private:
             m_workAvailable.wait(lock, [this] { return m_finished || !m_todo.empty(); });
             if (m_todo.empty())
                 return;
-            const qint64 sequence = m_todo.front();
+            const Queued queued = m_todo.front();
             m_todo.pop_front();
-            Job &job = slot(sequence);
-            const qint64 size = job.raw.bytes.size();
+            Job &job = slot(queued.sequence);
             lock.unlock();
             process(job, m_decoder, m_rendering);
             lock.lock();
-            m_bytes -= size;
+            m_bytes -= queued.bytes;
             job.done = true;
             m_jobDone.notify_all();
         }
     }
+
+    struct Queued
+    {
+        qint64 sequence;
+        qint64 bytes;
+    };
 
     std::vector<Job> m_ring;
     const BounceDecoder &m_decoder;
@@ -325,10 +356,12 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_workAvailable;
     std::condition_variable m_jobDone;
-    std::deque<qint64> m_todo;
-    qint64 m_next = 0; ///< sequence number of the next message added
-    qint64 m_written = 0; ///< messages written so far
-    qint64 m_bytes = 0; ///< input bytes of the messages queued or being processed
+    std::deque<Queued> m_todo;
+    std::vector<RawMessage> m_batch; ///< messages read but not yet queued (only the calling thread touches it)
+    qint64 m_batchBytes = 0;
+    qint64 m_next = 0; ///< sequence number of the next batch queued
+    qint64 m_written = 0; ///< batches written so far
+    qint64 m_bytes = 0; ///< input bytes of the batches queued or being processed
     bool m_finished = false;
 };
 
@@ -425,27 +458,27 @@ int runClassify(CliContext &context)
         results += job.results;
         failed += job.failed;
         if (rendering.summary) {
-            summary.addUnit(job.results > 0);
+            for (bool gaveResults : std::as_const(job.gaveResults))
+                summary.addUnit(gaveResults);
             for (const SummaryEntry &e : std::as_const(job.summary))
                 summary.add(e);
-            job.summary.clear();
         }
         if (json)
             array.write(job.output);
         else
             std::fwrite(job.output.constData(), 1, size_t(job.output.size()), stdout);
-        job.output = QByteArray();
     };
     MessageSource source(paths);
     RawMessage raw;
     if (jobs == 1) {
-        Job job;
-        while (source.next(job.raw)) {
+        while (source.next(raw)) {
             ++messages;
-            unreadable += job.raw.unreadable;
+            unreadable += raw.unreadable;
+            Job job;
+            job.messages.push_back(std::move(raw));
+            raw = RawMessage();
             process(job, decoder, rendering);
             write(job);
-            job.results = job.failed = 0;
         }
     } else {
         MessageParser::parse(QByteArray("Subject: warm-up\n\n")); // initialises GMime before any thread
