@@ -2,6 +2,8 @@
 
 #ifdef SMTPSCOPE_USE_MIMALLOC
 #include <mimalloc.h>
+#else
+#include <malloc.h>
 #endif
 
 namespace smtpscope::core {
@@ -14,6 +16,15 @@ QString allocatorName()
     return QStringLiteral("mimalloc %1.%2.%3").arg(v / 100).arg(v / 10 % 10).arg(v % 10);
 #else
     return QStringLiteral("glibc");
+#endif
+}
+
+void releaseFreeMemory()
+{
+#ifdef SMTPSCOPE_USE_MIMALLOC
+    mi_collect(true);
+#else
+    malloc_trim(0);
 #endif
 }
 

@@ -8,4 +8,8 @@ namespace smtpscope::core {
 /// the C library's own), for benchmark figures and --version.
 QString allocatorName();
 
+/// Gives the memory freed so far back to the system where the allocator can, so that the RSS measured next shows
+/// what is still in use (benchmarks).
+void releaseFreeMemory();
+
 } // namespace smtpscope::core

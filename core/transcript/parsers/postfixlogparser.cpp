@@ -143,16 +143,20 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             break;
     const int pid = pidValue > std::numeric_limits<int>::max() ? 0 : int(pidValue);
     if (!p.queueId.isEmpty()) {
-        QString &last = lastQueueOfPid[pid];
-        if (last != p.queueId)
-            last = p.queueId.toString();
+        // Only delivery agents log lines without a queue id that wait for one (see the end of this function), so
+        // only their last queue id is kept: the queue manager alone names a new one on nearly every line.
         const auto waiting = waitingByPid.find(pid);
-        if (waiting != waitingByPid.end()) {
-            for (ProtocolLine &l : *waiting) {
-                l.session = last;
-                sink(std::move(l));
+        if (delivery || waiting != waitingByPid.end()) {
+            QString &last = lastQueueOfPid[pid];
+            if (last != p.queueId)
+                last = p.queueId.toString();
+            if (waiting != waitingByPid.end()) {
+                for (ProtocolLine &l : *waiting) {
+                    l.session = last;
+                    sink(std::move(l));
+                }
+                waitingByPid.erase(waiting);
             }
-            waitingByPid.erase(waiting);
         }
     }
     ProtocolLine l;
@@ -204,7 +208,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
         l = line(Kind::Noise, t);
     }
     if (!p.queueId.isEmpty()) {
-        l.session = lastQueueOfPid.value(pid);
+        l.session = p.queueId.toString();
         // The queue manager removes a message once every recipient is done: its session is complete.
         l.endsSession = d == Ascii("qmgr") && rest == Ascii("removed");
     } else if (l.kind == Kind::Event) {
