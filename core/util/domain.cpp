@@ -1,5 +1,7 @@
 #include "domain.h"
 
+#include <QHash>
+
 #include <libpsl.h>
 
 #include <memory>
@@ -39,12 +41,22 @@ QString registrableDomain(QStringView host)
         name.chop(1);
     if (name.isEmpty() || isAddressLiteral(name))
         return {};
+    // A batch of bounces names the same few receiving domains over and over: remember the answers (per thread,
+    // so no lock; emptied when full, so bounded).
+    thread_local QHash<QString, QString> known;
+    const auto it = known.constFind(name);
+    if (it != known.cend())
+        return *it;
     const psl_ctx_t *psl = publicSuffixList();
     if (!psl)
         return {};
     const QByteArray utf8 = name.toUtf8();
     const char *domain = psl_registrable_domain(psl, utf8.constData());
-    return domain ? QString::fromUtf8(domain) : QString();
+    const QString result = domain ? QString::fromUtf8(domain) : QString();
+    if (known.size() >= 4096)
+        known.clear();
+    known.insert(name, result);
+    return result;
 }
 
 QString addressDomain(QStringView address)
