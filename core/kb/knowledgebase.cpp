@@ -97,8 +97,7 @@ KbLoadResult KnowledgeBase::load(const QList<KbSource> &sources)
             kb->m_domainProvider.insert(domain, p);
     }
     for (PatternSet *set : { &kb->m_rulePatterns, &kb->m_hostPatterns, &kb->m_markerPatterns })
-        if (!set->compile(&error))
-            result.errors.append({ QStringLiteral("knowledge base"), {}, error });
+        set->compile();
 
     if (!result.errors.isEmpty())
         return result;

@@ -6,8 +6,11 @@
 
 #include <QHash>
 #include <QHashFunctions>
+#include <QString>
+#include <QUtf8StringView>
 
 #include <algorithm>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -38,6 +41,61 @@ constexpr int minAtomLength = 3;
 bool isAscii(const QByteArray &bytes)
 {
     return std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Whether lower-casing @p c finds every character RE2's case-insensitive matching takes for it. RE2 matches the
+// characters of one case-folding orbit (s, S and the long s) and lower-cases the prefilter's atoms; lower-casing the
+// text then finds an atom only where the text's character lowers to what its folded form lowers to. A few do not
+// (the long s, the final sigma, the Greek symbol variants): a text with one of them goes to the set.
+bool lowersLikeItFolds(char32_t c)
+{
+    return QChar::toLower(QChar::toCaseFolded(c)) == QChar::toLower(c);
+}
+
+// The text lower-cased for the prefilter: by each character's simple lowercase mapping, the one RE2 applies to the
+// atoms. False when the prefilter could miss a match (invalid UTF-8, a character that lowers unlike it folds).
+bool lowerForPrefilter(const QByteArray &utf8, std::string *lower)
+{
+    if (isAscii(utf8)) {
+        lower->assign(utf8.constData(), size_t(utf8.size()));
+        for (char &c : *lower) {
+            if (c >= 'A' && c <= 'Z')
+                c = char(c - 'A' + 'a');
+        }
+        return true;
+    }
+    if (!QUtf8StringView(utf8).isValidUtf8())
+        return false;
+    const QString text = QString::fromUtf8(utf8);
+    QString out;
+    out.reserve(text.size());
+    for (const char32_t c : QStringView(text).toUcs4()) {
+        if (c >= 0x80 && !lowersLikeItFolds(c))
+            return false;
+        const char32_t l = QChar::toLower(c);
+        if (QChar::requiresSurrogates(l)) {
+            out.append(QChar(QChar::highSurrogate(l)));
+            out.append(QChar(QChar::lowSurrogate(l)));
+        } else {
+            out.append(QChar(char16_t(l)));
+        }
+    }
+    *lower = out.toStdString();
+    return true;
+}
+
+// Whether every atom is already in the lower case lowerForPrefilter() gives texts (RE2 lower-cases them; checked
+// rather than assumed, as a safety net for the non-ASCII texts).
+bool atomsAreLowered(const std::vector<std::string> &atoms)
+{
+    for (const std::string &atom : atoms) {
+        const QString text = QString::fromStdString(atom);
+        for (const char32_t c : QStringView(text).toUcs4()) {
+            if (QChar::toLower(c) != c || (c >= 0x80 && !lowersLikeItFolds(c)))
+                return false;
+        }
+    }
+    return true;
 }
 
 // Every literal of a fixed list found in a text in one pass: an Aho-Corasick automaton, built completely when the
@@ -148,12 +206,11 @@ private:
 //   one (with ~420 patterns nearly every new text needs new states).
 // - RE2's prefilter: the literal "atoms" each pattern requires are found with one set of literals in the
 //   lower-cased text, and only the patterns whose atoms are present run: ~50-350 us on a new text, ~20-60 us
-//   on a seen one. ASCII texts only: a text with non-ASCII letters may hold an atom only under Unicode case
-//   folding, which lower-casing ASCII does not give.
-// ASCII texts go to the prefilter, other texts to the set. Either way the result is remembered for the exact
-// text (a bounded cache): bounces repeat the same diagnostics, and a text seen before then costs one hash
-// lookup instead of a pass of RE2.
-// Also remembered: where a pattern matches a text (locate), keyed by the text and the pattern's index.
+//   on a seen one. Lower-casing must find every atom RE2's case folding would: see lowerForPrefilter().
+// Texts go to the prefilter; the few it could be wrong for (invalid UTF-8, a long s or a final sigma) to the set.
+// Either way the result is remembered for the exact text (a bounded cache): bounces repeat the same diagnostics, and a
+// text seen before then costs one hash lookup instead of a pass of RE2. Also remembered: where a pattern matches a text
+// (locate), keyed by the text and the pattern's index.
 template<typename Value> class TextCache
 {
 public:
@@ -215,16 +272,34 @@ size_t textHash(const QByteArray &text)
 struct PatternSet::Private
 {
     Private()
-        : set(patternOptions(), RE2::UNANCHORED)
-        , filtered(std::make_unique<re2::FilteredRE2>(minAtomLength))
+        : filtered(std::make_unique<re2::FilteredRE2>(minAtomLength))
     { }
-    RE2::Set set;
-    std::vector<std::unique_ptr<RE2>> single;
-    std::unique_ptr<re2::FilteredRE2> filtered;
+
+    /// The RE2::Set, built on first use: only texts the prefilter cannot take need it, and building it costs as
+    /// much as loading the knowledge base otherwise does. Null when RE2 could not build it.
+    const RE2::Set *set() const
+    {
+        std::call_once(setOnce, [this] {
+            auto built = std::make_unique<RE2::Set>(patternOptions(), RE2::UNANCHORED);
+            for (const std::string &pattern : patterns) {
+                if (built->Add(pattern, nullptr) < 0)
+                    return;
+            }
+            if (built->Compile())
+                lazySet = std::move(built);
+        });
+        return lazySet.get();
+    }
+
+    std::vector<std::string> patterns;
+    std::unique_ptr<re2::FilteredRE2> filtered; ///< also holds each pattern's own RE2, for locate()
     std::unique_ptr<LiteralMatcher> atoms; ///< null when no pattern has an atom
+    bool atomsLowered = true; ///< false: non-ASCII texts go to the set
     TextCache<QList<int>> matches;
     TextCache<Span> spans;
     bool compiled = false;
+    mutable std::once_flag setOnce;
+    mutable std::unique_ptr<RE2::Set> lazySet;
 };
 
 PatternSet::PatternSet()
@@ -237,58 +312,38 @@ PatternSet &PatternSet::operator=(PatternSet &&) noexcept = default;
 
 int PatternSet::add(const QString &pattern, QString *error)
 {
-    const std::string utf8 = pattern.toStdString();
-    auto re = std::make_unique<RE2>(utf8, patternOptions());
-    if (!re->ok()) {
+    std::string utf8 = pattern.toStdString();
+    int index = -1;
+    if (d->filtered->Add(utf8, patternOptions(), &index) != RE2::NoError) {
         if (error)
-            *error = QString::fromStdString(re->error());
+            *error = QString::fromStdString(RE2(utf8, patternOptions()).error()); // FilteredRE2 keeps no message
         return -1;
     }
-    std::string setError;
-    const int index = d->set.Add(utf8, &setError);
-    if (index < 0) {
-        if (error)
-            *error = QString::fromStdString(setError);
-        return -1;
-    }
-    int filteredIndex = -1;
-    if (d->filtered->Add(utf8, patternOptions(), &filteredIndex) != RE2::NoError || filteredIndex != index) {
-        if (error)
-            *error = QStringLiteral("the pattern cannot be prefiltered");
-        return -1;
-    }
-    d->single.push_back(std::move(re));
+    d->patterns.push_back(std::move(utf8));
     return index;
 }
 
-bool PatternSet::compile(QString *error)
+void PatternSet::compile()
 {
-    if (d->single.empty()) {
-        d->compiled = true; // RE2::Set refuses to compile empty; an empty set matches nothing
-        return true;
-    }
-    d->compiled = d->set.Compile();
-    if (!d->compiled) {
-        if (error)
-            *error = QStringLiteral("the patterns need more memory than RE2 allows");
-        return false;
-    }
+    d->compiled = true;
+    if (d->patterns.empty())
+        return; // FilteredRE2 refuses to compile empty; an empty set matches nothing
     std::vector<std::string> atoms;
     d->filtered->Compile(&atoms);
     if (!atoms.empty())
         d->atoms = std::make_unique<LiteralMatcher>(atoms);
-    return d->compiled;
+    d->atomsLowered = atomsAreLowered(atoms);
 }
 
 int PatternSet::size() const
 {
-    return int(d->single.size());
+    return int(d->patterns.size());
 }
 
 QList<int> PatternSet::matchAll(const QByteArray &utf8) const
 {
     QList<int> out;
-    if (!d->compiled || d->single.empty())
+    if (!d->compiled || d->patterns.empty())
         return out;
     const size_t hash = textHash(utf8);
     if (d->matches.find(utf8, hash, -1, &out))
@@ -296,17 +351,19 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
     const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
     std::vector<int> hits;
     bool matched = false;
-    if (isAscii(utf8)) {
-        std::string lower(utf8.constData(), size_t(utf8.size()));
-        for (char &c : lower) {
-            if (c >= 'A' && c <= 'Z')
-                c = char(c - 'A' + 'a');
-        }
+    std::string lower;
+    if ((d->atomsLowered || isAscii(utf8)) && lowerForPrefilter(utf8, &lower)) {
         const std::vector<int> atomHits = d->atoms ? d->atoms->find(lower) : std::vector<int>();
         d->filtered->AllMatches(text, atomHits, &hits);
         matched = !hits.empty();
+    } else if (const RE2::Set *set = d->set()) {
+        matched = set->Match(text, &hits);
     } else {
-        matched = d->set.Match(text, &hits);
+        for (int i = 0; i < size(); ++i) {
+            if (RE2::PartialMatch(text, d->filtered->GetRE2(i)))
+                hits.push_back(i);
+        }
+        matched = !hits.empty();
     }
     if (matched) {
         std::sort(hits.begin(), hits.end());
@@ -327,7 +384,7 @@ bool PatternSet::locate(int index, const QByteArray &utf8, qsizetype *start, qsi
     if (!d->spans.find(utf8, hash, index, &span)) {
         const re2::StringPiece text(utf8.constData(), size_t(utf8.size()));
         re2::StringPiece match;
-        if (d->single[size_t(index)]->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) {
+        if (d->filtered->GetRE2(index).Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) {
             span.start = match.data() - text.data();
             span.length = qsizetype(match.size());
         }

@@ -19,8 +19,9 @@ public:
 
     /// Adds a pattern; returns its index, or -1 with @p error set when RE2 rejects it.
     int add(const QString &pattern, QString *error);
-    /// Must be called once after the last add() and before matching.
-    bool compile(QString *error);
+    /// Must be called once after the last add() and before matching. A pattern add() took always compiles; a
+    /// RE2::Set over all of them is only built when a text needs it (see matchAll).
+    void compile();
     int size() const;
 
     /// Indices of every pattern that matches @p utf8, ascending.
