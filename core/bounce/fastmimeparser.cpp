@@ -114,7 +114,7 @@ private:
         const char *d = m_data;
         while (true) {
             if (pos >= end)
-                return false; // no empty line: GMime decides
+                return true; // no empty line: the header runs to the end, and the body is empty (as GMime reads it)
             if (d[pos] == '\n') {
                 ++pos;
                 return true;
