@@ -43,17 +43,17 @@ bool isAscii(const QByteArray &bytes)
     return std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-// Whether lower-casing @p c finds every character RE2's case-insensitive matching takes for it. RE2 matches the
-// characters of one case-folding orbit (s, S and the long s) and lower-cases the prefilter's atoms; lower-casing the
-// text then finds an atom only where the text's character lowers to what its folded form lowers to. A few do not
-// (the long s, the final sigma, the Greek symbol variants): a text with one of them goes to the set.
-bool lowersLikeItFolds(char32_t c)
+// RE2 matches a character case-insensitively to every character of its case-folding orbit (s, S and the long s)
+// and lower-cases the prefilter's atoms. A text character mapped to the lowercase of its folded form then gives
+// the atom's character whenever RE2 would match the two, provided the atoms hold no character that lowers unlike
+// it folds, like the final sigma (checked once: atomsAreLowered).
+char32_t foldedLower(char32_t c)
 {
-    return QChar::toLower(QChar::toCaseFolded(c)) == QChar::toLower(c);
+    return QChar::toLower(QChar::toCaseFolded(c));
 }
 
-// The text lower-cased for the prefilter: by each character's simple lowercase mapping, the one RE2 applies to the
-// atoms. False when the prefilter could miss a match (invalid UTF-8, a character that lowers unlike it folds).
+// The text as the prefilter looks at it: every character mapped by foldedLower(). False for invalid UTF-8, which
+// goes to the set.
 bool lowerForPrefilter(const QByteArray &utf8, std::string *lower)
 {
     if (isAscii(utf8)) {
@@ -70,9 +70,7 @@ bool lowerForPrefilter(const QByteArray &utf8, std::string *lower)
     QString out;
     out.reserve(text.size());
     for (const char32_t c : QStringView(text).toUcs4()) {
-        if (c >= 0x80 && !lowersLikeItFolds(c))
-            return false;
-        const char32_t l = QChar::toLower(c);
+        const char32_t l = c < 0x80 ? QChar::toLower(c) : foldedLower(c);
         if (QChar::requiresSurrogates(l)) {
             out.append(QChar(QChar::highSurrogate(l)));
             out.append(QChar(QChar::lowSurrogate(l)));
@@ -84,14 +82,15 @@ bool lowerForPrefilter(const QByteArray &utf8, std::string *lower)
     return true;
 }
 
-// Whether every atom is already in the lower case lowerForPrefilter() gives texts (RE2 lower-cases them; checked
-// rather than assumed, as a safety net for the non-ASCII texts).
+// Whether every atom is already what lowerForPrefilter() makes of texts: RE2 lower-cases the atoms, and the
+// folded lowercase is the same for all but a few characters (the final sigma, the long s) no atom is expected to
+// hold. Checked rather than assumed.
 bool atomsAreLowered(const std::vector<std::string> &atoms)
 {
     for (const std::string &atom : atoms) {
         const QString text = QString::fromStdString(atom);
         for (const char32_t c : QStringView(text).toUcs4()) {
-            if (QChar::toLower(c) != c || (c >= 0x80 && !lowersLikeItFolds(c)))
+            if (foldedLower(c) != c)
                 return false;
         }
     }
@@ -207,7 +206,7 @@ private:
 // - RE2's prefilter: the literal "atoms" each pattern requires are found with one set of literals in the
 //   lower-cased text, and only the patterns whose atoms are present run: ~50-350 us on a new text, ~20-60 us
 //   on a seen one. Lower-casing must find every atom RE2's case folding would: see lowerForPrefilter().
-// Texts go to the prefilter; the few it could be wrong for (invalid UTF-8, a long s or a final sigma) to the set.
+// Texts go to the prefilter; invalid UTF-8 (which the knowledge base never passes) to the set.
 // Either way the result is remembered for the exact text (a bounded cache): bounces repeat the same diagnostics, and a
 // text seen before then costs one hash lookup instead of a pass of RE2. Also remembered: where a pattern matches a text
 // (locate), keyed by the text and the pattern's index.
@@ -294,7 +293,7 @@ struct PatternSet::Private
     std::vector<std::string> patterns;
     std::unique_ptr<re2::FilteredRE2> filtered; ///< also holds each pattern's own RE2, for locate()
     std::unique_ptr<LiteralMatcher> atoms; ///< null when no pattern has an atom
-    bool atomsLowered = true; ///< false: non-ASCII texts go to the set
+    bool atomsLowered = true; ///< false: non-ASCII texts go to the set (see foldedLower)
     TextCache<QList<int>> matches;
     TextCache<Span> spans;
     bool compiled = false;
