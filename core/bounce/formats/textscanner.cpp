@@ -548,9 +548,19 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
     // The envelope sender in a transcript (">>> MAIL From:<a@b>") or a summary of the envelope ("MAIL FROM: a@b")
     // is never a recipient, also when the server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
-    // (Case-sensitive searches for the usual spellings first: they are much cheaper than a case-insensitive one.)
+    // (The usual spellings first, case-sensitively, in one pass: much cheaper than a case-insensitive search, and
+    // than four searches.)
     const auto mayNameMailFrom = [](QStringView t) {
-        return t.contains(u"MAIL") || t.contains(u"mail from") || t.contains(u"Mail From") || t.contains(u"Mail from");
+        const char16_t *p = t.utf16();
+        for (qsizetype i = 0, n = t.size(); i < n; ++i) {
+            if (p[i] != u'M' && p[i] != u'm')
+                continue;
+            const QStringView rest = t.sliced(i);
+            if (rest.startsWith(u"MAIL") || rest.startsWith(u"mail from") || rest.startsWith(u"Mail From")
+                || rest.startsWith(u"Mail from"))
+                return true;
+        }
+        return false;
     };
     if (mayNameMailFrom(text)) {
         for (const QString &line : lines) {
