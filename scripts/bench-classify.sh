@@ -3,10 +3,12 @@
 # `smtpscope-cli classify --format jsonl --stats` on it with one and two jobs and prints messages/s,
 # MB/s and peak RSS.
 #
-# Usage: scripts/bench-classify.sh [--repeat N] [--jobs "1 2"] [--cli PATH] [--keep] [SOURCE_DIR]
+# Usage: scripts/bench-classify.sh [--repeat N] [--vary] [--jobs "1 2"] [--cli PATH] [--keep] [SOURCE_DIR]
 #   SOURCE_DIR  messages to repeat (files and mboxes, recursively); default ../shared/corpus/bounces
 #               next to the checkout, else tests/data/bounces and tests/data/messages
 #   --repeat N  copies of the messages in the mbox (default 100)
+#   --vary      make each copy's addresses unique (a.b@c becomes a.b.c7@c in copy 7), so that no diagnostic
+#               text repeats exactly: what a real batch of different bounces looks like to the caches
 #   --jobs "…"  the --jobs values to run (default "1 2")
 #   --cli PATH  the smtpscope-cli to run (default build/app/cli/smtpscope-cli)
 #   --keep      keep the generated mbox (/tmp/smtpscope-bench-<N>.mbox) for later runs
@@ -17,6 +19,7 @@ repeat=100
 jobs_list="1 2"
 cli="$root/build/app/cli/smtpscope-cli"
 keep=0
+vary=0
 sources=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -24,7 +27,8 @@ while [[ $# -gt 0 ]]; do
     --jobs) jobs_list=$2; shift 2 ;;
     --cli) cli=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    --vary) vary=1; shift ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) sources+=("$1"); shift ;;
     esac
 done
@@ -38,12 +42,14 @@ fi
 [[ -x "$cli" ]] || { echo "bench-classify: $cli not built (run scripts/build.sh)" >&2; exit 1; }
 
 mbox=/tmp/smtpscope-bench-$repeat.mbox
+[[ $vary -eq 1 ]] && mbox=/tmp/smtpscope-bench-$repeat-vary.mbox
 if [[ ! -s "$mbox" ]]; then
     echo "building $mbox: ${sources[*]} repeated $repeat times" >&2
-    python3 - "$mbox" "$repeat" "${sources[@]}" <<'EOF'
+    python3 - "$mbox" "$repeat" "$vary" "${sources[@]}" <<'EOF'
 import os, re, sys
 
-out_path, repeat, roots = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+out_path, repeat, vary, roots = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4:]
+ADDRESS_LOCAL = re.compile(rb"([A-Za-z0-9][A-Za-z0-9._+-]*)@")
 # A real From_ line: "From " sender, then an asctime date.
 FROM_LINE = re.compile(rb"^From \S+ +\w{3} \w{3} +\d{1,2} \d\d:\d\d(:\d\d)? .*\d{4}")
 ESCAPE = re.compile(rb"^(>*From )", re.M)
@@ -77,8 +83,8 @@ for root in roots:
         one += chunk + b"\n"
         count += 1
 with open(out_path + ".part", "wb") as f:
-    for _ in range(repeat):
-        f.write(one)
+    for copy in range(repeat):
+        f.write(ADDRESS_LOCAL.sub(lambda m: m.group(1) + b".c%d@" % copy, one) if vary else one)
 os.rename(out_path + ".part", out_path)
 print(f"{count} files, {len(one) * repeat / 1e6:.0f} MB", file=sys.stderr)
 EOF
