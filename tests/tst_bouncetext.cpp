@@ -2,10 +2,12 @@
 // and the slower code they stand in for: the same answers on every input tried.
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/regexmatch.h"
+#include "bounce/formats/textscanner.h"
 
 #include <QDirIterator>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace smtpscope::core::bounce;
@@ -23,6 +25,9 @@ private Q_SLOTS:
     void parseHeaderFieldsKeepsTheNamedFieldsOfParseHeaderBlock_data();
     void parseHeaderFieldsKeepsTheNamedFieldsOfParseHeaderBlock();
     void parseHeaderFieldsOnFixtures();
+    void findCommand_data();
+    void findCommand();
+    void findCommandIsThePcre2Expression();
 };
 
 namespace {
@@ -202,6 +207,105 @@ void TestBounceText::parseHeaderFieldsOnFixtures()
     }
     QVERIFY(files > 10);
     QVERIFY(found > files);
+}
+
+void TestBounceText::findCommand_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("command");
+    QTest::addRow("postfix rcpt") << u"said: 550 5.1.1 <a@b>: User unknown (in reply to RCPT TO command)"_s << u"RCPT"_s;
+    QTest::addRow("end of data") << u"said: 554 rejected (in reply to end of DATA command)"_s << u"DATA"_s;
+    QTest::addRow("mail from") << u"(in reply to MAIL FROM command)"_s << u"MAIL"_s;
+    QTest::addRow("mail, then punctuation") << u"550 after MAIL: sender rejected"_s << u"MAIL"_s;
+    QTest::addRow("following mail is no command") << u"The following mail could not be delivered"_s << QString();
+    QTest::addRow("following mail, then a command")
+        << u"The following mail could not be delivered: 550 (in reply to DATA command)"_s << u"DATA"_s;
+    QTest::addRow("non-ASCII before mail") << u"日本語 — following MAIL could not"_s << QString();
+    QTest::addRow("non-ASCII before mail command") << u"Empfänger ä after MAIL: x"_s << u"MAIL"_s;
+    QTest::addRow("qmail helo") << u"Connected to 192.0.2.1 but my name was rejected."_s << u"HELO"_s;
+    QTest::addRow("transcript") << u">>> RCPT To:<a@example.com>"_s << u"RCPT"_s;
+    QTest::addRow("arrow") << u"--> DATA"_s << u"DATA"_s;
+    QTest::addRow("bracket") << u"[RCPT_TO]"_s << u"RCPT"_s;
+    QTest::addRow("smtp command") << u"SMTP command: EHLO"_s << u"EHLO"_s;
+    QTest::addRow("initial connection") << u"during initial connection"_s << u"CONN"_s;
+    QTest::addRow("connect") << u"after connect"_s << u"CONN"_s;
+    QTest::addRow("starttls") << u"while sending STARTTLS"_s << u"STARTTLS"_s;
+    QTest::addRow("case") << u"iN rEpLy To rcpt to cOmMaNd"_s << u"RCPT"_s;
+    QTest::addRow("long s folds with s") << u"while ſending ſtarttls"_s << u"STARTTLS"_s;
+    QTest::addRow("no word boundary") << u"hereafter RCPT"_s << QString();
+    QTest::addRow("vertical tab is white space") << u"after\vRCPT"_s << u"RCPT"_s;
+    QTest::addRow("nothing") << u"550 5.1.1 user unknown"_s << QString();
+}
+
+void TestBounceText::findCommand()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, command);
+    QCOMPARE(TextScanner::findCommand(text), command);
+}
+
+namespace {
+
+// TextScanner::findCommand as it was written with QRegularExpression (PCRE2), the reference for the RE2 one.
+QString findCommandWithPcre2(QStringView text)
+{
+    static const QRegularExpression re(
+        QStringLiteral(
+            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
+        QRegularExpression::CaseInsensitiveOption);
+    QRegularExpressionMatch m;
+    for (auto it = re.globalMatch(text); it.hasNext();) {
+        m = it.next();
+        if (m.captured(1).compare(u"MAIL", Qt::CaseInsensitive) == 0) {
+            const QStringView after = text.mid(m.capturedEnd()).trimmed();
+            if (!after.isEmpty() && !after.startsWith(u"command", Qt::CaseInsensitive)
+                && after.front().isLetterOrNumber()) {
+                m = QRegularExpressionMatch();
+                continue;
+            }
+        }
+        break;
+    }
+    if (!m.hasMatch())
+        return {};
+    if (m.hasCaptured(5))
+        return QStringLiteral("HELO");
+    const QString word = (m.captured(1) + m.captured(2) + m.captured(3) + m.captured(4)).toUpper();
+    if (word.startsWith(u"RCPT"))
+        return QStringLiteral("RCPT");
+    if (word.startsWith(u"MAIL"))
+        return QStringLiteral("MAIL");
+    if (word.contains(u"DATA"))
+        return QStringLiteral("DATA");
+    if (word.startsWith(u"INITIAL") || word == u"CONNECT")
+        return QStringLiteral("CONN");
+    return word;
+}
+
+} // namespace
+
+void TestBounceText::findCommandIsThePcre2Expression()
+{
+    // Texts put together from the expression's words, white space of every kind, letters that fold with ASCII
+    // ones, non-ASCII text and punctuation: the RE2 expression finds what the PCRE2 one found.
+    const QStringList pieces = { u"after"_s, u"in reply to"_s, u"did not like our"_s, u"most progress was"_s,
+        u"following"_s, u"during"_s, u"while sending"_s, u"the"_s, u"final"_s, u"RCPT"_s, u"rcpt to"_s, u"MAIL"_s,
+        u"mail from"_s, u"end of data"_s, u"DATA"_s, u"initial connection"_s, u"connect"_s, u"HELO"_s, u"EHLO"_s,
+        u"STARTTLS"_s, u"AUTH"_s, u"[RCPT_TO]"_s, u"[MAIL_FROM]"_s, u"[DATA]"_s, u">>>"_s, u"-->"_s, u"sent:"_s,
+        u"SMTP command"_s, u"my name was rejected"_s, u"command"_s, u" "_s, u"  "_s, u"\t"_s, u"\n"_s, u"\v"_s,
+        u"\u00a0"_s, u"\u2003"_s, u":"_s, u"-"_s, u"."_s, u"x"_s, u"7"_s, u"_"_s, u"ſ"_s, u"\u212a"_s, u"ä"_s,
+        u"日本"_s, u"😀"_s, u"é"_s, u"mail"_s, u"could"_s, u"550"_s };
+    QRandomGenerator random(5);
+    int found = 0;
+    for (int i = 0; i < 20000; ++i) {
+        QString text;
+        for (int n = random.bounded(1, 12); n > 0; --n)
+            text += pieces.at(random.bounded(int(pieces.size())));
+        const QString expected = findCommandWithPcre2(text);
+        QCOMPARE(TextScanner::findCommand(text), expected);
+        found += !expected.isEmpty();
+    }
+    QVERIFY2(found > 1000, qPrintable(QString::number(found)));
 }
 
 QTEST_GUILESS_MAIN(TestBounceText)
