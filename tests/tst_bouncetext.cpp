@@ -28,6 +28,9 @@ private Q_SLOTS:
     void findCommand_data();
     void findCommand();
     void findCommandIsThePcre2Expression();
+    void findRemoteHost_data();
+    void findRemoteHost();
+    void findRemoteHostIsThePcre2Expressions();
 };
 
 namespace {
@@ -213,7 +216,8 @@ void TestBounceText::findCommand_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("command");
-    QTest::addRow("postfix rcpt") << u"said: 550 5.1.1 <a@b>: User unknown (in reply to RCPT TO command)"_s << u"RCPT"_s;
+    QTest::addRow("postfix rcpt") << u"said: 550 5.1.1 <a@b>: User unknown (in reply to RCPT TO command)"_s
+                                  << u"RCPT"_s;
     QTest::addRow("end of data") << u"said: 554 rejected (in reply to end of DATA command)"_s << u"DATA"_s;
     QTest::addRow("mail from") << u"(in reply to MAIL FROM command)"_s << u"MAIL"_s;
     QTest::addRow("mail, then punctuation") << u"550 after MAIL: sender rejected"_s << u"MAIL"_s;
@@ -306,6 +310,89 @@ void TestBounceText::findCommandIsThePcre2Expression()
         found += !expected.isEmpty();
     }
     QVERIFY2(found > 1000, qPrintable(QString::number(found)));
+}
+
+namespace {
+
+// TextScanner::findRemoteHost as it was written with QRegularExpression (PCRE2), the reference for the RE2 one.
+QString findRemoteHostWithPcre2(QStringView text)
+{
+    constexpr auto ci = QRegularExpression::CaseInsensitiveOption;
+    static const QRegularExpression patterns[] = {
+        QRegularExpression(
+            QStringLiteral(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)"), ci),
+        QRegularExpression(QStringLiteral(
+            R"(\b([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[[0-9A-Fa-f.:]+\])")),
+        QRegularExpression(
+            QStringLiteral(
+                R"(\b(?:host|talking\s+to|server|MX)[:\s]+<?([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b)"),
+            ci),
+        QRegularExpression(
+            QStringLiteral(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)"), ci),
+        QRegularExpression(QStringLiteral(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)"), ci),
+    };
+    for (const QRegularExpression &re : patterns) {
+        auto it = re.globalMatch(text);
+        while (it.hasNext()) {
+            const QString host = it.next().captured(1);
+            const QString lower = host.toLower();
+            if (lower == u"localhost" || lower.startsWith(u"127.") || lower.endsWith(u".local"))
+                continue;
+            if (!lower.contains(u'.'))
+                continue;
+            return host;
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+void TestBounceText::findRemoteHost_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("host");
+    QTest::addRow("host before address") << u"host mx.example.jp[192.0.2.1] said: 550"_s << u"mx.example.jp"_s;
+    QTest::addRow("host: before bracket wins")
+        << u"a.example.com [192.0.2.9] then host: mx.example.jp [x"_s << u"mx.example.jp"_s;
+    QTest::addRow("name and address") << u"mx.example.net [192.0.2.2]: 550"_s << u"mx.example.net"_s;
+    QTest::addRow("host: name") << u"host: mx.example.jp"_s << u"mx.example.jp"_s;
+    QTest::addRow("tab after host:") << u"host:\tmx.example.jp"_s << u"mx.example.jp"_s;
+    QTest::addRow("talking to") << u"while talking to smtp.example.org.:"_s << u"smtp.example.org"_s;
+    QTest::addRow("remote host address") << u"remote host 192.0.2.3 said"_s << u"192.0.2.3"_s;
+    QTest::addRow("qmail does not like") << u"192.0.2.4 does not like recipient."_s << u"192.0.2.4"_s;
+    QTest::addRow("localhost skipped") << u"host localhost[127.0.0.1] then host mx.example.com [1.2.3.4]"_s
+                                       << u"mx.example.com"_s;
+    QTest::addRow("no dot") << u"host foo [192.0.2.1]"_s << QString();
+    QTest::addRow("nothing") << u"550 5.1.1 user unknown"_s << QString();
+}
+
+void TestBounceText::findRemoteHost()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, host);
+    QCOMPARE(TextScanner::findRemoteHost(text), host);
+    QCOMPARE(findRemoteHostWithPcre2(text), host);
+}
+
+void TestBounceText::findRemoteHostIsThePcre2Expressions()
+{
+    const QStringList pieces = { u"host"_s, u"Host:"_s, u"talking to"_s, u"server"_s, u"MX"_s, u"remote host"_s,
+        u"does not like"_s, u"mx.example.com"_s, u"mx1.example.co.jp."_s, u"localhost"_s, u"relay.local"_s,
+        u"127.0.0.1"_s, u"192.0.2.25"_s, u"2001:db8::1"_s, u"[192.0.2.25]"_s, u"["_s, u"]"_s, u"<"_s, u":"_s, u" "_s,
+        u"  "_s, u"\t"_s, u"\n"_s, u"\v"_s, u"\u00a0"_s, u"."_s, u"-"_s, u"e.g."_s, u"x"_s, u"ſ"_s, u"\u212a"_s, u"ä"_s,
+        u"日本"_s, u"😀"_s, u"said:"_s, u"550"_s };
+    QRandomGenerator random(9);
+    int found = 0;
+    for (int i = 0; i < 20000; ++i) {
+        QString text;
+        for (int n = random.bounded(1, 12); n > 0; --n)
+            text += pieces.at(random.bounded(int(pieces.size())));
+        const QString expected = findRemoteHostWithPcre2(text);
+        QCOMPARE(TextScanner::findRemoteHost(text), expected);
+        found += !expected.isEmpty();
+    }
+    QVERIFY2(found > 400, qPrintable(QString::number(found)));
 }
 
 QTEST_GUILESS_MAIN(TestBounceText)

@@ -470,28 +470,37 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 
 QString TextScanner::findRemoteHost(QStringView text)
 {
-    thread_local const QRegularExpression patterns[] = {
-        QRegularExpression(
-            QStringLiteral(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)"), kCi),
-        QRegularExpression(QStringLiteral(
-            R"(\b([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[[0-9A-Fa-f.:]+\])")),
-        QRegularExpression(
-            QStringLiteral(
-                R"(\b(?:host|talking\s+to|server|MX)[:\s]+<?([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b)"),
-            kCi),
-        QRegularExpression(
-            QStringLiteral(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)"), kCi),
-        QRegularExpression(QStringLiteral(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)"), kCi),
+    // RE2 rather than QRegularExpression, for the reason given at findCommand(), and written to match as the PCRE2
+    // expressions did (\s as PCRE2 reads it without Unicode properties).
+#define WS "[\\t\\n\\v\\f\\r ]"
+#define WS_CHARS "\\t\\n\\v\\f\\r "
+#define HOST "([A-Za-z0-9][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})"
+#define IPV4 "(\\d{1,3}(?:\\.\\d{1,3}){3})"
+    static const RE2 patterns[] = {
+        RE2("(?i)\\bhost[:" WS_CHARS "]+" HOST "\\.?" WS "*\\[", RE2::Quiet),
+        RE2("\\b" HOST "\\.?" WS "*\\[[0-9A-Fa-f.:]+\\]", RE2::Quiet),
+        RE2("(?i)\\b(?:host|talking" WS "+to|server|MX)[:" WS_CHARS "]+<?" HOST "\\b", RE2::Quiet),
+        RE2("(?i)\\b(?:remote" WS "+host|host|server|talking" WS "+to)" WS "+\\[?" IPV4 "\\]?", RE2::Quiet),
+        RE2("(?i)(?:^|" WS ")" IPV4 WS "+does" WS "+not" WS "+like", RE2::Quiet),
     };
+#undef IPV4
+#undef HOST
+#undef WS_CHARS
+#undef WS
     // The first two patterns need a '[' (a fast search): without one they cannot match.
     const bool bracket = text.contains(u'[');
-    const QRegularExpression::MatchOptions options = subjectOptions(text);
-    for (const QRegularExpression &re : patterns) {
+    const QByteArray utf8 = text.toUtf8();
+    const re2::StringPiece input(utf8.constData(), size_t(utf8.size()));
+    re2::StringPiece groups[2];
+    for (const RE2 &re : patterns) {
+        Q_ASSERT(re.ok());
         if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
             continue;
-        auto it = re.globalMatch(text, 0, QRegularExpression::NormalMatch, options);
-        while (it.hasNext()) {
-            const QString host = it.next().captured(1);
+        for (size_t from = 0; from <= input.size();) {
+            if (!re.Match(input, from, input.size(), RE2::UNANCHORED, groups, 2))
+                break;
+            from = size_t(groups[0].data() + groups[0].size() - input.data()); // (no pattern matches empty text)
+            const QString host = QString::fromUtf8(groups[1].data(), qsizetype(groups[1].size()));
             const QString lower = host.toLower();
             if (lower == u"localhost" || lower.startsWith(u"127.") || lower.endsWith(u".local"))
                 continue;
