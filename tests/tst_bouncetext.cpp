@@ -1,5 +1,6 @@
 // The bounce decoder's fast text helpers (bounce/formats/regexmatch.h, parseHeaderFields) against the Qt calls
 // and the slower code they stand in for: the same answers on every input tried.
+#include "bounce/formats/bounceformats.h"
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/regexmatch.h"
 #include "bounce/formats/textscanner.h"
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void findRemoteHost_data();
     void findRemoteHost();
     void findRemoteHostIsThePcre2Expressions();
+    void unicodePatternTranslation();
+    void unicodePatternsArePcre2();
 };
 
 namespace {
@@ -393,6 +396,107 @@ void TestBounceText::findRemoteHostIsThePcre2Expressions()
         found += !expected.isEmpty();
     }
     QVERIFY2(found > 400, qPrintable(QString::number(found)));
+}
+
+void TestBounceText::unicodePatternTranslation()
+{
+    QCOMPARE(UnicodePattern::translate(R"(a\s+b)", false), QByteArray(R"((?i)a[\t\n\v\f\r\x{85}\x{180e}\p{Z}]+b)"));
+    QCOMPARE(UnicodePattern::translate(R"([:\s]x\S)", false),
+        QByteArray(R"((?i)[:\t\n\v\f\r\x{85}\x{180e}\p{Z}]x[^\t\n\v\f\r\x{85}\x{180e}\p{Z}])"));
+    QCOMPARE(
+        UnicodePattern::translate(R"(\bon\b)", true), QByteArray(R"((?im)(?:^|[^\p{L}\p{N}_])on(?:$|[^\p{L}\p{N}_]))"));
+    QCOMPARE(UnicodePattern::translate(R"(@\w+[\d.]*)", false), QByteArray(R"((?i)@[\p{L}\p{N}_]+[\p{Nd}.]*)"));
+    QVERIFY(UnicodePattern("a|b").isValid());
+}
+
+void TestBounceText::unicodePatternsArePcre2()
+{
+    // Every expression of bounceformats.cpp against QRegularExpression reading the same source with Unicode
+    // properties: texts put together from the expressions' own words, white space of every kind, letters next
+    // to the words, and the bounce fixtures. Whether they match, where the original's boundary starts, and the
+    // groups reportingHost() reads.
+    const BounceSignals &sig = BounceSignals::instance();
+    QList<QPair<const UnicodePattern *, bool>> patterns = { { &sig.sender(), false }, { &sig.subject(), false },
+        { &sig.body(), false }, { &sig.originalBoundary(), true }, { &sig.delay(), false }, { &sig.permanent(), false },
+        { &sig.autoReplySubject(), false }, { &BounceSignals::reportingHostPattern(), false } };
+    for (const auto &marker : BounceSignals::formatMarkers())
+        patterns.append({ marker.second, false });
+
+    const QStringList separators = { u" "_s, u" "_s, u" "_s, u"  "_s, u"\t"_s, u"\n"_s, u"\v"_s, u"\u00a0"_s,
+        u"\u2003"_s, u"\u3000"_s, u"\u0085"_s, u"\u180e"_s, u"\u2028"_s, u"-"_s, u"="_s, u"*"_s, u"|"_s, u":"_s,
+        u"; "_s, u"."_s, u""_s, u"é"_s, u"_"_s, u"7"_s };
+    QStringList pieces = { u"x"_s, u"ß"_s, u"ſ"_s, u"\u212a"_s, u"日本"_s, u"не"_s, u"😀"_s, u"mx.example.com"_s,
+        u"dns;"_s, u"@"_s, u"<"_s };
+    for (const auto &p : std::as_const(patterns)) {
+        QVERIFY2(p.first->isValid(), p.first->pcrePattern());
+        for (const QString &word : QString::fromUtf8(p.first->pcrePattern())
+                                       .split(QRegularExpression(u"[^\\p{L}\\p{N}@.:;'-]+"_s), Qt::SkipEmptyParts))
+            if (word.size() > 1 && !word.startsWith(u'?'))
+                pieces << word << word.toUpper();
+    }
+    pieces.removeDuplicates();
+    QStringList texts;
+    QRandomGenerator random(3);
+    for (int i = 0; i < 3000; ++i) {
+        QString text;
+        for (int n = random.bounded(1, 16); n > 0; --n)
+            text += pieces.at(random.bounded(int(pieces.size())))
+                + separators.at(random.bounded(int(separators.size())));
+        texts << text;
+    }
+    QDirIterator files(QFINDTESTDATA("data/bounces"), { u"*.txt"_s }, QDir::Files);
+    while (files.hasNext()) {
+        QFile file(files.next());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        texts << QString::fromUtf8(file.readAll());
+    }
+    QVERIFY(texts.size() > 3020);
+
+    int matched = 0;
+    for (const auto &[pattern, multiline] : std::as_const(patterns)) {
+        QRegularExpression::PatternOptions options
+            = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
+        if (multiline)
+            options |= QRegularExpression::MultilineOption;
+        const QRegularExpression reference(QString::fromUtf8(pattern->pcrePattern()), options);
+        QVERIFY(reference.isValid());
+        for (const QString &text : std::as_const(texts)) {
+            const QRegularExpressionMatch m = reference.match(text);
+            QVERIFY2(pattern->matches(text) == m.hasMatch(),
+                qPrintable(QString::fromUtf8(pattern->pcrePattern()).left(60) + u" | "_s + text.left(200)));
+            matched += m.hasMatch();
+            if (!m.hasMatch())
+                continue;
+            if (multiline) {
+                // Only boundaries after the word lists are used, so the match starts where PCRE2's does.
+                qsizetype start = -1, end = -1;
+                QVERIFY(pattern->find(text, 0, &start, &end));
+                QCOMPARE(start, m.capturedStart());
+            }
+            if (pattern == &BounceSignals::reportingHostPattern()) {
+                QStringList groups;
+                QVERIFY(pattern->capture(text, 3, &groups));
+                for (int g = 1; g <= 3; ++g)
+                    QCOMPARE(groups.at(g - 1), m.captured(g));
+            }
+        }
+    }
+    QVERIFY2(matched > 1000, qPrintable(QString::number(matched)));
+
+    // identifyFormat (one RE2::Set) names the first marker that matches, as trying them in turn does.
+    int identified = 0;
+    for (const QString &text : std::as_const(texts)) {
+        QString first;
+        for (const auto &[name, marker] : BounceSignals::formatMarkers()) {
+            if (marker->matches(QString(u"from\nsubject\n"_s + text.left(8000)))) {
+                first = name;
+                break;
+            }
+        }
+        QCOMPARE(identifyFormat(u"from"_s, u"subject"_s, text), first);
+        identified += !first.isEmpty();
+    }
+    QVERIFY2(identified > 100, qPrintable(QString::number(identified)));
 }
 
 QTEST_GUILESS_MAIN(TestBounceText)

@@ -100,13 +100,14 @@ QString reportText(const ParsedMessage &m, const PartMap &map)
 /// Splits the report text where the returned original begins.
 QPair<QString, QString> cutAtOriginal(const QString &text)
 {
-    const QRegularExpression &boundary = BounceSignals::instance().originalBoundary();
-    auto it = globalMatch(boundary, text);
-    while (it.hasNext()) {
-        const QRegularExpressionMatch m = it.next();
-        if (m.capturedStart() == 0)
-            continue; // a report does not begin with its original
-        const qsizetype lineStart = text.lastIndexOf(u'\n', m.capturedStart()) + 1;
+    const UnicodePattern &boundary = BounceSignals::instance().originalBoundary();
+    qsizetype from = 0, start = 0, end = 0;
+    while (boundary.find(text, from, &start, &end)) {
+        if (start == 0) {
+            from = std::max<qsizetype>(end, 1); // a report does not begin with its original
+            continue;
+        }
+        const qsizetype lineStart = text.lastIndexOf(u'\n', start) + 1;
         return { text.left(lineStart), text.mid(lineStart) };
     }
     return { text, {} };
@@ -416,15 +417,14 @@ private:
         }
         // The command the whole report names is needed only for some single-recipient reports: reportCommand().
         m_scanned = TextScanner::scan(m_text, ignore, false);
-        m_delayWording = match(m_sig.delay(), m_subject).hasMatch()
-            || (match(m_sig.delay(), m_scanned.preamble).hasMatch()
-                && !match(m_sig.permanent(), m_scanned.preamble).hasMatch());
+        m_delayWording = m_sig.delay().matches(m_subject)
+            || (m_sig.delay().matches(m_scanned.preamble) && !m_sig.permanent().matches(m_scanned.preamble));
 
-        m_signals.sender = match(m_sig.sender(), m_from).hasMatch();
-        m_signals.subject = match(m_sig.subject(), m_subject).hasMatch();
+        m_signals.sender = m_sig.sender().matches(m_from);
+        m_signals.subject = m_sig.subject().matches(m_subject);
         m_signals.failedRecipientsHeader = !m_failedHeader.isEmpty();
         // The body's wording is only needed when nothing cheaper already says "mail system".
-        m_signals.body = !m_signals.any() && match(m_sig.body(), m_text).hasMatch();
+        m_signals.body = !m_signals.any() && m_sig.body().matches(m_text);
     }
 
     /// ARF (RFC 5965) reports, and the providers' complaint formats that predate it.
@@ -736,7 +736,7 @@ private:
             // not evidence of a failure ("target mail address: a@b").
             const EvidenceSource source = r.classification.evidence.source;
             if (f.inlineMention && !f.hasCodes() && !r.replyCode && source != EvidenceSource::TextRule
-                && source != EvidenceSource::ProviderRule && !match(m_sig.body(), f.mention).hasMatch())
+                && source != EvidenceSource::ProviderRule && !m_sig.body().matches(f.mention))
                 continue;
             m_report.results.append(r);
         }
@@ -817,7 +817,7 @@ private:
             || !headerValue(m_message.headers, u"X-Autoreply").isEmpty()
             || !headerValue(m_message.headers, u"X-Autorespond").isEmpty()
             || headerValue(m_message.headers, u"Precedence").trimmed().compare(u"auto_reply", Qt::CaseInsensitive) == 0
-            || match(m_sig.autoReplySubject(), m_subject).hasMatch();
+            || m_sig.autoReplySubject().matches(m_subject);
         // A mail system's notice is never an autoresponder's reply, whatever its headers say.
         if (!autoReply || m_signals.sender)
             return false;
@@ -995,7 +995,7 @@ void BounceDecoder::classify(DeliveryResult &r) const
                 .arg(r.status.toString(), before)
                 .trimmed());
     } else if (reason == u"undefined" && r.action == u"failed" && !r.replyCode && !bare.trimmed().isEmpty()
-        && !match(BounceSignals::instance().body(), bare).hasMatch()) {
+        && !BounceSignals::instance().body().matches(bare)) {
         // Words without a code that no rule explains: the failure has a cause we cannot name yet, which is
         // "onhold" (look at it), not "undefined" (nothing was said, or only the report's own boilerplate
         // such as "delivery to the following recipients failed").

@@ -1,6 +1,9 @@
 #pragma once
 
-#include <QRegularExpression>
+#include "bounce/formats/unicodepattern.h"
+
+#include <QList>
+#include <QPair>
 #include <QString>
 
 namespace smtpscope::core::bounce {
@@ -8,24 +11,27 @@ namespace smtpscope::core::bounce {
 /// What bounces of different MTAs and providers look like, as data: the signals that say a message
 /// was written by a mail system, where the returned original starts, and which MTA wrote it.
 /// The decoding itself is generic (textscanner.h); these tables only steer it.
-/// Each thread has its own compiled expressions (Qt locks a mutex in every match of a shared one): use a returned
-/// expression in the thread that asked for it.
+/// The expressions are shared by all threads (UnicodePattern is immutable).
 struct BounceSignals
 {
     /// From addresses or display names of mail systems (MAILER-DAEMON, postmaster, …).
-    const QRegularExpression &sender() const;
+    const UnicodePattern &sender() const;
     /// Subjects of delivery failure and delay notices in several languages.
-    const QRegularExpression &subject() const;
+    const UnicodePattern &subject() const;
     /// Sentences that only delivery reports contain.
-    const QRegularExpression &body() const;
-    /// A line where the copy of the original message (or its headers) begins.
-    const QRegularExpression &originalBoundary() const;
+    const UnicodePattern &body() const;
+    /// A line where the copy of the original message (or its headers) begins (multi-line: ^ and $ at lines).
+    const UnicodePattern &originalBoundary() const;
     /// Wording of a delay warning (the message is still queued).
-    const QRegularExpression &delay() const;
+    const UnicodePattern &delay() const;
     /// Wording of a final give-up, which overrides a delay wording in the same report.
-    const QRegularExpression &permanent() const;
+    const UnicodePattern &permanent() const;
     /// Subjects of RFC 3834 automatic replies ("Out of Office", "Automatic reply", …).
-    const QRegularExpression &autoReplySubject() const;
+    const UnicodePattern &autoReplySubject() const;
+    /// The format markers identifyFormat() tries, in order (for tests).
+    static QList<QPair<QString, const UnicodePattern *>> formatMarkers();
+    /// The expression reportingHost() reads (for tests).
+    static const UnicodePattern &reportingHostPattern();
 
     static const BounceSignals &instance();
 };
