@@ -2,6 +2,7 @@
 
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/regexmatch.h"
+#include "bounce/formats/unicodepattern.h"
 #include "reply/replyparser.h"
 
 #include <QRegularExpression>
@@ -468,6 +469,15 @@ TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
     return {};
 }
 
+bool TextScanner::isRemoteHost(const QString &host)
+{
+    const QString lower = host.toLower();
+    if (lower == u"localhost" || lower.startsWith(u"127.") || lower.endsWith(u".local"))
+        return false;
+    // Words that look like host names in running text ("e.g.") are not hosts.
+    return lower.contains(u'.');
+}
+
 QString TextScanner::findRemoteHost(QStringView text)
 {
     // RE2 rather than QRegularExpression, for the reason given at findCommand(), and written to match as the PCRE2
@@ -501,33 +511,12 @@ QString TextScanner::findRemoteHost(QStringView text)
                 break;
             from = size_t(groups[0].data() + groups[0].size() - input.data()); // (no pattern matches empty text)
             const QString host = QString::fromUtf8(groups[1].data(), qsizetype(groups[1].size()));
-            const QString lower = host.toLower();
-            if (lower == u"localhost" || lower.startsWith(u"127.") || lower.endsWith(u".local"))
-                continue;
-            // Words that look like host names in running text ("e.g.") are not hosts.
-            if (!lower.contains(u'.'))
-                continue;
-            return host;
+            if (isRemoteHost(host))
+                return host;
         }
     }
     return {};
 }
-
-namespace {
-
-// UTF-16 code units of the UTF-8 text before @p end (valid UTF-8, as QString::toUtf8() writes it).
-qsizetype utf16Length(const char *begin, const char *end)
-{
-    qsizetype units = 0;
-    for (const char *p = begin; p < end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if ((c & 0xc0) != 0x80)
-            units += c >= 0xf0 ? 2 : 1;
-    }
-    return units;
-}
-
-} // namespace
 
 QString TextScanner::findCommand(QStringView text)
 {
@@ -557,7 +546,7 @@ QString TextScanner::findCommand(QStringView text)
         // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
         if (groups[1].size() == 4
             && QLatin1StringView(groups[1].data(), 4).compare(QLatin1StringView("MAIL"), Qt::CaseInsensitive) == 0) {
-            const qsizetype end = utf16Length(input.data(), groups[0].data() + groups[0].size());
+            const qsizetype end = utf16Units(input.data(), groups[0].data() + groups[0].size());
             const QStringView after = text.mid(end).trimmed();
             if (!after.isEmpty() && !after.startsWith(u"command", Qt::CaseInsensitive)
                 && after.front().isLetterOrNumber()) {
@@ -576,7 +565,12 @@ QString TextScanner::findCommand(QStringView text)
     QByteArray captured;
     for (int i = 1; i <= 4; ++i)
         captured.append(groups[i].data(), qsizetype(groups[i].size()));
-    const QString word = QString::fromUtf8(captured).toUpper();
+    return commandFromWords(QString::fromUtf8(captured));
+}
+
+QString TextScanner::commandFromWords(const QString &words)
+{
+    const QString word = words.toUpper();
     if (word.startsWith(u"RCPT"))
         return QStringLiteral("RCPT");
     if (word.startsWith(u"MAIL"))

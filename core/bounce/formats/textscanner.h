@@ -63,8 +63,12 @@ public:
     static EnhancedStatus findStatus(QStringView text, int statusClass = 0);
     /// The receiving host named in free text ("host mx.example[192.0.2.1] said", "by mx.example. [ip]").
     static QString findRemoteHost(QStringView text);
+    /// Whether a name findRemoteHost() found can be the remote host (not this machine, not a word without a dot).
+    static bool isRemoteHost(const QString &host);
     /// The SMTP command after which delivery failed ("after RCPT TO", "in reply to DATA command").
     static QString findCommand(QStringView text);
+    /// The command findCommand() names for the words it found ("rcpt to" is RCPT, "initial connection" CONN).
+    static QString commandFromWords(const QString &words);
 };
 
 } // namespace smtpscope::core::bounce

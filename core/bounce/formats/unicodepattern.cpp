@@ -32,18 +32,6 @@ RE2::Options options()
     return o;
 }
 
-// UTF-16 code units of valid UTF-8 (as QString::toUtf8() writes it).
-qsizetype utf16Length(const char *begin, const char *end)
-{
-    qsizetype units = 0;
-    for (const char *p = begin; p < end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if ((c & 0xc0) != 0x80)
-            units += c >= 0xf0 ? 2 : 1;
-    }
-    return units;
-}
-
 // UTF-8 bytes of the first @p units UTF-16 code units of @p text.
 qsizetype utf8Length(QStringView text, qsizetype units)
 {
@@ -66,6 +54,17 @@ qsizetype utf8Length(QStringView text, qsizetype units)
 }
 
 } // namespace
+
+qsizetype utf16Units(const char *begin, const char *end)
+{
+    qsizetype units = 0;
+    for (const char *p = begin; p < end; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if ((c & 0xc0) != 0x80)
+            units += c >= 0xf0 ? 2 : 1;
+    }
+    return units;
+}
 
 QByteArray UnicodePattern::translate(const char *pcre, bool multiline)
 {
@@ -153,8 +152,8 @@ bool UnicodePattern::find(QStringView text, qsizetype from, qsizetype *start, qs
     re2::StringPiece match;
     if (!m_re->Match(input, size_t(utf8Length(text, from)), input.size(), RE2::UNANCHORED, &match, 1))
         return false;
-    *start = utf16Length(input.data(), match.data());
-    *end = *start + utf16Length(match.data(), match.data() + match.size());
+    *start = utf16Units(input.data(), match.data());
+    *end = *start + utf16Units(match.data(), match.data() + match.size());
     return true;
 }
 

@@ -19,6 +19,10 @@ namespace smtpscope::core::bounce {
 /// expression, as in a word list) but no look-around or back-reference. Matches as QRegularExpression would,
 /// except on text with a lone surrogate, which RE2 reads as '?' where PCRE2 refuses the whole text.
 /// Immutable after construction: safe to use from several threads at once.
+/// UTF-16 code units of the valid UTF-8 in [@p begin, @p end) (as QString::toUtf8() writes it): to turn RE2's byte
+/// offsets into QString positions.
+qsizetype utf16Units(const char *begin, const char *end);
+
 class UnicodePattern
 {
 public:
