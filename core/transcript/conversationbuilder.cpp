@@ -57,18 +57,33 @@ const QStringList &knownVerbs()
     return verbs;
 }
 
+char16_t asciiLower(char16_t c)
+{
+    return c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
+}
+
 // The known verb @p word names (any case), or nullptr.
 const QString *knownVerb(QStringView word)
 {
+    // An ASCII word (nearly every one) is compared by folding ASCII letters only, which for ASCII is what the
+    // case-insensitive comparison does; other words (U+017F folds to 's') take that comparison.
+    const bool ascii = std::all_of(word.begin(), word.end(), [](QChar c) { return c.unicode() < 0x80; });
     // An ASCII first letter must match the verb's (any case) before the whole word is compared.
     const char16_t first = word.isEmpty() ? 0 : word.front().unicode();
-    const char16_t lower = first >= u'A' && first <= u'Z' ? char16_t(first + 32) : first;
+    const char16_t lower = asciiLower(first);
     for (const QString &verb : knownVerbs()) {
         const char16_t v = verb.front().unicode();
-        if (verb.size() != word.size() || (first < 0x80 && lower != (v >= u'A' && v <= u'Z' ? char16_t(v + 32) : v)))
+        if (verb.size() != word.size() || (first < 0x80 && lower != asciiLower(v)))
             continue;
-        if (word.compare(verb, Qt::CaseInsensitive) == 0)
+        if (ascii) {
+            qsizetype i = 1;
+            while (i < word.size() && asciiLower(word.at(i).unicode()) == asciiLower(verb.at(i).unicode()))
+                ++i;
+            if (i == word.size())
+                return &verb;
+        } else if (word.compare(verb, Qt::CaseInsensitive) == 0) {
             return &verb;
+        }
     }
     return nullptr;
 }
@@ -83,6 +98,12 @@ bool isKnownVerb(QStringView text)
 // Octets of @p text in UTF-8, without converting it.
 qint64 utf8Size(QStringView text)
 {
+    // Nearly every body line is ASCII: one unit, one octet (a loop the compiler vectorises).
+    char16_t any = 0;
+    for (QChar c : text)
+        any |= c.unicode();
+    if (any < 0x80)
+        return text.size();
     qint64 n = 0;
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = text.at(i).unicode();
@@ -99,6 +120,18 @@ qint64 utf8Size(QStringView text)
         }
     }
     return n;
+}
+
+// QStringView(t).trimmed() == ".", without trimming the lines that cannot be that (nearly all).
+bool isDotLine(QStringView t)
+{
+    if (t.size() == 1)
+        return t.front() == u'.';
+    // Printable ASCII is never white space: a line with such ends is its own trimmed text, longer than ".".
+    auto plain = [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; };
+    if (t.isEmpty() || (plain(t.front()) && plain(t.back())))
+        return false;
+    return t.trimmed() == Ascii(".");
 }
 
 bool isHelo(const QString &verb)
@@ -154,7 +187,7 @@ private:
     void close(const QString &key);
     void finalize(State &st);
 
-    int addStep(State &st, Step step);
+    int addStep(State &st, Step &&step);
     void extend(State &st, int index, int first, int last = 0);
     void touch(State &st, int line);
 
@@ -176,7 +209,7 @@ private:
     qsizetype m_maxWaiting = 0;
 };
 
-int Builder::addStep(State &st, Step step)
+int Builder::addStep(State &st, Step &&step)
 {
     st.s.steps.append(std::move(step));
     const int index = int(st.s.steps.size()) - 1;
@@ -477,7 +510,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (QStringView(l.text).trimmed() == Ascii("."))
+        if (isDotLine(l.text))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -514,7 +547,7 @@ void Builder::client(State &st, const ProtocolLine &l)
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (QStringView(l.text).trimmed() == Ascii(".") && st.bodyStep >= 0) {
+    if (isDotLine(l.text) && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -528,7 +561,7 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.messageSize = 0;
         st.bodyStep = addStep(st, std::move(step));
     }
-    if (QStringView(l.text).trimmed() == Ascii(".")) {
+    if (isDotLine(l.text)) {
         endBody(st, l.line);
         return;
     }
