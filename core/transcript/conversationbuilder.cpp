@@ -16,6 +16,9 @@ namespace {
 
 const QString kRedacted = QStringLiteral("[redacted]");
 
+// ConversationBuilder::splitCommand() on a view.
+void splitCommandView(QStringView text, QString *verb, QString *argument);
+
 struct VerbInfo
 {
     Step::Kind kind;
@@ -287,8 +290,8 @@ void Builder::add(const ProtocolLine &l)
 {
     switch (l.kind) {
     case ProtocolLine::Kind::Unknown:
-        if (m_unplaced && !l.text.trimmed().isEmpty())
-            m_unplaced->append({ l.line, l.text });
+        if (m_unplaced && !l.payload().trimmed().isEmpty())
+            m_unplaced->append({ l.line, l.text.isNull() ? l.textView.toString() : l.text });
         return;
     case ProtocolLine::Kind::Noise:
         if (l.endsSession)
@@ -510,7 +513,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (isDotLine(l.text))
+        if (isDotLine(l.payload()))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -518,13 +521,13 @@ void Builder::client(State &st, const ProtocolLine &l)
     }
     // A credential whose 334 prompt the tool did not show (PHPMailer at level 1).
     if (!st.s.steps.isEmpty() && st.s.steps.last().kind == Step::Kind::Auth
-        && (!st.s.steps.last().hasReply() || st.s.steps.last().reply.code == 334) && !isKnownVerb(l.text)
-        && ConversationBuilder::looksLikeCredential(l.text.trimmed())) {
+        && (!st.s.steps.last().hasReply() || st.s.steps.last().reply.code == 334) && !isKnownVerb(l.payload())
+        && ConversationBuilder::looksLikeCredential(l.payload().trimmed().toString())) {
         extend(st, int(st.s.steps.size()) - 1, l.line);
         return;
     }
     Step step;
-    ConversationBuilder::splitCommand(l.text, &step.verb, &step.argument);
+    splitCommandView(l.payload(), &step.verb, &step.argument);
     const VerbInfo info = verbInfo(step.verb);
     step.kind = info.kind;
     step.phase = info.phase;
@@ -547,7 +550,8 @@ void Builder::client(State &st, const ProtocolLine &l)
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (isDotLine(l.text) && st.bodyStep >= 0) {
+    const QStringView text = l.payload();
+    if (isDotLine(text) && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -561,13 +565,13 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.messageSize = 0;
         st.bodyStep = addStep(st, std::move(step));
     }
-    if (isDotLine(l.text)) {
+    if (isDotLine(text)) {
         endBody(st, l.line);
         return;
     }
     extend(st, st.bodyStep, l.line);
     Step &body = st.s.steps[st.bodyStep];
-    body.messageSize += utf8Size(l.text) + 2;
+    body.messageSize += utf8Size(text) + 2;
 }
 
 void Builder::endBody(State &st, int line)
@@ -834,7 +838,14 @@ bool ConversationBuilder::looksLikeCredential(const QString &text)
 
 void ConversationBuilder::splitCommand(const QString &text, QString *verb, QString *argument)
 {
-    const QStringView trimmed = QStringView(text).trimmed();
+    splitCommandView(text, verb, argument);
+}
+
+namespace {
+
+void splitCommandView(QStringView text, QString *verb, QString *argument)
+{
+    const QStringView trimmed = text.trimmed();
     const qsizetype space = trimmed.indexOf(QLatin1Char(' '));
     const QStringView v = space < 0 ? trimmed : trimmed.first(space);
     const QStringView arg = space < 0 ? QStringView() : trimmed.mid(space + 1).trimmed();
@@ -849,11 +860,11 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
         word = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
     }
     const QString *known = word ? knownVerb(v) : nullptr;
-    if (!word || (!known && upper && lower && looksLikeCredential(trimmed.toString()))) {
+    if (!word || (!known && upper && lower && ConversationBuilder::looksLikeCredential(trimmed.toString()))) {
         // Not a verb: a credential, a placeholder or garbage. Never echo what may be a secret.
         const QString all = trimmed.toString();
         *verb = QString();
-        *argument = looksLikeCredential(all) ? kRedacted : all;
+        *argument = ConversationBuilder::looksLikeCredential(all) ? kRedacted : all;
         return;
     }
     *verb = known ? *known : v.toString().toUpper();
@@ -865,6 +876,8 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
     }
     *argument = arg.toString();
 }
+
+} // namespace
 
 class ConversationAssembler::Impl
 {

@@ -27,7 +27,11 @@ struct ProtocolLine
     Kind kind = Kind::Unknown;
     Event event = Event::None;
     int line = 0; ///< 1-based source line
-    QString text; ///< the payload without the dialect's prefix
+    QString text; ///< the payload without the dialect's prefix (null when a stream gave textView instead)
+    /// The payload of a line the builder does not keep (a stream's client, body and noise lines), when a stream
+    /// left @c text null: a view into the source line, valid only while the sink that received the line runs.
+    /// payload() reads either; a sink that keeps lines calls materialize() first.
+    QStringView textView;
     QString timestamp;
     QString session; ///< key of an interleaved session (connection id, pid, queue id); empty = one stream
     bool continuation = false; ///< a server line that lost its code: it continues the previous reply
@@ -45,6 +49,16 @@ struct ProtocolLine
     /// The log says the session of @c session is over (Postfix `removed`, smtpd `disconnect from`): the
     /// builder closes it after this line, and a later line with the same key starts a new session.
     bool endsSession = false;
+
+    /// The payload, from @c text or @c textView.
+    QStringView payload() const { return text.isNull() ? textView : QStringView(text); }
+    /// Makes @c text the payload's own string (as make() would have), so the line can outlive its source.
+    void materialize()
+    {
+        if (text.isNull() && !textView.isNull())
+            text = textView.toString();
+        textView = QStringView();
+    }
 
     static ProtocolLine make(Kind kind, const SourceLine &source, const QString &text)
     {
@@ -71,6 +85,18 @@ struct ProtocolLine
         l.timestamp = timestamp;
         return l;
     }
+    /// As make(), but the payload stays a view (textView) into the source line: for lines the sink reads at once
+    /// and does not keep (client, body and noise lines of a stream), which then need no string of their own.
+    static ProtocolLine makeTransient(
+        Kind kind, const SourceLineView &source, QStringView text, const QString &timestamp)
+    {
+        ProtocolLine l;
+        l.kind = kind;
+        l.line = source.number;
+        l.textView = text;
+        l.timestamp = timestamp;
+        return l;
+    }
     static ProtocolLine makeEvent(Event event, const SourceLineView &source, QStringView text, const QString &timestamp)
     {
         ProtocolLine l = make(Kind::Event, source, text, timestamp);
@@ -80,7 +106,8 @@ struct ProtocolLine
 };
 
 /// Receives protocol lines one at a time (the conversation builder), so that the lines of a large log
-/// never have to exist as one list.
+/// never have to exist as one list. A line's textView is valid only during the call: a sink that keeps
+/// lines calls ProtocolLine::materialize() on them.
 using ProtocolSink = std::function<void(ProtocolLine &&)>;
 
 /// A dialect parser's state while it reads one input line by line (see TranscriptParser::openStream).

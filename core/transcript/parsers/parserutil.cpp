@@ -57,7 +57,10 @@ QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<Sou
 {
     QList<ProtocolLine> out;
     out.reserve(lines.size());
-    parser.parseInto(lines, [&out](ProtocolLine &&l) { out.append(std::move(l)); });
+    parser.parseInto(lines, [&out](ProtocolLine &&l) {
+        l.materialize(); // the list outlives the views of a stream's lines
+        out.append(std::move(l));
+    });
     return out;
 }
 

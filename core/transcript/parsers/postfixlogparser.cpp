@@ -75,7 +75,7 @@ void PostfixLogStream::addView(const SourceLineView &src, const ProtocolSink &si
         }
         m_pending = SourceLineView(m_joinedLine);
         ++m_joined;
-        sink(ProtocolLine::make(ProtocolLine::Kind::Noise, src, src.text, m_stamps(src.timestamp)));
+        sink(ProtocolLine::makeTransient(ProtocolLine::Kind::Noise, src, src.text, m_stamps(src.timestamp)));
         return;
     }
     if (m_pending)
@@ -192,7 +192,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             l.session = session;
             l.endsSession = l.event == Event::Close; // the next connection of this process is another session
         } else {
-            l = line(Kind::Noise, t);
+            l = ProtocolLine::makeTransient(Kind::Noise, src, t, timestamp);
         }
         sink(std::move(l));
         return;
@@ -205,7 +205,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
         l = event(Event::Error, rest);
     } else {
-        l = line(Kind::Noise, t);
+        l = ProtocolLine::makeTransient(Kind::Noise, src, t, timestamp);
     }
     if (!p.queueId.isEmpty()) {
         l.session = p.queueId.toString();

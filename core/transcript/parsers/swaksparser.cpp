@@ -68,7 +68,11 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
     const QString timestamp = src.timestamp.toString(); // swaks shows none: no allocation
     auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
     auto event = [&](Event e, QStringView text) { return ProtocolLine::makeEvent(e, src, text, timestamp); };
-    auto emit = [&](Kind kind, QStringView text) { sink(line(kind, text)); };
+    // Client and noise lines are read by the builder at once and not kept: their payload stays a view.
+    auto emit = [&](Kind kind, QStringView text) {
+        sink(kind == Kind::Client || kind == Kind::Noise ? ProtocolLine::makeTransient(kind, src, text, timestamp)
+                                                         : line(kind, text));
+    };
     const bool wasError = lastWasError;
     lastWasError = false;
     switch (hint) {
@@ -110,7 +114,10 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
             // "^TLS started (?:with|w/) cipher (.*)$"
             const QStringView rest = payload.mid(12);
             const qsizetype with = rest.startsWith(u"with cipher ") ? 12 : rest.startsWith(u"w/ cipher ") ? 10 : -1;
-            sink(with > 0 ? event(Event::TlsStarted, rest.mid(with)) : line(Kind::Noise, t));
+            if (with > 0)
+                sink(event(Event::TlsStarted, rest.mid(with)));
+            else
+                emit(Kind::Noise, t);
         } else if (payload.startsWith(u"Connection closed")) {
             sink(event(Event::Close, payload));
         } else {
