@@ -60,6 +60,36 @@ struct ProtocolLine
         textView = QStringView();
     }
 
+    /// Makes this line what a default-constructed one is, with @p kind, source line @p number and
+    /// @p timestamp: for a stream that reuses one line for every line it emits (a new ProtocolLine is a few
+    /// hundred bytes to clear, and as many members to destroy, per input line). Every member is reset, also
+    /// what a sink changed or moved out of it.
+    void reset(Kind kind_, int number, const QString &timestamp_)
+    {
+        kind = kind_;
+        event = Event::None;
+        line = number;
+        text = QString();
+        textView = QStringView();
+        timestamp = timestamp_;
+        session = QString();
+        continuation = false;
+        attach = false;
+        peer = QString();
+        implicitTls = false;
+        viaStartTls = false;
+        const Reply &r = outcome.reply;
+        if (!outcome.recipient.isNull() || outcome.kind != RecipientOutcome::Kind::Accepted || outcome.step != -1
+            || r.code != 0 || r.status.statusClass != 0 || r.status.subject != 0 || r.status.detail != 0
+            || !r.lines.isEmpty() || !r.textLines.isEmpty() || r.firstLine != 0 || r.lastLine != 0
+            || !r.issues.isEmpty())
+            outcome = RecipientOutcome();
+        command = QString();
+        outcomeStep = true;
+        server = QString();
+        endsSession = false;
+    }
+
     static ProtocolLine make(Kind kind, const SourceLine &source, const QString &text)
     {
         ProtocolLine l;
