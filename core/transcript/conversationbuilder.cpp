@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
+#include <array>
 #include <limits>
 
 namespace smtpscope::core {
@@ -65,29 +66,46 @@ char16_t asciiLower(char16_t c)
     return c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
 }
 
+// Whether @p word equals @p verb (upper-case ASCII) in any case. An ASCII word is compared by folding ASCII
+// letters, which for ASCII is what the case-insensitive comparison does; others take that comparison (U+017F
+// folds to 's').
+bool sameVerb(QStringView word, const QString &verb)
+{
+    if (word.size() != verb.size())
+        return false;
+    if (!std::all_of(word.begin(), word.end(), [](QChar c) { return c.unicode() < 0x80; }))
+        return word.compare(verb, Qt::CaseInsensitive) == 0;
+    for (qsizetype i = 0; i < word.size(); ++i)
+        if (asciiLower(word.at(i).unicode()) != asciiLower(verb.at(i).unicode()))
+            return false;
+    return true;
+}
+
 // The known verb @p word names (any case), or nullptr.
 const QString *knownVerb(QStringView word)
 {
-    // An ASCII word (nearly every one) is compared by folding ASCII letters only, which for ASCII is what the
-    // case-insensitive comparison does; other words (U+017F folds to 's') take that comparison.
-    const bool ascii = std::all_of(word.begin(), word.end(), [](QChar c) { return c.unicode() < 0x80; });
-    // An ASCII first letter must match the verb's (any case) before the whole word is compared.
-    const char16_t first = word.isEmpty() ? 0 : word.front().unicode();
-    const char16_t lower = asciiLower(first);
-    for (const QString &verb : knownVerbs()) {
-        const char16_t v = verb.front().unicode();
-        if (verb.size() != word.size() || (first < 0x80 && lower != asciiLower(v)))
-            continue;
-        if (ascii) {
-            qsizetype i = 1;
-            while (i < word.size() && asciiLower(word.at(i).unicode()) == asciiLower(verb.at(i).unicode()))
-                ++i;
-            if (i == word.size())
+    const QStringList &verbs = knownVerbs();
+    // The verbs by their first letter: an ASCII first letter must be the verb's (any case).
+    static const std::array<QList<qsizetype>, 26> byLetter = [&verbs] {
+        std::array<QList<qsizetype>, 26> b;
+        for (qsizetype i = 0; i < verbs.size(); ++i)
+            b[asciiLower(verbs.at(i).front().unicode()) - u'a'].append(i);
+        return b;
+    }();
+    if (word.isEmpty())
+        return nullptr;
+    const char16_t first = asciiLower(word.front().unicode());
+    if (first >= 0x80) {
+        for (const QString &verb : verbs)
+            if (sameVerb(word, verb))
                 return &verb;
-        } else if (word.compare(verb, Qt::CaseInsensitive) == 0) {
-            return &verb;
-        }
+        return nullptr;
     }
+    if (first < u'a' || first > u'z')
+        return nullptr; // every verb starts with a letter
+    for (qsizetype i : byLetter[first - u'a'])
+        if (sameVerb(word, verbs.at(i)))
+            return &verbs.at(i);
     return nullptr;
 }
 
@@ -180,7 +198,9 @@ private:
     State &state(const QString &key)
     {
         // Most lines belong to the session of the line before: skip the hash lookup for them.
-        if (m_cached && key == m_cachedKey)
+        // (The same string, shared from the line before, is equal without comparing its characters.)
+        if (m_cached && key.size() == m_cachedKey.size()
+            && (key.isEmpty() || key.constData() == m_cachedKey.constData() || key == m_cachedKey))
             return *m_cached;
         m_cached = &m_states[key];
         m_cachedKey = key;
@@ -275,8 +295,11 @@ void Builder::release(int nextLine)
     for (const State &st : std::as_const(m_states))
         if (st.s.firstLine > 0 && st.s.firstLine < before)
             before = st.s.firstLine;
-    std::stable_sort(
-        m_done.begin(), m_done.end(), [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; });
+    const auto byFirstLine = [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; };
+    // Sessions mostly complete in order (one after the other in a transcript): no sort then, which would move
+    // every session through a buffer.
+    if (!std::is_sorted(m_done.cbegin(), m_done.cend(), byFirstLine))
+        std::stable_sort(m_done.begin(), m_done.end(), byFirstLine);
     qsizetype n = 0;
     while (n < m_done.size() && (m_done.at(n).firstLine < before || m_done.size() - n > m_maxWaiting))
         ++n;
@@ -428,17 +451,21 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
 {
     if (st.inData)
         endBody(st, 0);
+    // The reply is moved into its step: what is read of it afterwards is kept here.
+    const int code = reply.code;
+    const int firstLine = reply.firstLine;
+    const int lastLine = reply.lastLine;
     const bool greetingCode = reply.code == 220 || reply.code == 421 || reply.code == 554;
     auto greeting = [&](State &target) {
         Step step;
         step.kind = Step::Kind::Greeting;
         step.phase = Phase::Greeting;
-        step.firstLine = reply.firstLine;
-        step.lastLine = reply.lastLine;
-        step.reply = reply;
+        step.firstLine = firstLine;
+        step.lastLine = lastLine;
+        step.reply = std::move(reply);
         target.lastReplyStep = addStep(target, std::move(step));
         target.greeted = true;
-        if (reply.code == 421 || reply.code == 554)
+        if (code == 421 || code == 554)
             target.closed = true;
     };
 
@@ -447,12 +474,12 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
             greeting(st);
             return;
         }
-        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != Ascii("STARTTLS")) {
+        if (!st.pending.isEmpty() && code == 220 && st.s.steps.at(st.pending.first()).verb != Ascii("STARTTLS")) {
             greeting(st);
             return;
         }
     }
-    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == Ascii("QUIT")) {
+    if (!st.pending.isEmpty() && code == 220 && st.s.steps.at(st.pending.first()).verb == Ascii("QUIT")) {
         // QUIT's 221 is not shown and a new connection greets: the next session starts here.
         rotate(key);
         greeting(state(key));
@@ -464,43 +491,43 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
         st.authWaiting = false;
     }
     if (st.pending.isEmpty()) {
-        if (reply.code == 220 && st.greeted && st.hasCommands) {
+        if (code == 220 && st.greeted && st.hasCommands) {
             rotate(key);
             greeting(state(key));
             return;
         }
         Step step;
-        step.kind = reply.code == 421 ? Step::Kind::Close : Step::Kind::Event;
-        step.note = reply.code == 421 ? QStringLiteral("The server closed the session.")
-                                      : QStringLiteral("A reply to no command shown in the transcript.");
-        step.firstLine = reply.firstLine;
-        step.lastLine = reply.lastLine;
-        step.reply = reply;
+        step.kind = code == 421 ? Step::Kind::Close : Step::Kind::Event;
+        step.note = code == 421 ? QStringLiteral("The server closed the session.")
+                                : QStringLiteral("A reply to no command shown in the transcript.");
+        step.firstLine = firstLine;
+        step.lastLine = lastLine;
+        step.reply = std::move(reply);
         step.phase = st.s.steps.isEmpty() ? Phase::Connect : st.s.steps.last().phase;
         st.lastReplyStep = addStep(st, std::move(step));
-        if (reply.code == 421)
+        if (code == 421)
             st.closed = true;
         return;
     }
     const int index = st.pending.takeFirst();
     Step &step = st.s.steps[index];
-    step.reply = reply;
+    step.reply = std::move(reply);
     st.lastReplyStep = index;
-    extend(st, index, reply.firstLine, reply.lastLine);
+    extend(st, index, firstLine, lastLine);
     st.greeted = true;
-    if (step.kind == Step::Kind::Auth && reply.code == 334) {
+    if (step.kind == Step::Kind::Auth && code == 334) {
         st.authWaiting = true;
         st.authStep = index;
     } else if (step.kind == Step::Kind::Auth) {
         st.authWaiting = false;
     }
-    if (step.verb == Ascii("DATA") && reply.code == 354) {
+    if (step.verb == Ascii("DATA") && code == 354) {
         st.inData = true;
         st.bodyStep = -1;
     }
-    if (step.verb == Ascii("STARTTLS") && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
+    if (step.verb == Ascii("STARTTLS") && code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
         st.s.tls.mode = TlsInfo::Mode::StartTls;
-    if (step.verb == Ascii("QUIT") || reply.code == 421)
+    if (step.verb == Ascii("QUIT") || code == 421)
         st.closed = true;
 }
 
