@@ -9,6 +9,7 @@
 #include <QSet>
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
 
 namespace smtpscope::core {
@@ -160,6 +161,49 @@ bool isHelo(const QString &verb)
     return verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO");
 }
 
+// Equal strings shared: replies repeat from session to session (banners, EHLO keywords, "250 2.1.0 Ok"), and
+// a string taken from here costs no allocation and no memory of its own in the result. A small table indexed
+// by the text's hash; a miss makes the string and keeps it in place of the one there.
+class SharedStrings
+{
+public:
+    QString operator()(QStringView text)
+    {
+        if (text.isEmpty())
+            return text.toString(); // null or empty as given, without an allocation
+        QString &slot = m_slots[quickHash(text) & (kSlots - 1)];
+        if (QStringView(slot) != text)
+            slot = text.toString();
+        return slot;
+    }
+
+private:
+    // From the length and three groups of four characters (head, middle, tail): a full hash would cost more than
+    // the allocation it saves, and a collision only costs a miss (the texts are compared).
+    static size_t quickHash(QStringView text)
+    {
+        const qsizetype n = text.size();
+        const char16_t *p = text.utf16();
+        quint64 head = 0;
+        quint64 middle = 0;
+        quint64 tail = 0;
+        if (n >= 4) {
+            std::memcpy(&head, p, 8); // fixed sizes: single loads
+            std::memcpy(&middle, p + n / 2 - 2, 8);
+            std::memcpy(&tail, p + n - 4, 8);
+        } else {
+            for (qsizetype i = 0; i < n; ++i)
+                head = head << 16 | p[i];
+        }
+        const quint64 h = (head * 0x9E3779B97F4A7C15ULL) ^ (middle * 0xC2B2AE3D27D4EB4FULL)
+            ^ ((tail + quint64(n)) * 0x165667B19E3779F9ULL);
+        return size_t(h ^ (h >> 31));
+    }
+
+    static constexpr size_t kSlots = 256;
+    std::array<QString, kSlots> m_slots;
+};
+
 struct State
 {
     Session s;
@@ -223,6 +267,7 @@ private:
     void event(State &st, const QString &key, const ProtocolLine &l);
     void outcome(State &st, const ProtocolLine &l);
 
+    SharedStrings m_strings;
     QHash<QString, State> m_states;
     State *m_cached = nullptr; ///< the state of m_cachedKey; inserting into m_states invalidates others only
     QString m_cachedKey;
@@ -369,16 +414,18 @@ void Builder::add(const ProtocolLine &l)
 
 void Builder::server(State &st, const QString &key, const ProtocolLine &l)
 {
-    const ReplyLine parsed = ReplyParser::parseLine(l.text);
+    const QStringView raw = l.payload();
+    const ReplyLineView parsed = ReplyParser::parseLineView(raw);
     auto append = [&](Reply &r, const QString &text) {
-        r.lines.append(l.text);
+        // The line's own string, else (a stream's view) one shared with an equal line read before.
+        r.lines.append(l.text.isNull() ? m_strings(raw) : l.text);
         r.textLines.append(text);
         if (r.firstLine == 0)
             r.firstLine = l.line;
         r.lastLine = std::max(r.lastLine, l.line);
     };
     if (l.continuation || !parsed.hasCode) {
-        QString text = parsed.hasCode ? parsed.text : l.text.trimmed();
+        QString text = parsed.hasCode ? parsed.text.toString() : raw.trimmed().toString();
         Reply *target = nullptr;
         if (st.assembling)
             target = &st.reply;
@@ -426,7 +473,7 @@ void Builder::server(State &st, const QString &key, const ProtocolLine &l)
     }
     if (parsed.status.isValid() && !st.reply.status.isValid())
         st.reply.status = parsed.status;
-    append(st.reply, parsed.text);
+    append(st.reply, m_strings(parsed.text));
     st.replyOpen = parsed.continues;
     touch(st, l.line);
 }

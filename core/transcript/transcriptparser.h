@@ -28,9 +28,10 @@ struct ProtocolLine
     Event event = Event::None;
     int line = 0; ///< 1-based source line
     QString text; ///< the payload without the dialect's prefix (null when a stream gave textView instead)
-    /// The payload of a line the builder does not keep (a stream's client, body and noise lines), when a stream
-    /// left @c text null: a view into the source line, valid only while the sink that received the line runs.
-    /// payload() reads either; a sink that keeps lines calls materialize() first.
+    /// The payload of a line the builder does not keep as it is (a stream's client, body and noise lines, and
+    /// swaks server lines, whose text it shares with equal ones), when a stream left @c text null: a view into
+    /// the source line, valid only while the sink that received the line runs. payload() reads either; a sink
+    /// that keeps lines calls materialize() first.
     QStringView textView;
     QString timestamp;
     QString session; ///< key of an interleaved session (connection id, pid, queue id); empty = one stream

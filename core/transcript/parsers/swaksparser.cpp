@@ -68,10 +68,11 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
     const QStringView payload = t.size() > 4 ? t.mid(4) : QStringView();
     const QString timestamp = src.timestamp.toString(); // swaks shows none: no allocation
     // The line to emit next, as ProtocolLine::make(kind, src, text, timestamp) would make it. Client and noise
-    // lines are read by the builder at once and not kept: their payload stays a view (makeTransient).
+    // lines are read by the builder at once and not kept, and a server line is kept as a string the builder may
+    // share with an equal one: their payload stays a view (makeTransient).
     auto line = [&](Kind kind, QStringView text) -> ProtocolLine & {
         m_line.reset(kind, src.number, timestamp);
-        if (kind == Kind::Client || kind == Kind::Noise)
+        if (kind == Kind::Client || kind == Kind::Noise || kind == Kind::Server)
             m_line.textView = text;
         else
             m_line.text = text.toString();
