@@ -169,7 +169,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     if (d == Ascii("smtpd") || d == Ascii("postscreen")) {
         // The receiving side: one smtpd process serves one client connection at a time.
         const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
-        if (rest.contains(u"reject: ") && (m = reject.match(rest))->hasMatch()) {
+        if (indexOfLiteral(rest, u"reject: ") >= 0 && (m = reject.match(rest))->hasMatch()) {
             l = line(Kind::Outcome, rest);
             l.session = session;
             l.outcome.recipient = m->captured(5);
@@ -187,7 +187,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             else
                 l.outcome.kind = K::Rejected;
             l.server = src.host.toString();
-        } else if (rest.startsWith(u"connect from ") || rest.startsWith(u"disconnect from ")) {
+        } else if (startsWithLiteral(rest, u"connect from ") || startsWithLiteral(rest, u"disconnect from ")) {
             l = event(rest.startsWith(u'c') ? Event::Connect : Event::Close, rest);
             l.session = session;
             l.endsSession = l.event == Event::Close; // the next connection of this process is another session
@@ -201,8 +201,8 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     if (delivery && parsePostfixTls(rest, src, timestamp, &l, &tlsPeer)) {
         l.viaStartTls = !tlsPeer.endsWith(u":465"); // smtp_tls_wrappermode is for port 465
     } else if (delivery
-        && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
-            || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
+        && ((startsWithLiteral(rest, u"connect to ") && indexOfLiteral(rest, u": ", 11) > 11)
+            || startsWithLiteral(rest, u"lost connection with ") || startsWithLiteral(rest, u"conversation with "))) {
         l = event(Event::Error, rest);
     } else {
         l = ProtocolLine::makeTransient(Kind::Noise, src, t, timestamp);
