@@ -11,6 +11,7 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <numeric>
 
 namespace smtpscope::core {
 
@@ -341,10 +342,19 @@ void Builder::release(int nextLine)
         if (st.s.firstLine > 0 && st.s.firstLine < before)
             before = st.s.firstLine;
     const auto byFirstLine = [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; };
-    // Sessions mostly complete in order (one after the other in a transcript): no sort then, which would move
-    // every session through a buffer.
-    if (!std::is_sorted(m_done.cbegin(), m_done.cend(), byFirstLine))
-        std::stable_sort(m_done.begin(), m_done.end(), byFirstLine);
+    // Sessions mostly complete in order (one after the other in a transcript): no sort then. Otherwise (a mail
+    // log) the order is found on indexes and each session moved once, not through a merge buffer.
+    if (!std::is_sorted(m_done.cbegin(), m_done.cend(), byFirstLine)) {
+        QList<qsizetype> order(m_done.size());
+        std::iota(order.begin(), order.end(), qsizetype(0));
+        std::stable_sort(order.begin(), order.end(),
+            [this](qsizetype a, qsizetype b) { return m_done.at(a).firstLine < m_done.at(b).firstLine; });
+        QList<Session> sorted;
+        sorted.reserve(m_done.size());
+        for (qsizetype i : std::as_const(order))
+            sorted.append(std::move(m_done[i]));
+        m_done = std::move(sorted);
+    }
     qsizetype n = 0;
     while (n < m_done.size() && (m_done.at(n).firstLine < before || m_done.size() - n > m_maxWaiting))
         ++n;
@@ -780,13 +790,35 @@ void Builder::outcome(State &st, const ProtocolLine &l)
         const QString upperCopy = ascii ? QString() : l.command.toUpper();
         const QStringView upper = ascii ? QStringView(l.command) : QStringView(upperCopy);
         const Qt::CaseSensitivity cs = ascii ? Qt::CaseInsensitive : Qt::CaseSensitive;
-        if (upper.startsWith(u"RCPT", cs))
+        // The tests below, by folding ASCII letters for an ASCII command (the same answers as Qt's
+        // case-insensitive ones, without their cost), and as they were for the upper-cased copy.
+        auto foldedAt = [&](qsizetype at, QLatin1StringView word) {
+            for (qsizetype k = 0; k < word.size(); ++k)
+                if (asciiLower(upper.at(at + k).unicode()) != asciiLower(char16_t(uchar(word.at(k).toLatin1()))))
+                    return false;
+            return true;
+        };
+        auto startsWithWord = [&](QLatin1StringView word) {
+            if (!ascii)
+                return upper.startsWith(word, cs);
+            return upper.size() >= word.size() && foldedAt(0, word);
+        };
+        auto containsWord = [&](QLatin1StringView word) {
+            if (!ascii)
+                return upper.contains(word, cs);
+            for (qsizetype at = 0; at + word.size() <= upper.size(); ++at)
+                if (foldedAt(at, word))
+                    return true;
+            return false;
+        };
+        if (startsWithWord(QLatin1StringView("RCPT")))
             step.phase = Phase::Rcpt;
-        else if (upper.startsWith(u"MAIL", cs))
+        else if (startsWithWord(QLatin1StringView("MAIL")))
             step.phase = Phase::Mail;
-        else if (upper.contains(u"DATA", cs))
+        else if (containsWord(QLatin1StringView("DATA")))
             step.phase = Phase::Message;
-        else if (upper.contains(u"CONNECT", cs) || upper.contains(u"GREETING", cs) || upper.contains(u"BANNER", cs))
+        else if (containsWord(QLatin1StringView("CONNECT")) || containsWord(QLatin1StringView("GREETING"))
+            || containsWord(QLatin1StringView("BANNER")))
             step.phase = Phase::Connect;
         else if (upper.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
             step.phase = Phase::Message; // a delivery is confirmed at the end of the message
@@ -794,7 +826,7 @@ void Builder::outcome(State &st, const ProtocolLine &l)
             step.phase = Phase::Connect; // no reply at all: the connection failed
         // The command the reply answered; "greeting" / "initial connection" is no command but the phase.
         if (step.phase != Phase::Connect && !l.command.isEmpty()) {
-            if (upper.startsWith(u"RCPT", cs) || upper.startsWith(u"MAIL", cs))
+            if (startsWithWord(QLatin1StringView("RCPT")) || startsWithWord(QLatin1StringView("MAIL")))
                 ConversationBuilder::splitCommand(l.command, &step.verb, &step.argument);
             else
                 step.argument = l.command;

@@ -32,6 +32,17 @@ template<size_t N> inline qsizetype indexOfLiteral(QStringView t, const char16_t
     return -1;
 }
 
+/// Where @p c first occurs in @p t at or after @p from (>= 0), or -1: QStringView::indexOf(c, from), which goes
+/// through the general substring search in this Qt.
+inline qsizetype indexOfChar(QStringView t, char16_t c, qsizetype from = 0)
+{
+    const char16_t *d = t.utf16();
+    for (qsizetype at = from; at < t.size(); ++at)
+        if (d[at] == c)
+            return at;
+    return -1;
+}
+
 /// @p t starts with the ASCII literal @p upper (upper case) in any case: QStringView::startsWith(upper,
 /// Qt::CaseInsensitive), by folding ASCII letters when the compared part of @p t is ASCII.
 bool startsWithNoCase(QStringView t, QLatin1StringView upper);

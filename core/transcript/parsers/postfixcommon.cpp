@@ -89,7 +89,7 @@ QStringView dsnBefore(QStringView t, qsizetype end)
         if (code.size() < 5 || !asciiDigit(code.at(0)) || code.at(1) != u'.')
             continue;
         const QStringView rest = code.mid(2);
-        const qsizetype dot = rest.indexOf(u'.');
+        const qsizetype dot = indexOfChar(rest, u'.');
         if (dot < 1 || dot > 3 || rest.size() - dot - 1 < 1 || rest.size() - dot - 1 > 3)
             continue;
         if (std::all_of(rest.begin(), rest.begin() + dot, asciiDigit)
@@ -123,20 +123,20 @@ bool parseDeliveryFields(QStringView t, DeliveryFields *f)
 {
     if (!startsWithLiteral(t, u"to=<"))
         return false;
-    const qsizetype gt = t.indexOf(u'>', 4);
+    const qsizetype gt = indexOfChar(t, u'>', 4);
     if (gt < 0 || gt + 1 >= t.size() || t.at(gt + 1) != u',')
         return false;
     f->recipient = t.mid(4, gt - 4);
     qsizetype i = gt + 2;
     if (startsWithLiteral(t.mid(i), u" orig_to=<")) {
-        const qsizetype ogt = t.indexOf(u'>', i + 10);
+        const qsizetype ogt = indexOfChar(t, u'>', i + 10);
         if (ogt >= 0 && ogt + 1 < t.size() && t.at(ogt + 1) == u',')
             i = ogt + 2;
     }
     if (!startsWithLiteral(t.mid(i), u" relay="))
         return false;
     i += 7;
-    const qsizetype comma = t.indexOf(u',', i);
+    const qsizetype comma = indexOfChar(t, u',', i);
     if (comma < 0)
         return false;
     f->relay = t.mid(i, comma - i);
@@ -165,7 +165,7 @@ bool parseSaid(QStringView t, QStringView *host, QStringView *text, QStringView 
 {
     if (!startsWithLiteral(t, u"host "))
         return false;
-    const qsizetype space = t.indexOf(u' ', 5);
+    const qsizetype space = indexOfChar(t, u' ', 5);
     if (space <= 5 || !startsWithLiteral(t.mid(space), u" said: "))
         return false;
     *host = t.mid(5, space - 5);
@@ -189,7 +189,7 @@ bool parseRefused(QStringView t, QStringView *host, QStringView *text)
 {
     if (!startsWithLiteral(t, u"host "))
         return false;
-    const qsizetype space = t.indexOf(u' ', 5);
+    const qsizetype space = indexOfChar(t, u' ', 5);
     constexpr QStringView refused = u" refused to talk to me: ";
     if (space <= 5 || !t.mid(space).startsWith(refused))
         return false;
@@ -201,7 +201,7 @@ bool parseRefused(QStringView t, QStringView *host, QStringView *text)
 QString hostName(QStringView hostAndAddress)
 {
     // "mx.example.com[192.0.2.1]:25": the host name is what provider rules match.
-    const qsizetype bracket = hostAndAddress.indexOf(u'[');
+    const qsizetype bracket = indexOfChar(hostAndAddress, u'[');
     return (bracket < 0 ? hostAndAddress : hostAndAddress.first(bracket)).toString();
 }
 
