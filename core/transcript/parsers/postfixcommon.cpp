@@ -255,34 +255,38 @@ bool parsePostfixTls(
 
 bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, ProtocolLine *out, const QString &timestamp)
 {
-    ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest, timestamp);
-    QStringView replyText;
-    QStringView status;
-    QStringView word;
+    // The parts are found first: *out is written (in place, as the stream reuses its line) only for a delivery.
     DeliveryFields d;
     const bool delivery = parseDeliveryFields(p.rest, &d);
-    QStringView detail = p.rest;
+    const QStringView detail = delivery ? d.detail : p.rest;
+    QStringView host;
+    QStringView command;
+    QStringView replyText;
+    const bool said = parseSaid(detail, &host, &replyText, &command);
+    const bool refused = !said && parseRefused(detail, &host, &replyText);
+    if (!said && !refused && !delivery)
+        return false;
+    ProtocolLine &l = *out;
+    l.reset(ProtocolLine::Kind::Outcome, src.number, timestamp);
+    l.text = p.rest.toString();
+    QStringView status;
+    QStringView word;
     if (delivery) {
         l.outcome.recipient = d.recipient.toString();
         l.server = d.relay == QLatin1StringView("none") ? QString() : hostName(d.relay);
         status = d.dsn;
         word = d.status;
-        detail = d.detail;
     }
-    QStringView host;
-    QStringView command;
-    if (parseSaid(detail, &host, &replyText, &command)) {
+    if (said) {
         if (l.server.isEmpty())
             l.server = hostName(host);
         l.command = command.toString();
-    } else if (parseRefused(detail, &host, &replyText)) {
+    } else if (refused) {
         if (l.server.isEmpty())
             l.server = hostName(host);
         l.command = QStringLiteral("greeting");
-    } else if (delivery) {
-        replyText = detail;
     } else {
-        return false;
+        replyText = detail;
     }
     if (startsWithNoCase(l.command, QLatin1StringView("RCPT TO")) && !l.outcome.recipient.isEmpty())
         l.command = QStringLiteral("RCPT TO:<") + l.outcome.recipient + QLatin1Char('>');
@@ -305,7 +309,6 @@ bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, Proto
     else
         l.outcome.kind = K::Rejected;
     l.session = p.queueId.toString();
-    *out = std::move(l);
     return true;
 }
 
