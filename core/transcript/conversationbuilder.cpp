@@ -63,6 +63,17 @@ const QStringList &knownVerbs()
     return verbs;
 }
 
+// QStringView::indexOf(u' '), which in this Qt goes through the general substring search.
+qsizetype indexOfSpace(QStringView t)
+{
+    const qsizetype n = t.size();
+    const char16_t *d = t.utf16();
+    for (qsizetype i = 0; i < n; ++i)
+        if (d[i] == u' ')
+            return i;
+    return -1;
+}
+
 char16_t asciiLower(char16_t c)
 {
     return c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
@@ -114,7 +125,7 @@ const QString *knownVerb(QStringView word)
 bool isKnownVerb(QStringView text)
 {
     const QStringView t = text.trimmed();
-    const qsizetype space = t.indexOf(QLatin1Char(' '));
+    const qsizetype space = indexOfSpace(t);
     return knownVerb(space < 0 ? t : t.first(space)) != nullptr;
 }
 
@@ -952,7 +963,7 @@ namespace {
 void splitCommandView(QStringView text, QString *verb, QString *argument)
 {
     const QStringView trimmed = text.trimmed();
-    const qsizetype space = trimmed.indexOf(QLatin1Char(' '));
+    const qsizetype space = indexOfSpace(trimmed);
     const QStringView v = space < 0 ? trimmed : trimmed.first(space);
     const QStringView arg = space < 0 ? QStringView() : trimmed.mid(space + 1).trimmed();
     // A verb is 2 to 12 ASCII letters.
@@ -975,7 +986,7 @@ void splitCommandView(QStringView text, QString *verb, QString *argument)
     }
     *verb = known ? *known : v.toString().toUpper();
     if (*verb == Ascii("AUTH")) {
-        const qsizetype s = arg.indexOf(QLatin1Char(' '));
+        const qsizetype s = indexOfSpace(arg);
         const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
         *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;
         return;

@@ -73,8 +73,9 @@ void deriveOutcomes(Session &s)
             }
             if (o.recipient.isEmpty())
                 continue;
-            derived.append(o);
-            if (o.kind == RecipientOutcome::Kind::Accepted)
+            const bool wasAccepted = o.kind == RecipientOutcome::Kind::Accepted;
+            derived.append(std::move(o));
+            if (wasAccepted)
                 accepted.append(derived.size() - 1);
         } else if (step.verb == Ascii("DATA") && step.hasReply() && step.reply.code != 354) {
             settle(i, RecipientOutcome::Kind::RejectedAfterData);
@@ -90,9 +91,9 @@ void deriveOutcomes(Session &s)
     QSet<QString> known;
     for (const RecipientOutcome &o : std::as_const(s.outcomes))
         known.insert(o.recipient.toLower());
-    for (const RecipientOutcome &o : std::as_const(derived))
+    for (RecipientOutcome &o : derived)
         if (known.isEmpty() || !known.contains(o.recipient.toLower()))
-            s.outcomes.append(o);
+            s.outcomes.append(std::move(o)); // derived goes after this
 }
 
 // Whether @p text contains "SIZE=" in any case. An ASCII text is searched by folding ASCII letters only, which

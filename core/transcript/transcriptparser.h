@@ -67,16 +67,21 @@ struct ProtocolLine
     /// what a sink changed or moved out of it.
     void reset(Kind kind_, int number, const QString &timestamp_)
     {
+        // (Strings that are null already, as nearly all are, are left alone: no temporary to swap and destroy.)
+        auto clear = [](QString &s) {
+            if (!s.isNull())
+                s = QString();
+        };
         kind = kind_;
         event = Event::None;
         line = number;
-        text = QString();
+        clear(text);
         textView = QStringView();
         timestamp = timestamp_;
-        session = QString();
+        clear(session);
         continuation = false;
         attach = false;
-        peer = QString();
+        clear(peer);
         implicitTls = false;
         viaStartTls = false;
         const Reply &r = outcome.reply;
@@ -85,9 +90,9 @@ struct ProtocolLine
             || !r.lines.isEmpty() || !r.textLines.isEmpty() || r.firstLine != 0 || r.lastLine != 0
             || !r.issues.isEmpty())
             outcome = RecipientOutcome();
-        command = QString();
+        clear(command);
         outcomeStep = true;
-        server = QString();
+        clear(server);
         endsSession = false;
     }
 
