@@ -277,7 +277,9 @@ Reply replyFromLines(const QStringList &lines, int sourceLine)
 {
     // Most log entries hold one plain reply line: read it without the general parser's machinery when
     // ReplyParser::parse() would find exactly that line and nothing to remark (no issue).
-    if (lines.size() == 1 && !lines.first().contains(u'\n') && !lines.first().contains(u'\r')) {
+    // (One pass for both line breaks: the text is searched on every delivery line.)
+    const auto lineBreak = [](QChar c) { return c == u'\n' || c == u'\r'; };
+    if (lines.size() == 1 && std::none_of(lines.first().cbegin(), lines.first().cend(), lineBreak)) {
         const ReplyLine line = ReplyParser::parseLine(lines.first());
         const int first = line.code / 100;
         const bool plain = line.hasCode && !line.continues && !line.hashPrefixedStatus && first >= 2 && first <= 5

@@ -45,7 +45,8 @@ bool isQueueId(QStringView id)
 qsizetype matchProgram(QStringView t, qsizetype at, QStringView *daemon, QStringView *pid)
 {
     qsizetype i = at;
-    while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'-'))
+    const char16_t *d = t.utf16();
+    while (i < t.size() && (asciiWord(QChar(d[i])) || d[i] == u'-'))
         ++i;
     // Components "/[\w.-]+"; the one followed by '[' is the daemon ("[\w-]+").
     while (true) {
