@@ -1,6 +1,7 @@
 // SMTP transcripts: wrappers, dialect detection, every dialect's parser, the conversation builder,
 // protocol findings and the JSON form, against golden files; bad input must never crash.
 #include "reply/replydecoder.h"
+#include "transcript/parsers/parserutil.h"
 #include "transcript/transcriptjson.h"
 #include "transcript/transcriptreader.h"
 #include "transcript/wrapperstripper.h"
@@ -103,6 +104,9 @@ private Q_SLOTS:
     void streamedSessionsMatchWholeReading();
     void mutatedFixturesDoNotCrash();
     void metaTypes();
+    void reusedLineIsResetWhole();
+    void streamedLinesKeepTheirText();
+    void literalTestsAnswerAsQt();
     void cli_data();
     void cli();
     void cliJsonMatchesGolden();
@@ -853,6 +857,110 @@ void TestTranscript::mutatedFixturesDoNotCrash()
         }
     }
     QVERIFY(parsed > 0);
+}
+
+void TestTranscript::reusedLineIsResetWhole()
+{
+    // A stream reuses one line: reset() must leave nothing of the line before, whatever a sink did to it.
+    ProtocolLine l;
+    l.kind = ProtocolLine::Kind::Outcome;
+    l.event = ProtocolLine::Event::Close;
+    l.line = 7;
+    l.text = QStringLiteral("text");
+    l.textView = u"view";
+    l.timestamp = QStringLiteral("old stamp");
+    l.session = QStringLiteral("#1:ABC");
+    l.continuation = true;
+    l.attach = true;
+    l.peer = QStringLiteral("peer");
+    l.implicitTls = true;
+    l.viaStartTls = true;
+    l.outcome.recipient = QStringLiteral("a@example.com");
+    l.outcome.kind = RecipientOutcome::Kind::Deferred;
+    l.outcome.step = 3;
+    l.outcome.reply.code = 451;
+    l.command = QStringLiteral("RCPT TO:<a@example.com>");
+    l.outcomeStep = false;
+    l.server = QStringLiteral("mx.example.com");
+    l.endsSession = true;
+    const QString stamp = QStringLiteral("Nov 23 10:00:00");
+    l.reset(ProtocolLine::Kind::Client, 12, stamp);
+
+    const ProtocolLine fresh;
+    QCOMPARE(l.kind, ProtocolLine::Kind::Client);
+    QCOMPARE(l.line, 12);
+    QCOMPARE(l.timestamp, stamp);
+    QCOMPARE(l.event, fresh.event);
+    QVERIFY(l.text.isNull());
+    QVERIFY(l.textView.isNull());
+    QVERIFY(l.session.isNull());
+    QCOMPARE(l.continuation, fresh.continuation);
+    QCOMPARE(l.attach, fresh.attach);
+    QVERIFY(l.peer.isNull());
+    QCOMPARE(l.implicitTls, fresh.implicitTls);
+    QCOMPARE(l.viaStartTls, fresh.viaStartTls);
+    QVERIFY(l.outcome == fresh.outcome);
+    QVERIFY(l.outcome.recipient.isNull());
+    QVERIFY(l.command.isNull());
+    QCOMPARE(l.outcomeStep, fresh.outcomeStep);
+    QVERIFY(l.server.isNull());
+    QCOMPARE(l.endsSession, fresh.endsSession);
+}
+
+void TestTranscript::streamedLinesKeepTheirText()
+{
+    // A stream hands client, noise and (swaks) server lines over as views; parse() keeps its lines, so they must
+    // come out as strings of their own, as before.
+    const QString text = QStringLiteral("=== Trying mx.example.com:25...\n"
+                                        "=== Connected to mx.example.com.\n"
+                                        "<-  220 mx.example.com ESMTP\n"
+                                        " -> EHLO client.example\n"
+                                        "<-  250 mx.example.com\n"
+                                        "  > raw noise\n"
+                                        " -> QUIT\n"
+                                        "<-  221 Bye\n");
+    const QList<SourceLine> lines = WrapperStripper::strip(text).lines;
+    const TranscriptParser *swaks = TranscriptReader::parser(QStringLiteral("swaks"));
+    QVERIFY(swaks);
+    QList<ProtocolLine> parsed = swaks->parse(lines);
+    QCOMPARE(parsed.size(), lines.size());
+    const QStringList expected { QStringLiteral("Trying mx.example.com:25..."),
+        QStringLiteral("Connected to mx.example.com."), QStringLiteral("220 mx.example.com ESMTP"),
+        QStringLiteral("EHLO client.example"), QStringLiteral("250 mx.example.com"), QStringLiteral("  > raw noise"),
+        QStringLiteral("QUIT"), QStringLiteral("221 Bye") };
+    for (qsizetype i = 0; i < parsed.size(); ++i) {
+        QVERIFY2(parsed.at(i).textView.isNull(), qPrintable(expected.at(i)));
+        QCOMPARE(parsed.at(i).text, expected.at(i));
+        QCOMPARE(parsed.at(i).payload(), QStringView(expected.at(i)));
+    }
+    // The lines themselves are gone: what parse() returned does not point into them.
+    const QString quit = parsed.at(6).text;
+    parsed.clear();
+    QCOMPARE(quit, QStringLiteral("QUIT"));
+    // Streamed, a line's payload reads the same while the sink runs.
+    QStringList seen;
+    swaks->parseInto(lines, [&seen](ProtocolLine &&l) { seen.append(l.payload().toString()); });
+    QCOMPARE(seen, expected);
+}
+
+void TestTranscript::literalTestsAnswerAsQt()
+{
+    using namespace parsers;
+    const QList<QStringView> texts { u"status=sent", u"RCPT TO:<a@b>", u"rcpt to:<a@b>", u"end of DATA", u"end of data",
+        u"\u017Fize=10", u"MAIL FROM:<a@b> \u017FIZE=10", u"", u"RCP", u"x DATA", u"D\u00C4TA" };
+    for (const QStringView t : texts) {
+        QCOMPARE(startsWithLiteral(t, u"status="), t.startsWith(u"status="));
+        QCOMPARE(indexOfLiteral(t, u"DATA"), t.indexOf(u"DATA"));
+        QCOMPARE(indexOfLiteral(t, u"a", 3), t.indexOf(u"a", 3));
+        QCOMPARE(indexOfChar(t, u'<'), t.indexOf(u'<'));
+        QCOMPARE(indexOfChar(t, u'a', 2), t.indexOf(u'a', 2));
+        QCOMPARE(startsWithNoCase(t, QLatin1StringView("RCPT TO")),
+            t.startsWith(QLatin1StringView("RCPT TO"), Qt::CaseInsensitive));
+        QCOMPARE(
+            containsNoCase(t, QLatin1StringView("DATA")), t.contains(QLatin1StringView("DATA"), Qt::CaseInsensitive));
+        QCOMPARE(
+            containsNoCase(t, QLatin1StringView("SIZE=")), t.contains(QLatin1StringView("SIZE="), Qt::CaseInsensitive));
+    }
 }
 
 void TestTranscript::metaTypes()

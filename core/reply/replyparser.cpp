@@ -59,9 +59,9 @@ QString quoted(QStringView s)
 
 } // namespace
 
-ReplyLine ReplyParser::parseLine(QStringView raw)
+ReplyLineView ReplyParser::parseLineView(QStringView raw)
 {
-    ReplyLine out;
+    ReplyLineView out;
     QStringView s = stripDiagnosticType(skipBlanks(raw));
     while (!s.isEmpty() && (s.back() == u'\r' || isBlank(s.back())))
         s.chop(1);
@@ -69,7 +69,7 @@ ReplyLine ReplyParser::parseLine(QStringView raw)
     const bool codeShape = s.size() >= 3 && isAsciiDigit(s.at(0)) && isAsciiDigit(s.at(1)) && isAsciiDigit(s.at(2))
         && s.at(0) >= u'1' && s.at(0) <= u'5' && (s.size() == 3 || isBlank(s.at(3)) || s.at(3) == u'-');
     if (!codeShape) {
-        out.text = s.toString();
+        out.text = s;
         return out;
     }
     out.hasCode = true;
@@ -90,7 +90,20 @@ ReplyLine ReplyParser::parseLine(QStringView raw)
         out.hashPrefixedStatus = hash;
         rest = skipBlanks(rest.mid(tokenEnd));
     }
-    out.text = rest.toString();
+    out.text = rest;
+    return out;
+}
+
+ReplyLine ReplyParser::parseLine(QStringView raw)
+{
+    const ReplyLineView v = parseLineView(raw);
+    ReplyLine out;
+    out.hasCode = v.hasCode;
+    out.code = v.code;
+    out.continues = v.continues;
+    out.status = v.status;
+    out.hashPrefixedStatus = v.hashPrefixedStatus;
+    out.text = v.text.toString();
     return out;
 }
 

@@ -15,6 +15,17 @@ struct ReplyLine
     QString text;
 };
 
+/// ReplyLine with its text as a view into the line parsed (no string made).
+struct ReplyLineView
+{
+    bool hasCode = false;
+    int code = 0;
+    bool continues = false;
+    EnhancedStatus status;
+    bool hashPrefixedStatus = false;
+    QStringView text;
+};
+
 /// Result of parsing free text into replies.
 struct ReplyParseResult
 {
@@ -28,6 +39,9 @@ class ReplyParser
 public:
     /// Splits one line into code, separator, enhanced status and text.
     static ReplyLine parseLine(QStringView line);
+    /// parseLine() with the text as a view into @p line: for callers that read many lines and keep only some
+    /// texts (or share equal ones).
+    static ReplyLineView parseLineView(QStringView line);
 
     /// Parses one or more replies; @p firstLine numbers the first line of @p text.
     static ReplyParseResult parse(QStringView text, int firstLine = 1);

@@ -8,13 +8,19 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <limits>
+#include <numeric>
 
 namespace smtpscope::core {
 
 namespace {
 
 const QString kRedacted = QStringLiteral("[redacted]");
+
+// ConversationBuilder::splitCommand() on a view.
+void splitCommandView(QStringView text, QString *verb, QString *argument);
 
 struct VerbInfo
 {
@@ -57,32 +63,81 @@ const QStringList &knownVerbs()
     return verbs;
 }
 
+// QStringView::indexOf(u' '), which in this Qt goes through the general substring search.
+qsizetype indexOfSpace(QStringView t)
+{
+    const qsizetype n = t.size();
+    const char16_t *d = t.utf16();
+    for (qsizetype i = 0; i < n; ++i)
+        if (d[i] == u' ')
+            return i;
+    return -1;
+}
+
+char16_t asciiLower(char16_t c)
+{
+    return c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
+}
+
+// Whether @p word equals @p verb (upper-case ASCII) in any case. An ASCII word is compared by folding ASCII
+// letters, which for ASCII is what the case-insensitive comparison does; others take that comparison (U+017F
+// folds to 's').
+bool sameVerb(QStringView word, const QString &verb)
+{
+    if (word.size() != verb.size())
+        return false;
+    if (!std::all_of(word.begin(), word.end(), [](QChar c) { return c.unicode() < 0x80; }))
+        return word.compare(verb, Qt::CaseInsensitive) == 0;
+    for (qsizetype i = 0; i < word.size(); ++i)
+        if (asciiLower(word.at(i).unicode()) != asciiLower(verb.at(i).unicode()))
+            return false;
+    return true;
+}
+
 // The known verb @p word names (any case), or nullptr.
 const QString *knownVerb(QStringView word)
 {
-    // An ASCII first letter must match the verb's (any case) before the whole word is compared.
-    const char16_t first = word.isEmpty() ? 0 : word.front().unicode();
-    const char16_t lower = first >= u'A' && first <= u'Z' ? char16_t(first + 32) : first;
-    for (const QString &verb : knownVerbs()) {
-        const char16_t v = verb.front().unicode();
-        if (verb.size() != word.size() || (first < 0x80 && lower != (v >= u'A' && v <= u'Z' ? char16_t(v + 32) : v)))
-            continue;
-        if (word.compare(verb, Qt::CaseInsensitive) == 0)
-            return &verb;
+    const QStringList &verbs = knownVerbs();
+    // The verbs by their first letter: an ASCII first letter must be the verb's (any case).
+    static const std::array<QList<qsizetype>, 26> byLetter = [&verbs] {
+        std::array<QList<qsizetype>, 26> b;
+        for (qsizetype i = 0; i < verbs.size(); ++i)
+            b[asciiLower(verbs.at(i).front().unicode()) - u'a'].append(i);
+        return b;
+    }();
+    if (word.isEmpty())
+        return nullptr;
+    const char16_t first = asciiLower(word.front().unicode());
+    if (first >= 0x80) {
+        for (const QString &verb : verbs)
+            if (sameVerb(word, verb))
+                return &verb;
+        return nullptr;
     }
+    if (first < u'a' || first > u'z')
+        return nullptr; // every verb starts with a letter
+    for (qsizetype i : byLetter[first - u'a'])
+        if (sameVerb(word, verbs.at(i)))
+            return &verbs.at(i);
     return nullptr;
 }
 
 bool isKnownVerb(QStringView text)
 {
     const QStringView t = text.trimmed();
-    const qsizetype space = t.indexOf(QLatin1Char(' '));
+    const qsizetype space = indexOfSpace(t);
     return knownVerb(space < 0 ? t : t.first(space)) != nullptr;
 }
 
 // Octets of @p text in UTF-8, without converting it.
 qint64 utf8Size(QStringView text)
 {
+    // Nearly every body line is ASCII: one unit, one octet (a loop the compiler vectorises).
+    char16_t any = 0;
+    for (QChar c : text)
+        any |= c.unicode();
+    if (any < 0x80)
+        return text.size();
     qint64 n = 0;
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = text.at(i).unicode();
@@ -101,10 +156,65 @@ qint64 utf8Size(QStringView text)
     return n;
 }
 
+// QStringView(t).trimmed() == ".", without trimming the lines that cannot be that (nearly all).
+bool isDotLine(QStringView t)
+{
+    if (t.size() == 1)
+        return t.front() == u'.';
+    // Printable ASCII is never white space: a line with such ends is its own trimmed text, longer than ".".
+    auto plain = [](QChar c) { return c.unicode() > 0x20 && c.unicode() < 0x7f; };
+    if (t.isEmpty() || (plain(t.front()) && plain(t.back())))
+        return false;
+    return t.trimmed() == Ascii(".");
+}
+
 bool isHelo(const QString &verb)
 {
     return verb == Ascii("EHLO") || verb == Ascii("HELO") || verb == Ascii("LHLO");
 }
+
+// Equal strings shared: replies repeat from session to session (banners, EHLO keywords, "250 2.1.0 Ok"), and
+// a string taken from here costs no allocation and no memory of its own in the result. A small table indexed
+// by the text's hash; a miss makes the string and keeps it in place of the one there.
+class SharedStrings
+{
+public:
+    QString operator()(QStringView text)
+    {
+        if (text.isEmpty())
+            return text.toString(); // null or empty as given, without an allocation
+        QString &slot = m_slots[quickHash(text) & (kSlots - 1)];
+        if (QStringView(slot) != text)
+            slot = text.toString();
+        return slot;
+    }
+
+private:
+    // From the length and three groups of four characters (head, middle, tail): a full hash would cost more than
+    // the allocation it saves, and a collision only costs a miss (the texts are compared).
+    static size_t quickHash(QStringView text)
+    {
+        const qsizetype n = text.size();
+        const char16_t *p = text.utf16();
+        quint64 head = 0;
+        quint64 middle = 0;
+        quint64 tail = 0;
+        if (n >= 4) {
+            std::memcpy(&head, p, 8); // fixed sizes: single loads
+            std::memcpy(&middle, p + n / 2 - 2, 8);
+            std::memcpy(&tail, p + n - 4, 8);
+        } else {
+            for (qsizetype i = 0; i < n; ++i)
+                head = head << 16 | p[i];
+        }
+        const quint64 h = (head * 0x9E3779B97F4A7C15ULL) ^ (middle * 0xC2B2AE3D27D4EB4FULL)
+            ^ ((tail + quint64(n)) * 0x165667B19E3779F9ULL);
+        return size_t(h ^ (h >> 31));
+    }
+
+    static constexpr size_t kSlots = 256;
+    std::array<QString, kSlots> m_slots;
+};
 
 struct State
 {
@@ -144,7 +254,9 @@ private:
     State &state(const QString &key)
     {
         // Most lines belong to the session of the line before: skip the hash lookup for them.
-        if (m_cached && key == m_cachedKey)
+        // (The same string, shared from the line before, is equal without comparing its characters.)
+        if (m_cached && key.size() == m_cachedKey.size()
+            && (key.isEmpty() || key.constData() == m_cachedKey.constData() || key == m_cachedKey))
             return *m_cached;
         m_cached = &m_states[key];
         m_cachedKey = key;
@@ -154,7 +266,7 @@ private:
     void close(const QString &key);
     void finalize(State &st);
 
-    int addStep(State &st, Step step);
+    int addStep(State &st, Step &&step);
     void extend(State &st, int index, int first, int last = 0);
     void touch(State &st, int line);
 
@@ -167,6 +279,7 @@ private:
     void event(State &st, const QString &key, const ProtocolLine &l);
     void outcome(State &st, const ProtocolLine &l);
 
+    SharedStrings m_strings;
     QHash<QString, State> m_states;
     State *m_cached = nullptr; ///< the state of m_cachedKey; inserting into m_states invalidates others only
     QString m_cachedKey;
@@ -176,7 +289,7 @@ private:
     qsizetype m_maxWaiting = 0;
 };
 
-int Builder::addStep(State &st, Step step)
+int Builder::addStep(State &st, Step &&step)
 {
     st.s.steps.append(std::move(step));
     const int index = int(st.s.steps.size()) - 1;
@@ -239,8 +352,20 @@ void Builder::release(int nextLine)
     for (const State &st : std::as_const(m_states))
         if (st.s.firstLine > 0 && st.s.firstLine < before)
             before = st.s.firstLine;
-    std::stable_sort(
-        m_done.begin(), m_done.end(), [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; });
+    const auto byFirstLine = [](const Session &a, const Session &b) { return a.firstLine < b.firstLine; };
+    // Sessions mostly complete in order (one after the other in a transcript): no sort then. Otherwise (a mail
+    // log) the order is found on indexes and each session moved once, not through a merge buffer.
+    if (!std::is_sorted(m_done.cbegin(), m_done.cend(), byFirstLine)) {
+        QList<qsizetype> order(m_done.size());
+        std::iota(order.begin(), order.end(), qsizetype(0));
+        std::stable_sort(order.begin(), order.end(),
+            [this](qsizetype a, qsizetype b) { return m_done.at(a).firstLine < m_done.at(b).firstLine; });
+        QList<Session> sorted;
+        sorted.reserve(m_done.size());
+        for (qsizetype i : std::as_const(order))
+            sorted.append(std::move(m_done[i]));
+        m_done = std::move(sorted);
+    }
     qsizetype n = 0;
     while (n < m_done.size() && (m_done.at(n).firstLine < before || m_done.size() - n > m_maxWaiting))
         ++n;
@@ -254,8 +379,8 @@ void Builder::add(const ProtocolLine &l)
 {
     switch (l.kind) {
     case ProtocolLine::Kind::Unknown:
-        if (m_unplaced && !l.text.trimmed().isEmpty())
-            m_unplaced->append({ l.line, l.text });
+        if (m_unplaced && !l.payload().trimmed().isEmpty())
+            m_unplaced->append({ l.line, l.text.isNull() ? l.textView.toString() : l.text });
         return;
     case ProtocolLine::Kind::Noise:
         if (l.endsSession)
@@ -310,16 +435,18 @@ void Builder::add(const ProtocolLine &l)
 
 void Builder::server(State &st, const QString &key, const ProtocolLine &l)
 {
-    const ReplyLine parsed = ReplyParser::parseLine(l.text);
+    const QStringView raw = l.payload();
+    const ReplyLineView parsed = ReplyParser::parseLineView(raw);
     auto append = [&](Reply &r, const QString &text) {
-        r.lines.append(l.text);
+        // The line's own string, else (a stream's view) one shared with an equal line read before.
+        r.lines.append(l.text.isNull() ? m_strings(raw) : l.text);
         r.textLines.append(text);
         if (r.firstLine == 0)
             r.firstLine = l.line;
         r.lastLine = std::max(r.lastLine, l.line);
     };
     if (l.continuation || !parsed.hasCode) {
-        QString text = parsed.hasCode ? parsed.text : l.text.trimmed();
+        QString text = parsed.hasCode ? parsed.text.toString() : raw.trimmed().toString();
         Reply *target = nullptr;
         if (st.assembling)
             target = &st.reply;
@@ -367,7 +494,7 @@ void Builder::server(State &st, const QString &key, const ProtocolLine &l)
     }
     if (parsed.status.isValid() && !st.reply.status.isValid())
         st.reply.status = parsed.status;
-    append(st.reply, parsed.text);
+    append(st.reply, m_strings(parsed.text));
     st.replyOpen = parsed.continues;
     touch(st, l.line);
 }
@@ -392,17 +519,21 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
 {
     if (st.inData)
         endBody(st, 0);
+    // The reply is moved into its step: what is read of it afterwards is kept here.
+    const int code = reply.code;
+    const int firstLine = reply.firstLine;
+    const int lastLine = reply.lastLine;
     const bool greetingCode = reply.code == 220 || reply.code == 421 || reply.code == 554;
     auto greeting = [&](State &target) {
         Step step;
         step.kind = Step::Kind::Greeting;
         step.phase = Phase::Greeting;
-        step.firstLine = reply.firstLine;
-        step.lastLine = reply.lastLine;
-        step.reply = reply;
+        step.firstLine = firstLine;
+        step.lastLine = lastLine;
+        step.reply = std::move(reply);
         target.lastReplyStep = addStep(target, std::move(step));
         target.greeted = true;
-        if (reply.code == 421 || reply.code == 554)
+        if (code == 421 || code == 554)
             target.closed = true;
     };
 
@@ -411,12 +542,12 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
             greeting(st);
             return;
         }
-        if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb != Ascii("STARTTLS")) {
+        if (!st.pending.isEmpty() && code == 220 && st.s.steps.at(st.pending.first()).verb != Ascii("STARTTLS")) {
             greeting(st);
             return;
         }
     }
-    if (!st.pending.isEmpty() && reply.code == 220 && st.s.steps.at(st.pending.first()).verb == Ascii("QUIT")) {
+    if (!st.pending.isEmpty() && code == 220 && st.s.steps.at(st.pending.first()).verb == Ascii("QUIT")) {
         // QUIT's 221 is not shown and a new connection greets: the next session starts here.
         rotate(key);
         greeting(state(key));
@@ -428,43 +559,43 @@ void Builder::dispatch(State &st, const QString &key, Reply reply)
         st.authWaiting = false;
     }
     if (st.pending.isEmpty()) {
-        if (reply.code == 220 && st.greeted && st.hasCommands) {
+        if (code == 220 && st.greeted && st.hasCommands) {
             rotate(key);
             greeting(state(key));
             return;
         }
         Step step;
-        step.kind = reply.code == 421 ? Step::Kind::Close : Step::Kind::Event;
-        step.note = reply.code == 421 ? QStringLiteral("The server closed the session.")
-                                      : QStringLiteral("A reply to no command shown in the transcript.");
-        step.firstLine = reply.firstLine;
-        step.lastLine = reply.lastLine;
-        step.reply = reply;
+        step.kind = code == 421 ? Step::Kind::Close : Step::Kind::Event;
+        step.note = code == 421 ? QStringLiteral("The server closed the session.")
+                                : QStringLiteral("A reply to no command shown in the transcript.");
+        step.firstLine = firstLine;
+        step.lastLine = lastLine;
+        step.reply = std::move(reply);
         step.phase = st.s.steps.isEmpty() ? Phase::Connect : st.s.steps.last().phase;
         st.lastReplyStep = addStep(st, std::move(step));
-        if (reply.code == 421)
+        if (code == 421)
             st.closed = true;
         return;
     }
     const int index = st.pending.takeFirst();
     Step &step = st.s.steps[index];
-    step.reply = reply;
+    step.reply = std::move(reply);
     st.lastReplyStep = index;
-    extend(st, index, reply.firstLine, reply.lastLine);
+    extend(st, index, firstLine, lastLine);
     st.greeted = true;
-    if (step.kind == Step::Kind::Auth && reply.code == 334) {
+    if (step.kind == Step::Kind::Auth && code == 334) {
         st.authWaiting = true;
         st.authStep = index;
     } else if (step.kind == Step::Kind::Auth) {
         st.authWaiting = false;
     }
-    if (step.verb == Ascii("DATA") && reply.code == 354) {
+    if (step.verb == Ascii("DATA") && code == 354) {
         st.inData = true;
         st.bodyStep = -1;
     }
-    if (step.verb == Ascii("STARTTLS") && reply.code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
+    if (step.verb == Ascii("STARTTLS") && code == 220 && st.s.tls.mode == TlsInfo::Mode::None)
         st.s.tls.mode = TlsInfo::Mode::StartTls;
-    if (step.verb == Ascii("QUIT") || reply.code == 421)
+    if (step.verb == Ascii("QUIT") || code == 421)
         st.closed = true;
 }
 
@@ -477,7 +608,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     if (st.inData) {
-        if (QStringView(l.text).trimmed() == Ascii("."))
+        if (isDotLine(l.payload()))
             endBody(st, l.line);
         else
             bodyLine(st, l);
@@ -485,13 +616,13 @@ void Builder::client(State &st, const ProtocolLine &l)
     }
     // A credential whose 334 prompt the tool did not show (PHPMailer at level 1).
     if (!st.s.steps.isEmpty() && st.s.steps.last().kind == Step::Kind::Auth
-        && (!st.s.steps.last().hasReply() || st.s.steps.last().reply.code == 334) && !isKnownVerb(l.text)
-        && ConversationBuilder::looksLikeCredential(l.text.trimmed())) {
+        && (!st.s.steps.last().hasReply() || st.s.steps.last().reply.code == 334) && !isKnownVerb(l.payload())
+        && ConversationBuilder::looksLikeCredential(l.payload().trimmed().toString())) {
         extend(st, int(st.s.steps.size()) - 1, l.line);
         return;
     }
     Step step;
-    ConversationBuilder::splitCommand(l.text, &step.verb, &step.argument);
+    splitCommandView(l.payload(), &step.verb, &step.argument);
     const VerbInfo info = verbInfo(step.verb);
     step.kind = info.kind;
     step.phase = info.phase;
@@ -514,7 +645,8 @@ void Builder::client(State &st, const ProtocolLine &l)
 
 void Builder::bodyLine(State &st, const ProtocolLine &l)
 {
-    if (QStringView(l.text).trimmed() == Ascii(".") && st.bodyStep >= 0) {
+    const QStringView text = l.payload();
+    if (isDotLine(text) && st.bodyStep >= 0) {
         endBody(st, l.line);
         return;
     }
@@ -528,13 +660,13 @@ void Builder::bodyLine(State &st, const ProtocolLine &l)
         step.messageSize = 0;
         st.bodyStep = addStep(st, std::move(step));
     }
-    if (QStringView(l.text).trimmed() == Ascii(".")) {
+    if (isDotLine(text)) {
         endBody(st, l.line);
         return;
     }
     extend(st, st.bodyStep, l.line);
     Step &body = st.s.steps[st.bodyStep];
-    body.messageSize += utf8Size(l.text) + 2;
+    body.messageSize += utf8Size(text) + 2;
 }
 
 void Builder::endBody(State &st, int line)
@@ -669,13 +801,35 @@ void Builder::outcome(State &st, const ProtocolLine &l)
         const QString upperCopy = ascii ? QString() : l.command.toUpper();
         const QStringView upper = ascii ? QStringView(l.command) : QStringView(upperCopy);
         const Qt::CaseSensitivity cs = ascii ? Qt::CaseInsensitive : Qt::CaseSensitive;
-        if (upper.startsWith(u"RCPT", cs))
+        // The tests below, by folding ASCII letters for an ASCII command (the same answers as Qt's
+        // case-insensitive ones, without their cost), and as they were for the upper-cased copy.
+        auto foldedAt = [&](qsizetype at, QLatin1StringView word) {
+            for (qsizetype k = 0; k < word.size(); ++k)
+                if (asciiLower(upper.at(at + k).unicode()) != asciiLower(char16_t(uchar(word.at(k).toLatin1()))))
+                    return false;
+            return true;
+        };
+        auto startsWithWord = [&](QLatin1StringView word) {
+            if (!ascii)
+                return upper.startsWith(word, cs);
+            return upper.size() >= word.size() && foldedAt(0, word);
+        };
+        auto containsWord = [&](QLatin1StringView word) {
+            if (!ascii)
+                return upper.contains(word, cs);
+            for (qsizetype at = 0; at + word.size() <= upper.size(); ++at)
+                if (foldedAt(at, word))
+                    return true;
+            return false;
+        };
+        if (startsWithWord(QLatin1StringView("RCPT")))
             step.phase = Phase::Rcpt;
-        else if (upper.startsWith(u"MAIL", cs))
+        else if (startsWithWord(QLatin1StringView("MAIL")))
             step.phase = Phase::Mail;
-        else if (upper.contains(u"DATA", cs))
+        else if (containsWord(QLatin1StringView("DATA")))
             step.phase = Phase::Message;
-        else if (upper.contains(u"CONNECT", cs) || upper.contains(u"GREETING", cs) || upper.contains(u"BANNER", cs))
+        else if (containsWord(QLatin1StringView("CONNECT")) || containsWord(QLatin1StringView("GREETING"))
+            || containsWord(QLatin1StringView("BANNER")))
             step.phase = Phase::Connect;
         else if (upper.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
             step.phase = Phase::Message; // a delivery is confirmed at the end of the message
@@ -683,7 +837,7 @@ void Builder::outcome(State &st, const ProtocolLine &l)
             step.phase = Phase::Connect; // no reply at all: the connection failed
         // The command the reply answered; "greeting" / "initial connection" is no command but the phase.
         if (step.phase != Phase::Connect && !l.command.isEmpty()) {
-            if (upper.startsWith(u"RCPT", cs) || upper.startsWith(u"MAIL", cs))
+            if (startsWithWord(QLatin1StringView("RCPT")) || startsWithWord(QLatin1StringView("MAIL")))
                 ConversationBuilder::splitCommand(l.command, &step.verb, &step.argument);
             else
                 step.argument = l.command;
@@ -801,8 +955,15 @@ bool ConversationBuilder::looksLikeCredential(const QString &text)
 
 void ConversationBuilder::splitCommand(const QString &text, QString *verb, QString *argument)
 {
-    const QStringView trimmed = QStringView(text).trimmed();
-    const qsizetype space = trimmed.indexOf(QLatin1Char(' '));
+    splitCommandView(text, verb, argument);
+}
+
+namespace {
+
+void splitCommandView(QStringView text, QString *verb, QString *argument)
+{
+    const QStringView trimmed = text.trimmed();
+    const qsizetype space = indexOfSpace(trimmed);
     const QStringView v = space < 0 ? trimmed : trimmed.first(space);
     const QStringView arg = space < 0 ? QStringView() : trimmed.mid(space + 1).trimmed();
     // A verb is 2 to 12 ASCII letters.
@@ -816,22 +977,24 @@ void ConversationBuilder::splitCommand(const QString &text, QString *verb, QStri
         word = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
     }
     const QString *known = word ? knownVerb(v) : nullptr;
-    if (!word || (!known && upper && lower && looksLikeCredential(trimmed.toString()))) {
+    if (!word || (!known && upper && lower && ConversationBuilder::looksLikeCredential(trimmed.toString()))) {
         // Not a verb: a credential, a placeholder or garbage. Never echo what may be a secret.
         const QString all = trimmed.toString();
         *verb = QString();
-        *argument = looksLikeCredential(all) ? kRedacted : all;
+        *argument = ConversationBuilder::looksLikeCredential(all) ? kRedacted : all;
         return;
     }
     *verb = known ? *known : v.toString().toUpper();
     if (*verb == Ascii("AUTH")) {
-        const qsizetype s = arg.indexOf(QLatin1Char(' '));
+        const qsizetype s = indexOfSpace(arg);
         const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
         *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;
         return;
     }
     *argument = arg.toString();
 }
+
+} // namespace
 
 class ConversationAssembler::Impl
 {

@@ -4,6 +4,7 @@
 
 #include <QRegularExpression>
 #include <QSet>
+#include <algorithm>
 
 namespace smtpscope::core {
 
@@ -72,8 +73,9 @@ void deriveOutcomes(Session &s)
             }
             if (o.recipient.isEmpty())
                 continue;
-            derived.append(o);
-            if (o.kind == RecipientOutcome::Kind::Accepted)
+            const bool wasAccepted = o.kind == RecipientOutcome::Kind::Accepted;
+            derived.append(std::move(o));
+            if (wasAccepted)
                 accepted.append(derived.size() - 1);
         } else if (step.verb == Ascii("DATA") && step.hasReply() && step.reply.code != 354) {
             settle(i, RecipientOutcome::Kind::RejectedAfterData);
@@ -89,14 +91,36 @@ void deriveOutcomes(Session &s)
     QSet<QString> known;
     for (const RecipientOutcome &o : std::as_const(s.outcomes))
         known.insert(o.recipient.toLower());
-    for (const RecipientOutcome &o : std::as_const(derived))
+    for (RecipientOutcome &o : derived)
         if (known.isEmpty() || !known.contains(o.recipient.toLower()))
-            s.outcomes.append(o);
+            s.outcomes.append(std::move(o)); // derived goes after this
+}
+
+// Whether @p text contains "SIZE=" in any case. An ASCII text is searched by folding ASCII letters only, which
+// for ASCII is what the case-insensitive search does (and much cheaper); others take that search (U+017F
+// folds to 's').
+bool containsSizeParameter(const QString &text)
+{
+    if (!std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; }))
+        return text.contains(u"SIZE=", Qt::CaseInsensitive);
+    static constexpr char16_t kSize[] = u"size=";
+    for (qsizetype i = 0; i + 5 <= text.size(); ++i) {
+        qsizetype k = 0;
+        while (k < 5) {
+            const char16_t c = text.at(i + k).unicode();
+            if ((c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c) != kSize[k])
+                break;
+            ++k;
+        }
+        if (k == 5)
+            return true;
+    }
+    return false;
 }
 
 qint64 declaredSize(const QString &mailArgument)
 {
-    if (!mailArgument.contains(u"SIZE=", Qt::CaseInsensitive))
+    if (!containsSizeParameter(mailArgument))
         return -1; // most MAIL commands declare no size: no regex for them
     static const QRegularExpression size(QStringLiteral("\\bSIZE=(\\d+)"), QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = size.match(mailArgument);

@@ -21,6 +21,14 @@ struct Finding
     friend bool operator==(const Finding &, const Finding &) = default;
 };
 
+} // namespace smtpscope::core
+
+// The transcript types hold only Qt containers and plain values, which may be moved in memory as they are:
+// their lists then grow by reallocating instead of moving every element one by one.
+Q_DECLARE_TYPEINFO(smtpscope::core::Finding, Q_RELOCATABLE_TYPE);
+
+namespace smtpscope::core {
+
 QString findingSeverityName(Finding::Severity severity);
 
 /// Field-wise equality of two replies (Reply itself has no comparison operator).
@@ -54,6 +62,12 @@ struct Step
 
     friend bool operator==(const Step &, const Step &);
 };
+
+} // namespace smtpscope::core
+
+Q_DECLARE_TYPEINFO(smtpscope::core::Step, Q_RELOCATABLE_TYPE);
+
+namespace smtpscope::core {
 
 QString stepKindName(Step::Kind kind);
 
@@ -103,6 +117,12 @@ struct RecipientOutcome
     friend bool operator==(const RecipientOutcome &, const RecipientOutcome &);
 };
 
+} // namespace smtpscope::core
+
+Q_DECLARE_TYPEINFO(smtpscope::core::RecipientOutcome, Q_RELOCATABLE_TYPE);
+
+namespace smtpscope::core {
+
 QString outcomeKindName(RecipientOutcome::Kind kind);
 
 /// One SMTP connection (or, for MTA logs, one message's delivery) with its steps and verdicts.
@@ -122,6 +142,12 @@ struct Session
     friend bool operator==(const Session &, const Session &) = default;
 };
 
+} // namespace smtpscope::core
+
+Q_DECLARE_TYPEINFO(smtpscope::core::Session, Q_RELOCATABLE_TYPE);
+
+namespace smtpscope::core {
+
 /// A source line that no dialect rule could place into a session.
 struct UnplacedLine
 {
@@ -130,6 +156,12 @@ struct UnplacedLine
 
     friend bool operator==(const UnplacedLine &, const UnplacedLine &) = default;
 };
+
+} // namespace smtpscope::core
+
+Q_DECLARE_TYPEINFO(smtpscope::core::UnplacedLine, Q_RELOCATABLE_TYPE);
+
+namespace smtpscope::core {
 
 /// A whole transcript or log as read: the dialect detected, its sessions and what was left over.
 struct Transcript

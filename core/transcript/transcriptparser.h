@@ -27,7 +27,12 @@ struct ProtocolLine
     Kind kind = Kind::Unknown;
     Event event = Event::None;
     int line = 0; ///< 1-based source line
-    QString text; ///< the payload without the dialect's prefix
+    QString text; ///< the payload without the dialect's prefix (null when a stream gave textView instead)
+    /// The payload of a line the builder does not keep as it is (a stream's client, body and noise lines, and
+    /// swaks server lines, whose text it shares with equal ones), when a stream left @c text null: a view into
+    /// the source line, valid only while the sink that received the line runs. payload() reads either; a sink
+    /// that keeps lines calls materialize() first.
+    QStringView textView;
     QString timestamp;
     QString session; ///< key of an interleaved session (connection id, pid, queue id); empty = one stream
     bool continuation = false; ///< a server line that lost its code: it continues the previous reply
@@ -45,6 +50,51 @@ struct ProtocolLine
     /// The log says the session of @c session is over (Postfix `removed`, smtpd `disconnect from`): the
     /// builder closes it after this line, and a later line with the same key starts a new session.
     bool endsSession = false;
+
+    /// The payload, from @c text or @c textView.
+    QStringView payload() const { return text.isNull() ? textView : QStringView(text); }
+    /// Makes @c text the payload's own string (as make() would have), so the line can outlive its source.
+    void materialize()
+    {
+        if (text.isNull() && !textView.isNull())
+            text = textView.toString();
+        textView = QStringView();
+    }
+
+    /// Makes this line what a default-constructed one is, with @p kind, source line @p number and
+    /// @p timestamp: for a stream that reuses one line for every line it emits (a new ProtocolLine is a few
+    /// hundred bytes to clear, and as many members to destroy, per input line). Every member is reset, also
+    /// what a sink changed or moved out of it.
+    void reset(Kind kind_, int number, const QString &timestamp_)
+    {
+        // (Strings that are null already, as nearly all are, are left alone: no temporary to swap and destroy.)
+        auto clear = [](QString &s) {
+            if (!s.isNull())
+                s = QString();
+        };
+        kind = kind_;
+        event = Event::None;
+        line = number;
+        clear(text);
+        textView = QStringView();
+        timestamp = timestamp_;
+        clear(session);
+        continuation = false;
+        attach = false;
+        clear(peer);
+        implicitTls = false;
+        viaStartTls = false;
+        const Reply &r = outcome.reply;
+        if (!outcome.recipient.isNull() || outcome.kind != RecipientOutcome::Kind::Accepted || outcome.step != -1
+            || r.code != 0 || r.status.statusClass != 0 || r.status.subject != 0 || r.status.detail != 0
+            || !r.lines.isEmpty() || !r.textLines.isEmpty() || r.firstLine != 0 || r.lastLine != 0
+            || !r.issues.isEmpty())
+            outcome = RecipientOutcome();
+        clear(command);
+        outcomeStep = true;
+        clear(server);
+        endsSession = false;
+    }
 
     static ProtocolLine make(Kind kind, const SourceLine &source, const QString &text)
     {
@@ -71,6 +121,18 @@ struct ProtocolLine
         l.timestamp = timestamp;
         return l;
     }
+    /// As make(), but the payload stays a view (textView) into the source line: for lines the sink reads at once
+    /// and does not keep (client, body and noise lines of a stream), which then need no string of their own.
+    static ProtocolLine makeTransient(
+        Kind kind, const SourceLineView &source, QStringView text, const QString &timestamp)
+    {
+        ProtocolLine l;
+        l.kind = kind;
+        l.line = source.number;
+        l.textView = text;
+        l.timestamp = timestamp;
+        return l;
+    }
     static ProtocolLine makeEvent(Event event, const SourceLineView &source, QStringView text, const QString &timestamp)
     {
         ProtocolLine l = make(Kind::Event, source, text, timestamp);
@@ -80,7 +142,8 @@ struct ProtocolLine
 };
 
 /// Receives protocol lines one at a time (the conversation builder), so that the lines of a large log
-/// never have to exist as one list.
+/// never have to exist as one list. A line's textView is valid only during the call: a sink that keeps
+/// lines calls ProtocolLine::materialize() on them.
 using ProtocolSink = std::function<void(ProtocolLine &&)>;
 
 /// A dialect parser's state while it reads one input line by line (see TranscriptParser::openStream).

@@ -3,6 +3,8 @@
 #include <QRegularExpression>
 #include <QStringDecoder>
 
+#include <array>
+
 namespace smtpscope::core {
 
 namespace {
@@ -21,6 +23,31 @@ bool asciiWord(QChar c) // PCRE's \w without Unicode properties
 {
     const char16_t u = c.unicode();
     return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'_';
+}
+
+// ASCII character classes of the syslog prefix, looked up instead of tested one comparison at a time.
+enum : unsigned char { kWordChar = 1, kDotChar = 2, kColonChar = 4, kDashChar = 8, kSlashChar = 16 };
+
+constexpr std::array<unsigned char, 128> kAsciiClass = [] {
+    std::array<unsigned char, 128> t {};
+    for (int c = 0; c < 128; ++c) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
+            t[size_t(c)] |= kWordChar;
+    }
+    t['.'] |= kDotChar;
+    t[':'] |= kColonChar;
+    t['-'] |= kDashChar;
+    t['/'] |= kSlashChar;
+    return t;
+}();
+
+// The end of the run of characters of the classes @p mask from @p i.
+qsizetype skipClass(QStringView t, qsizetype i, unsigned char mask)
+{
+    const char16_t *d = t.utf16();
+    while (i < t.size() && d[i] < 128 && (kAsciiClass[d[i]] & mask))
+        ++i;
+    return i;
 }
 
 bool pcreSpace(QChar c)
@@ -131,17 +158,14 @@ SyslogPrefix syslogPrefix(QStringView t)
     if (!literal(t, i, u' '))
         return p;
     const qsizetype hostStart = i;
-    while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'.' || t.at(i) == u':' || t.at(i) == u'-'))
-        ++i;
+    i = skipClass(t, i, kWordChar | kDotChar | kColonChar | kDashChar);
     if (i == hostStart)
         return p;
     const qsizetype hostEnd = i;
     if (!literal(t, i, u' '))
         return p;
     // Look ahead (not consumed): "program[pid]: " or "program: ".
-    qsizetype j = i;
-    while (j < t.size() && (asciiWord(t.at(j)) || t.at(j) == u'.' || t.at(j) == u'/' || t.at(j) == u'-'))
-        ++j;
+    qsizetype j = skipClass(t, i, kWordChar | kDotChar | kSlashChar | kDashChar);
     if (j == i)
         return p;
     if (j < t.size() && t.at(j) == u'[') {
@@ -151,7 +175,7 @@ SyslogPrefix syslogPrefix(QStringView t)
         if (j == pidStart || !literal(t, j, u']'))
             return p;
     }
-    if (!t.mid(j).startsWith(u": "))
+    if (j + 1 >= t.size() || t.at(j) != u':' || t.at(j + 1) != u' ')
         return p;
     p.length = i;
     p.timestamp = t.first(stampEnd);

@@ -18,6 +18,8 @@
 #include <ctime>
 #include <random>
 
+#include <sys/resource.h>
+
 using namespace smtpscope::core;
 
 namespace {
@@ -210,6 +212,14 @@ double threadCpuSeconds()
     return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
 }
 
+// Minor page faults of the process so far (fresh pages the reader or its allocator touched).
+long minorFaults()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_minflt;
+}
+
 struct Figures
 {
     double seconds = 0;
@@ -218,6 +228,7 @@ struct Figures
     qint64 steps = 0;
     qint64 unplaced = 0;
     qint64 resultKb = 0; ///< RSS growth while the result is alive: what the model itself holds
+    long faults = 0; ///< minor page faults while reading
     QString dialect;
 };
 
@@ -227,10 +238,12 @@ Figures readOnce(const QByteArray &input)
     const qint64 before = statusKb("VmRSS");
     QElapsedTimer timer;
     timer.start();
+    const long faultsBefore = minorFaults();
     const double cpuStart = threadCpuSeconds();
     const Transcript t = TranscriptReader::read(input, QStringLiteral("generated"));
     Figures f;
     f.cpuSeconds = threadCpuSeconds() - cpuStart;
+    f.faults = minorFaults() - faultsBefore;
     f.seconds = double(timer.nsecsElapsed()) / 1e9;
     releaseFreeMemory(); // give freed pages back, so that the RSS shows what the result holds
     f.resultKb = statusKb("VmRSS") - before;
@@ -257,23 +270,26 @@ void runStreamed(const char *name, const QByteArray &input, int repeat)
     double bestCpu = 0;
     double bestWall = 0;
     qint64 sessions = 0;
+    long bestFaults = 0;
     for (int i = 0; i < repeat; ++i) {
         sessions = 0;
         QElapsedTimer timer;
         timer.start();
+        const long faultsBefore = minorFaults();
         const double cpuStart = threadCpuSeconds();
         TranscriptReader::readFile(file.fileName(), [&](const QString &, Session &&) { ++sessions; });
         const double cpu = threadCpuSeconds() - cpuStart;
         if (i == 0 || cpu < bestCpu) {
             bestCpu = cpu;
             bestWall = double(timer.nsecsElapsed()) / 1e9;
+            bestFaults = minorFaults() - faultsBefore;
         }
     }
     const qint64 peak = statusKb("VmHWM");
     const double mb = double(input.size()) / 1e6;
     std::printf("%-8s %6.1f MB: %6.1f MB/s CPU (%.3f s), %6.1f MB/s wall (%.3f s) | streamed from a file: peak RSS "
-                "%+.1f MB while reading | %lld sessions\n",
-        name, mb, mb / bestCpu, bestCpu, mb / bestWall, bestWall, double(peak - rssBefore) / 1024.0,
+                "%+.1f MB while reading, %ld page faults | %lld sessions\n",
+        name, mb, mb / bestCpu, bestCpu, mb / bestWall, bestWall, double(peak - rssBefore) / 1024.0, bestFaults,
         static_cast<long long>(sessions));
     std::fflush(stdout);
 }
@@ -291,10 +307,10 @@ void run(const char *name, const QByteArray &input, int repeat)
     const qint64 peak = statusKb("VmHWM");
     const double mb = double(input.size()) / 1e6;
     std::printf("%-8s %6.1f MB: %6.1f MB/s CPU (%.3f s), %6.1f MB/s wall (%.3f s) | peak RSS %7.1f MB = %.1f MB "
-                "before (input, generator) %+.1f MB while reading; the result holds ~%.1f MB | %s: %lld sessions, "
-                "%lld steps, %lld unplaced\n",
+                "before (input, generator) %+.1f MB while reading, %ld page faults; the result holds ~%.1f MB | %s: "
+                "%lld sessions, %lld steps, %lld unplaced\n",
         name, mb, mb / best.cpuSeconds, best.cpuSeconds, mb / best.seconds, best.seconds, double(peak) / 1024.0,
-        double(rssBefore) / 1024.0, double(peak - rssBefore) / 1024.0, double(best.resultKb) / 1024.0,
+        double(rssBefore) / 1024.0, double(peak - rssBefore) / 1024.0, best.faults, double(best.resultKb) / 1024.0,
         qPrintable(best.dialect), static_cast<long long>(best.sessions), static_cast<long long>(best.steps),
         static_cast<long long>(best.unplaced));
     std::fflush(stdout);

@@ -4,10 +4,51 @@
 
 #include <QRegularExpression>
 
+#include <cstring>
 #include <functional>
 #include <optional>
 
 namespace smtpscope::core::parsers {
+
+/// @p t starts with the literal @p lit: what QStringView::startsWith(lit) answers, compared inline (length and
+/// first character first): the rules of the log dialects test several literals on every line.
+template<size_t N> inline bool startsWithLiteral(QStringView t, const char16_t (&lit)[N])
+{
+    constexpr qsizetype n = qsizetype(N) - 1;
+    static_assert(n > 0);
+    return t.size() >= n && t.front().unicode() == lit[0] && std::memcmp(t.utf16(), lit, size_t(n) * 2) == 0;
+}
+
+/// Where the literal @p lit first occurs in @p t at or after @p from (>= 0), or -1: what QStringView::indexOf(lit,
+/// from) answers, without the set-up of a general substring search (the texts searched are short).
+template<size_t N> inline qsizetype indexOfLiteral(QStringView t, const char16_t (&lit)[N], qsizetype from = 0)
+{
+    constexpr qsizetype n = qsizetype(N) - 1;
+    static_assert(n > 0);
+    const char16_t *d = t.utf16();
+    for (qsizetype at = from; at + n <= t.size(); ++at)
+        if (d[at] == lit[0] && std::memcmp(d + at, lit, size_t(n) * 2) == 0)
+            return at;
+    return -1;
+}
+
+/// Where @p c first occurs in @p t at or after @p from (>= 0), or -1: QStringView::indexOf(c, from), which goes
+/// through the general substring search in this Qt.
+inline qsizetype indexOfChar(QStringView t, char16_t c, qsizetype from = 0)
+{
+    const char16_t *d = t.utf16();
+    for (qsizetype at = from; at < t.size(); ++at)
+        if (d[at] == c)
+            return at;
+    return -1;
+}
+
+/// @p t starts with the ASCII literal @p upper (upper case) in any case: QStringView::startsWith(upper,
+/// Qt::CaseInsensitive), by folding ASCII letters when the compared part of @p t is ASCII.
+bool startsWithNoCase(QStringView t, QLatin1StringView upper);
+/// @p t contains the ASCII literal @p upper (upper case) in any case: QStringView::contains(upper,
+/// Qt::CaseInsensitive), by folding ASCII letters when @p t is ASCII.
+bool containsNoCase(QStringView t, QLatin1StringView upper);
 
 /// "250 text", "250-text", "250": the shape of a server reply line (RFC 5321 §4.2).
 bool isReplyLine(QStringView text);

@@ -45,7 +45,8 @@ bool isQueueId(QStringView id)
 qsizetype matchProgram(QStringView t, qsizetype at, QStringView *daemon, QStringView *pid)
 {
     qsizetype i = at;
-    while (i < t.size() && (asciiWord(t.at(i)) || t.at(i) == u'-'))
+    const char16_t *d = t.utf16();
+    while (i < t.size() && (asciiWord(QChar(d[i])) || d[i] == u'-'))
         ++i;
     // Components "/[\w.-]+"; the one followed by '[' is the daemon ("[\w-]+").
     while (true) {
@@ -69,7 +70,7 @@ qsizetype matchProgram(QStringView t, qsizetype at, QStringView *daemon, QString
     const qsizetype pidStart = ++i;
     while (i < t.size() && asciiDigit(t.at(i)))
         ++i;
-    if (i == pidStart || !t.mid(i).startsWith(u"]: "))
+    if (i == pidStart || !startsWithLiteral(t.mid(i), u"]: "))
         return 0;
     *pid = t.mid(pidStart, i - pidStart);
     return i + 3;
@@ -82,14 +83,14 @@ QStringView dsnBefore(QStringView t, qsizetype end)
         return {};
     for (qsizetype length = 15; length >= 11; --length) {
         const qsizetype start = end - length;
-        if (start < 0 || t.at(start) != u'd' || !t.mid(start).startsWith(u"dsn="))
+        if (start < 0 || t.at(start) != u'd' || !startsWithLiteral(t.mid(start), u"dsn="))
             continue;
         const QStringView code = t.mid(start + 4, length - 6);
         // \d\.\d{1,3}\.\d{1,3}
         if (code.size() < 5 || !asciiDigit(code.at(0)) || code.at(1) != u'.')
             continue;
         const QStringView rest = code.mid(2);
-        const qsizetype dot = rest.indexOf(u'.');
+        const qsizetype dot = indexOfChar(rest, u'.');
         if (dot < 1 || dot > 3 || rest.size() - dot - 1 < 1 || rest.size() - dot - 1 > 3)
             continue;
         if (std::all_of(rest.begin(), rest.begin() + dot, asciiDigit)
@@ -121,22 +122,22 @@ struct DeliveryFields
 // "to=<a>,[ orig_to=<b>,] relay=r, … [dsn=X.Y.Z, ]status=word[ (detail)]"
 bool parseDeliveryFields(QStringView t, DeliveryFields *f)
 {
-    if (!t.startsWith(u"to=<"))
+    if (!startsWithLiteral(t, u"to=<"))
         return false;
-    const qsizetype gt = t.indexOf(u'>', 4);
+    const qsizetype gt = indexOfChar(t, u'>', 4);
     if (gt < 0 || gt + 1 >= t.size() || t.at(gt + 1) != u',')
         return false;
     f->recipient = t.mid(4, gt - 4);
     qsizetype i = gt + 2;
-    if (t.mid(i).startsWith(u" orig_to=<")) {
-        const qsizetype ogt = t.indexOf(u'>', i + 10);
+    if (startsWithLiteral(t.mid(i), u" orig_to=<")) {
+        const qsizetype ogt = indexOfChar(t, u'>', i + 10);
         if (ogt >= 0 && ogt + 1 < t.size() && t.at(ogt + 1) == u',')
             i = ogt + 2;
     }
-    if (!t.mid(i).startsWith(u" relay="))
+    if (!startsWithLiteral(t.mid(i), u" relay="))
         return false;
     i += 7;
-    const qsizetype comma = t.indexOf(u',', i);
+    const qsizetype comma = indexOfChar(t, u',', i);
     if (comma < 0)
         return false;
     f->relay = t.mid(i, comma - i);
@@ -148,7 +149,7 @@ bool parseDeliveryFields(QStringView t, DeliveryFields *f)
             continue;
         if (end == t.size()) {
             f->detail = {};
-        } else if (t.mid(end).startsWith(u" (") && t.endsWith(u')')) {
+        } else if (startsWithLiteral(t.mid(end), u" (") && t.endsWith(u')')) {
             f->detail = t.mid(end + 2, t.size() - end - 3);
         } else {
             continue;
@@ -163,10 +164,10 @@ bool parseDeliveryFields(QStringView t, DeliveryFields *f)
 // "host H said: text[ (in reply to CMD command)]"
 bool parseSaid(QStringView t, QStringView *host, QStringView *text, QStringView *command)
 {
-    if (!t.startsWith(u"host "))
+    if (!startsWithLiteral(t, u"host "))
         return false;
-    const qsizetype space = t.indexOf(u' ', 5);
-    if (space <= 5 || !t.mid(space).startsWith(u" said: "))
+    const qsizetype space = indexOfChar(t, u' ', 5);
+    if (space <= 5 || !startsWithLiteral(t.mid(space), u" said: "))
         return false;
     *host = t.mid(5, space - 5);
     QStringView said = t.mid(space + 7);
@@ -174,7 +175,7 @@ bool parseSaid(QStringView t, QStringView *host, QStringView *text, QStringView 
     constexpr QStringView open = u" (in reply to ";
     constexpr QStringView close = u" command)";
     if (said.endsWith(close)) {
-        const qsizetype at = said.indexOf(open);
+        const qsizetype at = indexOfLiteral(said, u" (in reply to ");
         if (at >= 0 && at + open.size() <= said.size() - close.size()) {
             *command = said.mid(at + open.size(), said.size() - close.size() - at - open.size());
             said = said.first(at);
@@ -187,9 +188,9 @@ bool parseSaid(QStringView t, QStringView *host, QStringView *text, QStringView 
 // "host H refused to talk to me: text"
 bool parseRefused(QStringView t, QStringView *host, QStringView *text)
 {
-    if (!t.startsWith(u"host "))
+    if (!startsWithLiteral(t, u"host "))
         return false;
-    const qsizetype space = t.indexOf(u' ', 5);
+    const qsizetype space = indexOfChar(t, u' ', 5);
     constexpr QStringView refused = u" refused to talk to me: ";
     if (space <= 5 || !t.mid(space).startsWith(refused))
         return false;
@@ -201,7 +202,7 @@ bool parseRefused(QStringView t, QStringView *host, QStringView *text)
 QString hostName(QStringView hostAndAddress)
 {
     // "mx.example.com[192.0.2.1]:25": the host name is what provider rules match.
-    const qsizetype bracket = hostAndAddress.indexOf(u'[');
+    const qsizetype bracket = indexOfChar(hostAndAddress, u'[');
     return (bracket < 0 ? hostAndAddress : hostAndAddress.first(bracket)).toString();
 }
 
@@ -211,8 +212,8 @@ PostfixLine parsePostfixLine(QStringView text)
 {
     PostfixLine p;
     // After a stripped syslog prefix the program comes first: no search for it then.
-    const qsizetype first = text.startsWith(u"postfix") ? 0 : text.indexOf(u"postfix");
-    for (qsizetype at = first; at >= 0; at = text.indexOf(u"postfix", at + 1)) {
+    const qsizetype first = startsWithLiteral(text, u"postfix") ? 0 : indexOfLiteral(text, u"postfix");
+    for (qsizetype at = first; at >= 0; at = indexOfLiteral(text, u"postfix", at + 1)) {
         if (at > 0 && !text.at(at - 1).isSpace())
             continue;
         const qsizetype end = matchProgram(text, at + 7, &p.daemon, &p.pid);
@@ -240,7 +241,7 @@ bool parsePostfixTls(
     QStringView rest, const SourceLineView &src, const QString &timestamp, ProtocolLine *out, QString *peer)
 {
     // (The literal first: the expression then runs only on the one TLS line of a session.)
-    if (!rest.contains(u" TLS connection established to "))
+    if (indexOfLiteral(rest, u" TLS connection established to ") < 0)
         return false;
     static const QRegularExpression tls(
         QStringLiteral("^(?:Untrusted|Trusted|Verified|Anonymous) TLS connection established to (\\S+?): (.*)$"));
@@ -255,36 +256,40 @@ bool parsePostfixTls(
 
 bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, ProtocolLine *out, const QString &timestamp)
 {
-    ProtocolLine l = ProtocolLine::make(ProtocolLine::Kind::Outcome, src, p.rest, timestamp);
-    QStringView replyText;
-    QStringView status;
-    QStringView word;
+    // The parts are found first: *out is written (in place, as the stream reuses its line) only for a delivery.
     DeliveryFields d;
     const bool delivery = parseDeliveryFields(p.rest, &d);
-    QStringView detail = p.rest;
+    const QStringView detail = delivery ? d.detail : p.rest;
+    QStringView host;
+    QStringView command;
+    QStringView replyText;
+    const bool said = parseSaid(detail, &host, &replyText, &command);
+    const bool refused = !said && parseRefused(detail, &host, &replyText);
+    if (!said && !refused && !delivery)
+        return false;
+    ProtocolLine &l = *out;
+    l.reset(ProtocolLine::Kind::Outcome, src.number, timestamp);
+    l.text = p.rest.toString();
+    QStringView status;
+    QStringView word;
     if (delivery) {
         l.outcome.recipient = d.recipient.toString();
         l.server = d.relay == QLatin1StringView("none") ? QString() : hostName(d.relay);
         status = d.dsn;
         word = d.status;
-        detail = d.detail;
     }
-    QStringView host;
-    QStringView command;
-    if (parseSaid(detail, &host, &replyText, &command)) {
+    if (said) {
         if (l.server.isEmpty())
             l.server = hostName(host);
         l.command = command.toString();
-    } else if (parseRefused(detail, &host, &replyText)) {
+    } else if (refused) {
         if (l.server.isEmpty())
             l.server = hostName(host);
         l.command = QStringLiteral("greeting");
-    } else if (delivery) {
-        replyText = detail;
     } else {
-        return false;
+        replyText = detail;
     }
-    if (l.command.startsWith(u"RCPT TO", Qt::CaseInsensitive) && !l.outcome.recipient.isEmpty())
+    if (startsWithNoCase(l.command, QLatin1StringView("RCPT TO")) && !l.outcome.recipient.isEmpty())
         l.command = QStringLiteral("RCPT TO:<") + l.outcome.recipient + QLatin1Char('>');
 
     l.outcome.reply = replyFromLines(resplitFlattenedReply(replyText.toString()), src.number);
@@ -296,16 +301,15 @@ bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, Proto
         l.outcome.kind = K::Accepted;
     else if (word == QLatin1StringView("deferred"))
         l.outcome.kind = K::Deferred;
-    else if (cmd.startsWith(u"RCPT", Qt::CaseInsensitive))
+    else if (startsWithNoCase(cmd, QLatin1StringView("RCPT")))
         l.outcome.kind = K::RejectedAtRcpt;
-    else if (cmd.contains(u"DATA", Qt::CaseInsensitive))
+    else if (containsNoCase(cmd, QLatin1StringView("DATA")))
         l.outcome.kind = K::RejectedAfterData;
     else if (word.isEmpty() && l.outcome.reply.replyClass() == 4)
         l.outcome.kind = K::Deferred;
     else
         l.outcome.kind = K::Rejected;
     l.session = p.queueId.toString();
-    *out = std::move(l);
     return true;
 }
 

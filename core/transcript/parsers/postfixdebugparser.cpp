@@ -48,7 +48,7 @@ void PostfixDebugStream::addView(const SourceLineView &src, const ProtocolSink &
         return;
     }
     if (p.daemon != QLatin1StringView("smtp") && p.daemon != QLatin1StringView("lmtp")) {
-        sink(line(Kind::Noise, t)); // pickup, cleanup, qmgr, bounce: the message's life
+        sink(ProtocolLine::makeTransient(Kind::Noise, src, t, timestamp)); // pickup, cleanup, qmgr, bounce
         return;
     }
     // One smtp process runs one connection at a time: its pid keys the conversation.
@@ -71,7 +71,7 @@ void PostfixDebugStream::addView(const SourceLineView &src, const ProtocolSink &
         l = event(Event::Error, rest);
         l.session = session;
     } else {
-        l = line(Kind::Noise, t); // debug_peer_level chatter: attributes, vstreams, features
+        l = ProtocolLine::makeTransient(Kind::Noise, src, t, timestamp); // debug_peer_level chatter
     }
     sink(std::move(l));
 }

@@ -56,6 +56,7 @@ private:
     // they wait (only they are held back) until that process names one.
     QHash<int, QList<ProtocolLine>> m_waitingByPid;
     QHash<int, QString> m_lastQueueOfPid;
+    ProtocolLine m_line; ///< reused for each entry's line (reset() each time): no new line per input line
 };
 
 void PostfixLogStream::addView(const SourceLineView &src, const ProtocolSink &sink)
@@ -75,7 +76,7 @@ void PostfixLogStream::addView(const SourceLineView &src, const ProtocolSink &si
         }
         m_pending = SourceLineView(m_joinedLine);
         ++m_joined;
-        sink(ProtocolLine::make(ProtocolLine::Kind::Noise, src, src.text, m_stamps(src.timestamp)));
+        sink(ProtocolLine::makeTransient(ProtocolLine::Kind::Noise, src, src.text, m_stamps(src.timestamp)));
         return;
     }
     if (m_pending)
@@ -125,8 +126,20 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     QHash<int, QString> &lastQueueOfPid = m_lastQueueOfPid;
     const QStringView t = src.text;
     const QString &timestamp = m_stamps(src.timestamp);
-    auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
-    auto event = [&](Event e, QStringView text) { return ProtocolLine::makeEvent(e, src, text, timestamp); };
+    // The entry's line, made in place as ProtocolLine::make(), makeTransient() and makeEvent() would make it.
+    ProtocolLine &l = m_line;
+    auto line = [&](Kind kind, QStringView text) {
+        l.reset(kind, src.number, timestamp);
+        l.text = text.toString();
+    };
+    auto transient = [&](Kind kind, QStringView text) {
+        l.reset(kind, src.number, timestamp);
+        l.textView = text;
+    };
+    auto event = [&](Event e, QStringView text) {
+        line(Kind::Event, text);
+        l.event = e;
+    };
     const PostfixLine p = parsePostfixLine(t);
     // Other programs of a syslog file (dovecot, opendkim, …) are not ours but are no mystery either.
     if (std::optional<ProtocolLine> other = nonEntryLine(src, p.ok, timestamp)) {
@@ -159,7 +172,6 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             }
         }
     }
-    ProtocolLine l;
     if (delivery && !p.queueId.isEmpty() && parsePostfixDelivery(p, src, &l, timestamp)) {
         sink(std::move(l));
         return;
@@ -169,8 +181,8 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     if (d == Ascii("smtpd") || d == Ascii("postscreen")) {
         // The receiving side: one smtpd process serves one client connection at a time.
         const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
-        if (rest.contains(u"reject: ") && (m = reject.match(rest))->hasMatch()) {
-            l = line(Kind::Outcome, rest);
+        if (indexOfLiteral(rest, u"reject: ") >= 0 && (m = reject.match(rest))->hasMatch()) {
+            line(Kind::Outcome, rest);
             l.session = session;
             l.outcome.recipient = m->captured(5);
             l.outcome.reply = replyFromLines({ m->captured(3) }, src.number);
@@ -187,12 +199,12 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             else
                 l.outcome.kind = K::Rejected;
             l.server = src.host.toString();
-        } else if (rest.startsWith(u"connect from ") || rest.startsWith(u"disconnect from ")) {
-            l = event(rest.startsWith(u'c') ? Event::Connect : Event::Close, rest);
+        } else if (startsWithLiteral(rest, u"connect from ") || startsWithLiteral(rest, u"disconnect from ")) {
+            event(rest.startsWith(u'c') ? Event::Connect : Event::Close, rest);
             l.session = session;
             l.endsSession = l.event == Event::Close; // the next connection of this process is another session
         } else {
-            l = line(Kind::Noise, t);
+            transient(Kind::Noise, t);
         }
         sink(std::move(l));
         return;
@@ -201,11 +213,11 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     if (delivery && parsePostfixTls(rest, src, timestamp, &l, &tlsPeer)) {
         l.viaStartTls = !tlsPeer.endsWith(u":465"); // smtp_tls_wrappermode is for port 465
     } else if (delivery
-        && ((rest.startsWith(u"connect to ") && rest.indexOf(u": ", 11) > 11)
-            || rest.startsWith(u"lost connection with ") || rest.startsWith(u"conversation with "))) {
-        l = event(Event::Error, rest);
+        && ((startsWithLiteral(rest, u"connect to ") && indexOfLiteral(rest, u": ", 11) > 11)
+            || startsWithLiteral(rest, u"lost connection with ") || startsWithLiteral(rest, u"conversation with "))) {
+        event(Event::Error, rest);
     } else {
-        l = line(Kind::Noise, t);
+        transient(Kind::Noise, t);
     }
     if (!p.queueId.isEmpty()) {
         l.session = p.queueId.toString();

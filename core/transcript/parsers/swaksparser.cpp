@@ -58,6 +58,7 @@ public:
 
 private:
     bool lastWasError = false;
+    ProtocolLine m_line; ///< reused for every line emitted (reset() each time): no new line per input line
 };
 
 void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
@@ -66,9 +67,23 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
     const Hint hint = hintOf(t);
     const QStringView payload = t.size() > 4 ? t.mid(4) : QStringView();
     const QString timestamp = src.timestamp.toString(); // swaks shows none: no allocation
-    auto line = [&](Kind kind, QStringView text) { return ProtocolLine::make(kind, src, text, timestamp); };
-    auto event = [&](Event e, QStringView text) { return ProtocolLine::makeEvent(e, src, text, timestamp); };
-    auto emit = [&](Kind kind, QStringView text) { sink(line(kind, text)); };
+    // The line to emit next, as ProtocolLine::make(kind, src, text, timestamp) would make it. Client and noise
+    // lines are read by the builder at once and not kept, and a server line is kept as a string the builder may
+    // share with an equal one: their payload stays a view (makeTransient).
+    auto line = [&](Kind kind, QStringView text) -> ProtocolLine & {
+        m_line.reset(kind, src.number, timestamp);
+        if (kind == Kind::Client || kind == Kind::Noise || kind == Kind::Server)
+            m_line.textView = text;
+        else
+            m_line.text = text.toString();
+        return m_line;
+    };
+    auto event = [&](Event e, QStringView text) -> ProtocolLine & {
+        ProtocolLine &l = line(Kind::Event, text);
+        l.event = e;
+        return l;
+    };
+    auto emit = [&](Kind kind, QStringView text) { sink(std::move(line(kind, text))); };
     const bool wasError = lastWasError;
     lastWasError = false;
     switch (hint) {
@@ -83,7 +98,7 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
         return;
     case Hint::Error: {
         // "*** Error connecting to host:" then an indented detail line.
-        ProtocolLine l = event(Event::Error, payload.trimmed());
+        ProtocolLine &l = event(Event::Error, payload.trimmed());
         l.attach = wasError && payload.startsWith(u' ');
         sink(std::move(l));
         lastWasError = true;
@@ -96,23 +111,26 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
             if (payload.endsWith(u"...") && payload.size() > 10 && std::none_of(peer.begin(), peer.end(), [](QChar c) {
                     return c == u' ' || c == u'\t' || c == u'\n' || c == u'\v' || c == u'\f' || c == u'\r';
                 })) {
-                ProtocolLine l = event(Event::Connect, payload);
+                ProtocolLine &l = event(Event::Connect, payload);
                 l.peer = peer.toString();
                 sink(std::move(l));
                 return;
             }
         }
         if (payload.startsWith(u"Connected to ")) {
-            ProtocolLine l = event(Event::Connect, payload);
+            ProtocolLine &l = event(Event::Connect, payload);
             l.attach = true;
             sink(std::move(l));
         } else if (payload.startsWith(u"TLS started ")) {
             // "^TLS started (?:with|w/) cipher (.*)$"
             const QStringView rest = payload.mid(12);
             const qsizetype with = rest.startsWith(u"with cipher ") ? 12 : rest.startsWith(u"w/ cipher ") ? 10 : -1;
-            sink(with > 0 ? event(Event::TlsStarted, rest.mid(with)) : line(Kind::Noise, t));
+            if (with > 0)
+                sink(std::move(event(Event::TlsStarted, rest.mid(with))));
+            else
+                emit(Kind::Noise, t);
         } else if (payload.startsWith(u"Connection closed")) {
-            sink(event(Event::Close, payload));
+            sink(std::move(event(Event::Close, payload)));
         } else {
             emit(Kind::Noise, t); // TLS peer details, response times, "Connection closed" variants
         }
