@@ -254,7 +254,7 @@ void TestKnowledgeBase::missingUserFile()
 
 void TestKnowledgeBase::patternSetMatchesEachPattern()
 {
-    // matchAll (prefiltered, one RE2::Set for the texts the prefilter could be wrong for, cached per text) finds the
+    // matchAll (prefiltered; every pattern run on its own for invalid UTF-8; cached per text) finds exactly the
     // patterns that match one by one, whatever the case of the text.
     const auto kb = KnowledgeBase::builtIn();
     PatternSet set;

@@ -2,7 +2,6 @@
 
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <QHash>
 #include <QHashFunctions>
@@ -10,7 +9,6 @@
 #include <QUtf8StringView>
 
 #include <algorithm>
-#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -52,8 +50,8 @@ char32_t foldedLower(char32_t c)
     return QChar::toLower(QChar::toCaseFolded(c));
 }
 
-// The text as the prefilter looks at it: every character mapped by foldedLower(). False for invalid UTF-8, which
-// goes to the set.
+// The text as the prefilter looks at it: every character mapped by foldedLower(). False for invalid UTF-8 (which
+// QString::toUtf8() never writes), whose patterns are then run one by one.
 bool lowerForPrefilter(const QByteArray &utf8, std::string *lower)
 {
     if (isAscii(utf8)) {
@@ -69,15 +67,8 @@ bool lowerForPrefilter(const QByteArray &utf8, std::string *lower)
     const QString text = QString::fromUtf8(utf8);
     QString out;
     out.reserve(text.size());
-    for (const char32_t c : QStringView(text).toUcs4()) {
-        const char32_t l = c < 0x80 ? QChar::toLower(c) : foldedLower(c);
-        if (QChar::requiresSurrogates(l)) {
-            out.append(QChar(QChar::highSurrogate(l)));
-            out.append(QChar(QChar::lowSurrogate(l)));
-        } else {
-            out.append(QChar(char16_t(l)));
-        }
-    }
+    for (const char32_t c : QStringView(text).toUcs4())
+        out.append(QChar::fromUcs4(foldedLower(c)));
     *lower = out.toStdString();
     return true;
 }
@@ -98,7 +89,7 @@ bool atomsAreLowered(const std::vector<std::string> &atoms)
 }
 
 // Every literal of a fixed list found in a text in one pass: an Aho-Corasick automaton, built completely when the
-// list is set (RE2::Set builds its DFA states lazily, text by text, which costs ~100 us on every new text).
+// list is set (an RE2::Set of them would build its DFA states lazily, text by text, ~100 us on every new text).
 class LiteralMatcher
 {
 public:
@@ -200,16 +191,14 @@ private:
 
 } // namespace
 
-// Two ways to find every matching pattern, with the same result:
-// - The RE2::Set: one pass, a few microseconds for a text whose DFA states it has built, but 1-2 ms for a new
-//   one (with ~420 patterns nearly every new text needs new states).
-// - RE2's prefilter: the literal "atoms" each pattern requires are found with one set of literals in the
-//   lower-cased text, and only the patterns whose atoms are present run: ~50-350 us on a new text, ~20-60 us
-//   on a seen one. Lower-casing must find every atom RE2's case folding would: see lowerForPrefilter().
-// Texts go to the prefilter; invalid UTF-8 (which the knowledge base never passes) to the set.
-// Either way the result is remembered for the exact text (a bounded cache): bounces repeat the same diagnostics, and a
-// text seen before then costs one hash lookup instead of a pass of RE2. Also remembered: where a pattern matches a text
-// (locate), keyed by the text and the pattern's index.
+// Finding every matching pattern: an RE2::Set would take one pass, a few microseconds for a text whose DFA states
+// it has built, but 1-2 ms for a new one (with ~420 patterns nearly every new text needs new states). RE2's
+// prefilter instead finds the literal "atoms" each pattern requires with one set of literals in the lower-cased
+// text and runs only the patterns whose atoms are present: ~50-350 us on a new text, ~20-60 us on a seen one.
+// Lower-casing must find every atom RE2's case folding would: see lowerForPrefilter().
+// The result is remembered for the exact text (a bounded cache): bounces repeat the same diagnostics, and a text
+// seen before then costs one hash lookup instead of a pass of RE2. Also remembered: where a pattern matches a
+// text (locate), keyed by the text and the pattern's index.
 template<typename Value> class TextCache
 {
 public:
@@ -274,31 +263,13 @@ struct PatternSet::Private
         : filtered(std::make_unique<re2::FilteredRE2>(minAtomLength))
     { }
 
-    /// The RE2::Set, built on first use: only texts the prefilter cannot take need it, and building it costs as
-    /// much as loading the knowledge base otherwise does. Null when RE2 could not build it.
-    const RE2::Set *set() const
-    {
-        std::call_once(setOnce, [this] {
-            auto built = std::make_unique<RE2::Set>(patternOptions(), RE2::UNANCHORED);
-            for (const std::string &pattern : patterns) {
-                if (built->Add(pattern, nullptr) < 0)
-                    return;
-            }
-            if (built->Compile())
-                lazySet = std::move(built);
-        });
-        return lazySet.get();
-    }
-
     std::vector<std::string> patterns;
     std::unique_ptr<re2::FilteredRE2> filtered; ///< also holds each pattern's own RE2, for locate()
     std::unique_ptr<LiteralMatcher> atoms; ///< null when no pattern has an atom
-    bool atomsLowered = true; ///< false: non-ASCII texts go to the set (see foldedLower)
+    bool atomsLowered = true; ///< false: non-ASCII texts run every pattern (see foldedLower)
     TextCache<QList<int>> matches;
     TextCache<Span> spans;
     bool compiled = false;
-    mutable std::once_flag setOnce;
-    mutable std::unique_ptr<RE2::Set> lazySet;
 };
 
 PatternSet::PatternSet()
@@ -355,9 +326,8 @@ QList<int> PatternSet::matchAll(const QByteArray &utf8) const
         const std::vector<int> atomHits = d->atoms ? d->atoms->find(lower) : std::vector<int>();
         d->filtered->AllMatches(text, atomHits, &hits);
         matched = !hits.empty();
-    } else if (const RE2::Set *set = d->set()) {
-        matched = set->Match(text, &hits);
     } else {
+        // Texts the prefilter could be wrong for, which the knowledge base never passes in practice.
         for (int i = 0; i < size(); ++i) {
             if (RE2::PartialMatch(text, d->filtered->GetRE2(i)))
                 hits.push_back(i);

@@ -7,8 +7,9 @@
 
 namespace smtpscope::core {
 
-/// Many case-insensitive RE2 patterns matched in one pass over a text (RE2::Set), with each
-/// pattern kept on its own to locate the matched words afterwards.
+/// Many case-insensitive RE2 patterns matched against a text at once: the literals each pattern needs are found
+/// in one pass (RE2's prefilter), and only the patterns whose literals are there run; each pattern also
+/// locates the matched words afterwards.
 class PatternSet
 {
 public:
@@ -19,8 +20,7 @@ public:
 
     /// Adds a pattern; returns its index, or -1 with @p error set when RE2 rejects it.
     int add(const QString &pattern, QString *error);
-    /// Must be called once after the last add() and before matching. A pattern add() took always compiles; a
-    /// RE2::Set over all of them is only built when a text needs it (see matchAll).
+    /// Must be called once after the last add() and before matching (builds the prefilter).
     void compile();
     int size() const;
 
