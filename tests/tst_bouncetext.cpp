@@ -253,13 +253,10 @@ void TestBounceText::findCommand()
 
 namespace {
 
-// TextScanner::findCommand as it was written with QRegularExpression (PCRE2), the reference for the RE2 one.
+// TextScanner::findCommand with its expression read by QRegularExpression (PCRE2): the reference for RE2's reading.
 QString findCommandWithPcre2(QStringView text)
 {
-    static const QRegularExpression re(
-        QStringLiteral(
-            R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression re = TextScanner::commandPattern().reference();
     QRegularExpressionMatch m;
     for (auto it = re.globalMatch(text); it.hasNext();) {
         m = it.next();
@@ -318,23 +315,15 @@ void TestBounceText::findCommandIsThePcre2Expression()
 
 namespace {
 
-// TextScanner::findRemoteHost as it was written with QRegularExpression (PCRE2), the reference for the RE2 one.
+// TextScanner::findRemoteHost with its expressions read by QRegularExpression (PCRE2): the reference for RE2's.
 QString findRemoteHostWithPcre2(QStringView text)
 {
-    constexpr auto ci = QRegularExpression::CaseInsensitiveOption;
-    static const QRegularExpression patterns[] = {
-        QRegularExpression(
-            QStringLiteral(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)"), ci),
-        QRegularExpression(QStringLiteral(
-            R"(\b([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[[0-9A-Fa-f.:]+\])")),
-        QRegularExpression(
-            QStringLiteral(
-                R"(\b(?:host|talking\s+to|server|MX)[:\s]+<?([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b)"),
-            ci),
-        QRegularExpression(
-            QStringLiteral(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)"), ci),
-        QRegularExpression(QStringLiteral(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)"), ci),
-    };
+    static const QList<QRegularExpression> patterns = [] {
+        QList<QRegularExpression> out;
+        for (const Re2Pattern &p : TextScanner::remoteHostPatterns())
+            out.append(p.reference());
+        return out;
+    }();
     for (const QRegularExpression &re : patterns) {
         auto it = re.globalMatch(text);
         while (it.hasNext()) {
@@ -393,13 +382,20 @@ void TestBounceText::findRemoteHostIsThePcre2Expressions()
 
 void TestBounceText::unicodePatternTranslation()
 {
-    QCOMPARE(UnicodePattern::translate(R"(a\s+b)", false), QByteArray(R"((?i)a[\t\n\v\f\r\x{85}\x{180e}\p{Z}]+b)"));
-    QCOMPARE(UnicodePattern::translate(R"([:\s]x\S)", false),
+    QCOMPARE(Re2Pattern::translate(R"(a\s+b)", Re2Pattern::NoOption),
+        QByteArray(R"((?i)a[\t\n\v\f\r\x{85}\x{180e}\p{Z}]+b)"));
+    QCOMPARE(Re2Pattern::translate(R"([:\s]x\S)", Re2Pattern::NoOption),
         QByteArray(R"((?i)[:\t\n\v\f\r\x{85}\x{180e}\p{Z}]x[^\t\n\v\f\r\x{85}\x{180e}\p{Z}])"));
+    QCOMPARE(Re2Pattern::translate(R"(\bon\b)", Re2Pattern::Multiline),
+        QByteArray(R"((?im)(?:^|[^\p{L}\p{N}_])on(?:$|[^\p{L}\p{N}_]))"));
     QCOMPARE(
-        UnicodePattern::translate(R"(\bon\b)", true), QByteArray(R"((?im)(?:^|[^\p{L}\p{N}_])on(?:$|[^\p{L}\p{N}_]))"));
-    QCOMPARE(UnicodePattern::translate(R"(@\w+[\d.]*)", false), QByteArray(R"((?i)@[\p{L}\p{N}_]+[\p{Nd}.]*)"));
-    QVERIFY(UnicodePattern("a|b").isValid());
+        Re2Pattern::translate(R"(@\w+[\d.]*)", Re2Pattern::NoOption), QByteArray(R"((?i)@[\p{L}\p{N}_]+[\p{Nd}.]*)"));
+    // Without Unicode properties: PCRE2's ASCII classes (with \v, which RE2's \s lacks) and RE2's own \b.
+    QCOMPARE(Re2Pattern::translate(R"(\bhost[:\s]+\d\w)", Re2Pattern::AsciiClasses),
+        QByteArray(R"((?i)\bhost[:\t\n\v\f\r ]+[0-9][A-Za-z0-9_])"));
+    QCOMPARE(Re2Pattern::translate(R"(x\s)", Re2Pattern::AsciiClasses | Re2Pattern::CaseSensitive),
+        QByteArray(R"(x[\t\n\v\f\r ])"));
+    QVERIFY(Re2Pattern("a|b").isValid());
 }
 
 void TestBounceText::unicodePatternsArePcre2()
@@ -409,7 +405,7 @@ void TestBounceText::unicodePatternsArePcre2()
     // to the words, and the bounce fixtures. Whether they match, where the original's boundary starts, and the
     // groups reportingHost() reads.
     const BounceSignals &sig = BounceSignals::instance();
-    QList<QPair<const UnicodePattern *, bool>> patterns = { { &sig.sender(), false }, { &sig.subject(), false },
+    QList<QPair<const Re2Pattern *, bool>> patterns = { { &sig.sender(), false }, { &sig.subject(), false },
         { &sig.body(), false }, { &sig.originalBoundary(), true }, { &sig.delay(), false }, { &sig.permanent(), false },
         { &sig.autoReplySubject(), false }, { &BounceSignals::reportingHostPattern(), false } };
     for (const auto &marker : BounceSignals::formatMarkers())
@@ -421,9 +417,9 @@ void TestBounceText::unicodePatternsArePcre2()
     QStringList pieces = { u"x"_s, u"ß"_s, u"ſ"_s, u"\u212a"_s, u"日本"_s, u"не"_s, u"😀"_s, u"mx.example.com"_s,
         u"dns;"_s, u"@"_s, u"<"_s };
     for (const auto &p : std::as_const(patterns)) {
-        QVERIFY2(p.first->isValid(), p.first->pcrePattern());
-        for (const QString &word : QString::fromUtf8(p.first->pcrePattern())
-                                       .split(QRegularExpression(u"[^\\p{L}\\p{N}@.:;'-]+"_s), Qt::SkipEmptyParts))
+        QVERIFY2(p.first->isValid(), qPrintable(p.first->reference().pattern()));
+        for (const QString &word :
+            p.first->reference().pattern().split(QRegularExpression(u"[^\\p{L}\\p{N}@.:;'-]+"_s), Qt::SkipEmptyParts))
             if (word.size() > 1 && !word.startsWith(u'?'))
                 pieces << word << word.toUpper();
     }
@@ -447,30 +443,29 @@ void TestBounceText::unicodePatternsArePcre2()
 
     int matched = 0;
     for (const auto &[pattern, multiline] : std::as_const(patterns)) {
-        QRegularExpression::PatternOptions options
-            = QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption;
-        if (multiline)
-            options |= QRegularExpression::MultilineOption;
-        const QRegularExpression reference(QString::fromUtf8(pattern->pcrePattern()), options);
+        const QRegularExpression reference = pattern->reference();
         QVERIFY(reference.isValid());
+        QCOMPARE(reference.patternOptions(),
+            QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption
+                | (multiline ? QRegularExpression::MultilineOption : QRegularExpression::NoPatternOption));
         for (const QString &text : std::as_const(texts)) {
             const QRegularExpressionMatch m = reference.match(text);
             QVERIFY2(pattern->matches(text) == m.hasMatch(),
-                qPrintable(QString::fromUtf8(pattern->pcrePattern()).left(60) + u" | "_s + text.left(200)));
+                qPrintable(reference.pattern().left(60) + u" | "_s + text.left(200)));
             matched += m.hasMatch();
             if (!m.hasMatch())
                 continue;
             if (multiline) {
                 // Only boundaries after the word lists are used, so the match starts where PCRE2's does.
-                qsizetype start = -1, end = -1;
-                QVERIFY(pattern->find(text, 0, &start, &end));
-                QCOMPARE(start, m.capturedStart());
+                Re2Pattern::Match found;
+                QVERIFY(pattern->match(text, 0, &found));
+                QCOMPARE(found.start, m.capturedStart());
             }
             if (pattern == &BounceSignals::reportingHostPattern()) {
-                QStringList groups;
-                QVERIFY(pattern->capture(text, 3, &groups));
+                Re2Pattern::Match found;
+                QVERIFY(pattern->match(text, 0, &found, 3));
                 for (int g = 1; g <= 3; ++g)
-                    QCOMPARE(groups.at(g - 1), m.captured(g));
+                    QCOMPARE(found.groups.at(g - 1), m.captured(g));
             }
         }
     }

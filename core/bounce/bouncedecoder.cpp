@@ -100,14 +100,14 @@ QString reportText(const ParsedMessage &m, const PartMap &map)
 /// Splits the report text where the returned original begins.
 QPair<QString, QString> cutAtOriginal(const QString &text)
 {
-    const UnicodePattern &boundary = BounceSignals::instance().originalBoundary();
-    qsizetype from = 0, start = 0, end = 0;
-    while (boundary.find(text, from, &start, &end)) {
-        if (start == 0) {
-            from = std::max<qsizetype>(end, 1); // a report does not begin with its original
+    const Re2Pattern &boundary = BounceSignals::instance().originalBoundary();
+    Re2Pattern::Match m;
+    for (qsizetype from = 0; boundary.match(text, from, &m);) {
+        if (m.start == 0) {
+            from = std::max<qsizetype>(m.end, 1); // a report does not begin with its original
             continue;
         }
-        const qsizetype lineStart = text.lastIndexOf(u'\n', start) + 1;
+        const qsizetype lineStart = text.lastIndexOf(u'\n', m.start) + 1;
         return { text.left(lineStart), text.mid(lineStart) };
     }
     return { text, {} };

@@ -145,45 +145,45 @@ const BounceSignals &BounceSignals::instance()
     return signals_;
 }
 
-const UnicodePattern &BounceSignals::sender() const
+const Re2Pattern &BounceSignals::sender() const
 {
-    static const UnicodePattern re(kSender);
+    static const Re2Pattern re(kSender);
     return re;
 }
 
-const UnicodePattern &BounceSignals::subject() const
+const Re2Pattern &BounceSignals::subject() const
 {
-    static const UnicodePattern re(kSubject);
+    static const Re2Pattern re(kSubject);
     return re;
 }
 
-const UnicodePattern &BounceSignals::body() const
+const Re2Pattern &BounceSignals::body() const
 {
-    static const UnicodePattern re(kBody);
+    static const Re2Pattern re(kBody);
     return re;
 }
 
-const UnicodePattern &BounceSignals::originalBoundary() const
+const Re2Pattern &BounceSignals::originalBoundary() const
 {
-    static const UnicodePattern re(kOriginalBoundary, true);
+    static const Re2Pattern re(kOriginalBoundary, Re2Pattern::Multiline);
     return re;
 }
 
-const UnicodePattern &BounceSignals::delay() const
+const Re2Pattern &BounceSignals::delay() const
 {
-    static const UnicodePattern re(kDelay);
+    static const Re2Pattern re(kDelay);
     return re;
 }
 
-const UnicodePattern &BounceSignals::permanent() const
+const Re2Pattern &BounceSignals::permanent() const
 {
-    static const UnicodePattern re(kPermanent);
+    static const Re2Pattern re(kPermanent);
     return re;
 }
 
-const UnicodePattern &BounceSignals::autoReplySubject() const
+const Re2Pattern &BounceSignals::autoReplySubject() const
 {
-    static const UnicodePattern re(kAutoReplySubject);
+    static const Re2Pattern re(kAutoReplySubject);
     return re;
 }
 
@@ -219,32 +219,32 @@ QString formatExplanation(const QString &format)
     return {};
 }
 
-QList<QPair<QString, const UnicodePattern *>> BounceSignals::formatMarkers()
+QList<QPair<QString, const Re2Pattern *>> BounceSignals::formatMarkers()
 {
-    static const std::vector<UnicodePattern> patterns = [] {
-        std::vector<UnicodePattern> out;
+    static const std::vector<Re2Pattern> patterns = [] {
+        std::vector<Re2Pattern> out;
         for (const FormatMarker &f : kFormats)
             out.emplace_back(f.pattern);
         return out;
     }();
-    QList<QPair<QString, const UnicodePattern *>> markers;
+    QList<QPair<QString, const Re2Pattern *>> markers;
     for (size_t i = 0; i < patterns.size(); ++i)
         markers.append({ QString::fromLatin1(kFormats[i].name), &patterns[i] });
     return markers;
 }
 
-const UnicodePattern &BounceSignals::reportingHostPattern()
+const Re2Pattern &BounceSignals::reportingHostPattern()
 {
-    static const UnicodePattern re(kReportingHost);
+    static const Re2Pattern re(kReportingHost);
     return re;
 }
 
 QString reportingHost(QStringView text)
 {
-    QStringList groups;
-    if (!BounceSignals::reportingHostPattern().capture(text, 3, &groups))
+    Re2Pattern::Match m;
+    if (!BounceSignals::reportingHostPattern().match(text, 0, &m, 3))
         return {};
-    for (QString host : std::as_const(groups)) {
+    for (QString host : std::as_const(m.groups)) {
         if (host.isEmpty())
             continue;
         while (host.endsWith(u'.'))
@@ -263,7 +263,7 @@ QString identifyFormat(const QString &from, const QString &subject, QStringView 
         options.set_max_mem(int64_t(64) << 20);
         auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
         for (const FormatMarker &f : kFormats) {
-            const QByteArray syntax = UnicodePattern::translate(f.pattern, false);
+            const QByteArray syntax = Re2Pattern::translate(f.pattern, Re2Pattern::NoOption);
             if (set->Add(re2::StringPiece(syntax.constData(), size_t(syntax.size())), nullptr) < 0)
                 return std::unique_ptr<RE2::Set>();
         }

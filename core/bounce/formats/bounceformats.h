@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bounce/formats/unicodepattern.h"
+#include "bounce/formats/re2pattern.h"
 
 #include <QList>
 #include <QPair>
@@ -11,27 +11,27 @@ namespace smtpscope::core::bounce {
 /// What bounces of different MTAs and providers look like, as data: the signals that say a message
 /// was written by a mail system, where the returned original starts, and which MTA wrote it.
 /// The decoding itself is generic (textscanner.h); these tables only steer it.
-/// The expressions are shared by all threads (UnicodePattern is immutable).
+/// The expressions are shared by all threads (Re2Pattern is immutable).
 struct BounceSignals
 {
     /// From addresses or display names of mail systems (MAILER-DAEMON, postmaster, …).
-    const UnicodePattern &sender() const;
+    const Re2Pattern &sender() const;
     /// Subjects of delivery failure and delay notices in several languages.
-    const UnicodePattern &subject() const;
+    const Re2Pattern &subject() const;
     /// Sentences that only delivery reports contain.
-    const UnicodePattern &body() const;
+    const Re2Pattern &body() const;
     /// A line where the copy of the original message (or its headers) begins (multi-line: ^ and $ at lines).
-    const UnicodePattern &originalBoundary() const;
+    const Re2Pattern &originalBoundary() const;
     /// Wording of a delay warning (the message is still queued).
-    const UnicodePattern &delay() const;
+    const Re2Pattern &delay() const;
     /// Wording of a final give-up, which overrides a delay wording in the same report.
-    const UnicodePattern &permanent() const;
+    const Re2Pattern &permanent() const;
     /// Subjects of RFC 3834 automatic replies ("Out of Office", "Automatic reply", …).
-    const UnicodePattern &autoReplySubject() const;
+    const Re2Pattern &autoReplySubject() const;
     /// The format markers identifyFormat() tries, in order (for tests).
-    static QList<QPair<QString, const UnicodePattern *>> formatMarkers();
+    static QList<QPair<QString, const Re2Pattern *>> formatMarkers();
     /// The expression reportingHost() reads (for tests).
-    static const UnicodePattern &reportingHostPattern();
+    static const Re2Pattern &reportingHostPattern();
 
     static const BounceSignals &instance();
 };

@@ -1,13 +1,11 @@
 #include "bounce/formats/textscanner.h"
 
 #include "bounce/formats/mailtext.h"
+#include "bounce/formats/re2pattern.h"
 #include "bounce/formats/regexmatch.h"
-#include "bounce/formats/unicodepattern.h"
 #include "reply/replyparser.h"
 
 #include <QRegularExpression>
-
-#include <re2/re2.h>
 
 #include <array>
 
@@ -478,81 +476,63 @@ bool TextScanner::isRemoteHost(const QString &host)
     return lower.contains(u'.');
 }
 
+// The host expressions, tried in turn. On RE2 rather than QRegularExpression for the reason given at
+// commandPattern(); written as they were for PCRE2, without Unicode properties.
+const std::array<Re2Pattern, 5> &TextScanner::remoteHostPatterns()
+{
+    constexpr int ascii = Re2Pattern::AsciiClasses;
+    static const std::array<Re2Pattern, 5> patterns = {
+        Re2Pattern(R"(\bhost[:\s]+([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[)", ascii),
+        Re2Pattern(R"(\b([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\.?\s*\[[0-9A-Fa-f.:]+\])",
+            ascii | Re2Pattern::CaseSensitive),
+        Re2Pattern(
+            R"(\b(?:host|talking\s+to|server|MX)[:\s]+<?([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b)",
+            ascii),
+        Re2Pattern(R"(\b(?:remote\s+host|host|server|talking\s+to)\s+\[?(\d{1,3}(?:\.\d{1,3}){3})\]?)", ascii),
+        Re2Pattern(R"((?:^|\s)(\d{1,3}(?:\.\d{1,3}){3})\s+does\s+not\s+like)", ascii),
+    };
+    return patterns;
+}
+
 QString TextScanner::findRemoteHost(QStringView text)
 {
-    // RE2 rather than QRegularExpression, for the reason given at findCommand(), and written to match as the PCRE2
-    // expressions did (\s as PCRE2 reads it without Unicode properties).
-#define WS "[\\t\\n\\v\\f\\r ]"
-#define WS_CHARS "\\t\\n\\v\\f\\r "
-#define HOST "([A-Za-z0-9][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})"
-#define IPV4 "(\\d{1,3}(?:\\.\\d{1,3}){3})"
-    static const RE2 patterns[] = {
-        RE2("(?i)\\bhost[:" WS_CHARS "]+" HOST "\\.?" WS "*\\[", RE2::Quiet),
-        RE2("\\b" HOST "\\.?" WS "*\\[[0-9A-Fa-f.:]+\\]", RE2::Quiet),
-        RE2("(?i)\\b(?:host|talking" WS "+to|server|MX)[:" WS_CHARS "]+<?" HOST "\\b", RE2::Quiet),
-        RE2("(?i)\\b(?:remote" WS "+host|host|server|talking" WS "+to)" WS "+\\[?" IPV4 "\\]?", RE2::Quiet),
-        RE2("(?i)(?:^|" WS ")" IPV4 WS "+does" WS "+not" WS "+like", RE2::Quiet),
-    };
-#undef IPV4
-#undef HOST
-#undef WS_CHARS
-#undef WS
+    const std::array<Re2Pattern, 5> &patterns = remoteHostPatterns();
     // The first two patterns need a '[' (a fast search): without one they cannot match.
     const bool bracket = text.contains(u'[');
-    const QByteArray utf8 = text.toUtf8();
-    const re2::StringPiece input(utf8.constData(), size_t(utf8.size()));
-    re2::StringPiece groups[2];
-    for (const RE2 &re : patterns) {
-        Q_ASSERT(re.ok());
+    Re2Pattern::Match m;
+    for (const Re2Pattern &re : patterns) {
         if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
             continue;
-        for (size_t from = 0; from <= input.size();) {
-            if (!re.Match(input, from, input.size(), RE2::UNANCHORED, groups, 2))
-                break;
-            from = size_t(groups[0].data() + groups[0].size() - input.data()); // (no pattern matches empty text)
-            const QString host = QString::fromUtf8(groups[1].data(), qsizetype(groups[1].size()));
-            if (isRemoteHost(host))
-                return host;
+        for (qsizetype from = 0; re.match(text, from, &m, 1); from = m.end) { // (no pattern matches empty text)
+            if (isRemoteHost(m.groups.first()))
+                return m.groups.first();
         }
     }
     return {};
 }
 
+// RE2, not QRegularExpression: its automaton reads a long report text once, where PCRE2 tried the alternation at
+// every word that starts with one of its letters (a tenth of the decoder's time).
+const Re2Pattern &TextScanner::commandPattern()
+{
+    static const Re2Pattern re(
+        R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))",
+        Re2Pattern::AsciiClasses);
+    return re;
+}
+
 QString TextScanner::findCommand(QStringView text)
 {
-    // RE2, not QRegularExpression: its automaton reads a long report text once, where PCRE2 tried the alternation
-    // at every word that starts with one of its letters (a tenth of the decoder's time). Written to match exactly
-    // as the PCRE2 expression did: \s as PCRE2 reads it without Unicode properties (RE2's \s lacks \v), \b on
-    // ASCII word characters in both, case folding by Unicode orbits in both.
-#define WS "[\\t\\n\\v\\f\\r ]"
-    static const RE2 re("(?i)\\b(?:after|in" WS "+reply" WS "+to|did" WS "+not" WS "+like" WS "+our|most" WS
-                        "+progress" WS "+was|following|during|while" WS "+sending)" WS "+(?:the" WS "+)?(?:final" WS
-                        "+)?(RCPT(?:" WS "+TO)?|MAIL(?:" WS "+FROM)?|end" WS "+of" WS "+data|DATA|initial" WS
-                        "+connection|connect|HELO|EHLO|"
-                        "STARTTLS|AUTH)\\b|\\[(RCPT_TO|MAIL_FROM|DATA)\\]|(?:>>>|-->|\\bsent:)" WS
-                        "*(RCPT|MAIL|DATA|HELO|EHLO)|\\bSMTP" WS "+command" WS "*[:-]*" WS
-                        "*(RCPT|MAIL|DATA|HELO|EHLO)\\b|\\bmy" WS "+name" WS "+was" WS "+(rejected)",
-        RE2::Quiet);
-#undef WS
-    Q_ASSERT(re.ok());
-    const QByteArray utf8 = text.toUtf8();
-    const re2::StringPiece input(utf8.constData(), size_t(utf8.size()));
-    re2::StringPiece groups[6];
+    Re2Pattern::Match m;
     bool found = false;
-    for (size_t from = 0; from <= input.size();) {
-        if (!re.Match(input, from, input.size(), RE2::UNANCHORED, groups, 6))
-            break;
+    for (qsizetype from = 0; commandPattern().match(text, from, &m, 5); from = m.end) {
         // "The following mail could not be delivered" names no command: a bare MAIL counts only when it is
         // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
-        if (groups[1].size() == 4
-            && QLatin1StringView(groups[1].data(), 4).compare(QLatin1StringView("MAIL"), Qt::CaseInsensitive) == 0) {
-            const qsizetype end = utf16Units(input.data(), groups[0].data() + groups[0].size());
-            const QStringView after = text.mid(end).trimmed();
+        if (m.groups.at(0).compare(u"MAIL", Qt::CaseInsensitive) == 0) {
+            const QStringView after = text.mid(m.end).trimmed();
             if (!after.isEmpty() && !after.startsWith(u"command", Qt::CaseInsensitive)
-                && after.front().isLetterOrNumber()) {
-                from = size_t(groups[0].data() + groups[0].size() - input.data());
+                && after.front().isLetterOrNumber())
                 continue;
-            }
         }
         found = true;
         break;
@@ -560,12 +540,9 @@ QString TextScanner::findCommand(QStringView text)
     if (!found)
         return {};
     // qmail: "Connected to 192.0.2.1 but my name was rejected." is the reply to HELO.
-    if (groups[5].data())
+    if (!m.groups.at(4).isEmpty())
         return QStringLiteral("HELO");
-    QByteArray captured;
-    for (int i = 1; i <= 4; ++i)
-        captured.append(groups[i].data(), qsizetype(groups[i].size()));
-    return commandFromWords(QString::fromUtf8(captured));
+    return commandFromWords(m.groups.at(0) + m.groups.at(1) + m.groups.at(2) + m.groups.at(3));
 }
 
 QString TextScanner::commandFromWords(const QString &words)

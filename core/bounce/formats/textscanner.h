@@ -1,10 +1,13 @@
 #pragma once
 
+#include "bounce/formats/re2pattern.h"
 #include "reply/enhancedstatus.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <array>
 
 namespace smtpscope::core::bounce {
 
@@ -65,10 +68,14 @@ public:
     static QString findRemoteHost(QStringView text);
     /// Whether a name findRemoteHost() found can be the remote host (not this machine, not a word without a dot).
     static bool isRemoteHost(const QString &host);
+    /// The expressions findRemoteHost() tries in turn (group 1 is the host; exposed for tests).
+    static const std::array<Re2Pattern, 5> &remoteHostPatterns();
     /// The SMTP command after which delivery failed ("after RCPT TO", "in reply to DATA command").
     static QString findCommand(QStringView text);
     /// The command findCommand() names for the words it found ("rcpt to" is RCPT, "initial connection" CONN).
     static QString commandFromWords(const QString &words);
+    /// The expression findCommand() reads (groups 1 to 4 are the command's words, 5 the HELO refusal; for tests).
+    static const Re2Pattern &commandPattern();
 };
 
 } // namespace smtpscope::core::bounce
