@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/asciicase.h"
+
 #include <QRegularExpression>
 #include <QString>
 #include <QStringView>
@@ -67,50 +69,8 @@ inline QRegularExpression::MatchOptions subjectOptions(QStringView subject)
                                  : QRegularExpression::DontCheckSubjectStringMatchOption;
 }
 
-/// A character under case folding when it is compared with ASCII: ASCII letters lower-cased, and the two
-/// non-ASCII letters whose simple case folding is an ASCII letter (U+017F LATIN SMALL LETTER LONG S folds to "s",
-/// U+212A KELVIN SIGN to "k"); other characters as they are.
-inline char16_t foldForAscii(char16_t c)
-{
-    if (c >= u'A' && c <= u'Z')
-        return char16_t(c | 0x20);
-    if (c == 0x017F)
-        return u's';
-    if (c == 0x212A)
-        return u'k';
-    return c;
-}
-
-/// Whether @p other equals @p name case-insensitively, as QStringView::compare(…, Qt::CaseInsensitive) == 0 says
-/// (simple case folding), without its per-character table lookups when @p name is ASCII, as header and field names
-/// are: then only ASCII letters and the two letters that fold to ASCII ones (foldForAscii) can be equal to it.
-inline bool equalsCi(QStringView name, QStringView other)
-{
-    if (name.size() != other.size())
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const char16_t a = name[i].unicode();
-        if (a >= 128)
-            return name.compare(other, Qt::CaseInsensitive) == 0;
-        if (foldForAscii(a) != foldForAscii(other[i].unicode()))
-            return false;
-    }
-    return true;
-}
-
-inline bool equalsCi(QLatin1StringView name, QStringView other)
-{
-    if (name.size() != other.size())
-        return false;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        const auto a = static_cast<unsigned char>(name.data()[i]);
-        if (a >= 128)
-            return other.compare(name, Qt::CaseInsensitive) == 0;
-        if (foldForAscii(a) != foldForAscii(other[i].unicode()))
-            return false;
-    }
-    return true;
-}
+using smtpscope::core::equalsCi;
+using smtpscope::core::foldForAscii;
 
 /// QRegularExpression::match and globalMatch with subjectOptions().
 inline QRegularExpressionMatch match(const QRegularExpression &re, const QString &subject, qsizetype offset = 0)

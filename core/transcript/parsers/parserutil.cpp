@@ -55,46 +55,6 @@ bool isCommandLine(QStringView text)
     return false;
 }
 
-namespace {
-
-bool isAscii(QStringView t)
-{
-    return std::all_of(t.begin(), t.end(), [](QChar c) { return c.unicode() < 0x80; });
-}
-
-// @p t (ASCII, at least as long as @p upper) begins with @p upper, ASCII letters folded.
-bool asciiPrefixNoCase(const char16_t *t, QLatin1StringView upper)
-{
-    for (qsizetype i = 0; i < upper.size(); ++i) {
-        const char16_t c = t[i];
-        if ((c >= u'a' && c <= u'z' ? char16_t(c - 32) : c) != char16_t(uchar(upper.at(i).toLatin1())))
-            return false;
-    }
-    return true;
-}
-
-} // namespace
-
-bool startsWithNoCase(QStringView t, QLatin1StringView upper)
-{
-    // Non-ASCII text takes Qt's comparison, whose case folding also maps some non-ASCII letters to ASCII ones.
-    if (t.size() < upper.size())
-        return false;
-    if (!isAscii(t.first(upper.size())))
-        return t.startsWith(upper, Qt::CaseInsensitive);
-    return asciiPrefixNoCase(t.utf16(), upper);
-}
-
-bool containsNoCase(QStringView t, QLatin1StringView upper)
-{
-    if (!isAscii(t))
-        return t.contains(upper, Qt::CaseInsensitive);
-    for (qsizetype at = 0; at + upper.size() <= t.size(); ++at)
-        if (asciiPrefixNoCase(t.utf16() + at, upper))
-            return true;
-    return false;
-}
-
 QList<ProtocolLine> collectLines(const TranscriptParser &parser, const QList<SourceLine> &lines)
 {
     QList<ProtocolLine> out;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "transcript/transcriptparser.h"
+#include "util/asciicase.h"
 
 #include <QRegularExpression>
 
@@ -42,13 +43,6 @@ inline qsizetype indexOfChar(QStringView t, char16_t c, qsizetype from = 0)
             return at;
     return -1;
 }
-
-/// @p t starts with the ASCII literal @p upper (upper case) in any case: QStringView::startsWith(upper,
-/// Qt::CaseInsensitive), by folding ASCII letters when the compared part of @p t is ASCII.
-bool startsWithNoCase(QStringView t, QLatin1StringView upper);
-/// @p t contains the ASCII literal @p upper (upper case) in any case: QStringView::contains(upper,
-/// Qt::CaseInsensitive), by folding ASCII letters when @p t is ASCII.
-bool containsNoCase(QStringView t, QLatin1StringView upper);
 
 /// "250 text", "250-text", "250": the shape of a server reply line (RFC 5321 §4.2).
 bool isReplyLine(QStringView text);
