@@ -84,12 +84,7 @@ struct ProtocolLine
         clear(peer);
         implicitTls = false;
         viaStartTls = false;
-        const Reply &r = outcome.reply;
-        if (!outcome.recipient.isNull() || outcome.kind != RecipientOutcome::Kind::Accepted || outcome.step != -1
-            || r.code != 0 || r.status.statusClass != 0 || r.status.subject != 0 || r.status.detail != 0
-            || !r.lines.isEmpty() || !r.textLines.isEmpty() || r.firstLine != 0 || r.lastLine != 0
-            || !r.issues.isEmpty())
-            outcome = RecipientOutcome();
+        outcome = RecipientOutcome();
         clear(command);
         outcomeStep = true;
         clear(server);
