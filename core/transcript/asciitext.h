@@ -38,4 +38,15 @@ inline bool operator!=(const QString &s, Ascii lit) noexcept
     return !(QStringView(s) == lit);
 }
 
+/// Where @p c first occurs in @p t at or after @p from (>= 0), or -1: QStringView::indexOf(c, from), which goes
+/// through the general substring search in this Qt.
+inline qsizetype indexOfChar(QStringView t, char16_t c, qsizetype from = 0)
+{
+    const char16_t *d = t.utf16();
+    for (qsizetype at = from; at < t.size(); ++at)
+        if (d[at] == c)
+            return at;
+    return -1;
+}
+
 } // namespace smtpscope::core

@@ -3,6 +3,7 @@
 #include "reply/replyparser.h"
 #include "transcript/asciitext.h"
 #include "transcript/protocolchecker.h"
+#include "util/asciicase.h"
 
 #include <QHash>
 #include <QRegularExpression>
@@ -63,61 +64,24 @@ const QStringList &knownVerbs()
     return verbs;
 }
 
-// QStringView::indexOf(u' '), which in this Qt goes through the general substring search.
-qsizetype indexOfSpace(QStringView t)
-{
-    const qsizetype n = t.size();
-    const char16_t *d = t.utf16();
-    for (qsizetype i = 0; i < n; ++i)
-        if (d[i] == u' ')
-            return i;
-    return -1;
-}
-
-char16_t asciiLower(char16_t c)
-{
-    return c >= u'A' && c <= u'Z' ? char16_t(c + 32) : c;
-}
-
-// Whether @p word equals @p verb (upper-case ASCII) in any case. An ASCII word is compared by folding ASCII
-// letters, which for ASCII is what the case-insensitive comparison does; others take that comparison (U+017F
-// folds to 's').
-bool sameVerb(QStringView word, const QString &verb)
-{
-    if (word.size() != verb.size())
-        return false;
-    if (!std::all_of(word.begin(), word.end(), [](QChar c) { return c.unicode() < 0x80; }))
-        return word.compare(verb, Qt::CaseInsensitive) == 0;
-    for (qsizetype i = 0; i < word.size(); ++i)
-        if (asciiLower(word.at(i).unicode()) != asciiLower(verb.at(i).unicode()))
-            return false;
-    return true;
-}
-
 // The known verb @p word names (any case), or nullptr.
 const QString *knownVerb(QStringView word)
 {
     const QStringList &verbs = knownVerbs();
-    // The verbs by their first letter: an ASCII first letter must be the verb's (any case).
+    // The verbs by their first letter, folded as a case-insensitive comparison folds it.
     static const std::array<QList<qsizetype>, 26> byLetter = [&verbs] {
         std::array<QList<qsizetype>, 26> b;
         for (qsizetype i = 0; i < verbs.size(); ++i)
-            b[asciiLower(verbs.at(i).front().unicode()) - u'a'].append(i);
+            b[foldForAscii(verbs.at(i).front().unicode()) - u'a'].append(i);
         return b;
     }();
     if (word.isEmpty())
         return nullptr;
-    const char16_t first = asciiLower(word.front().unicode());
-    if (first >= 0x80) {
-        for (const QString &verb : verbs)
-            if (sameVerb(word, verb))
-                return &verb;
-        return nullptr;
-    }
+    const char16_t first = foldForAscii(word.front().unicode());
     if (first < u'a' || first > u'z')
-        return nullptr; // every verb starts with a letter
+        return nullptr; // every verb starts with an ASCII letter, and only those fold to one
     for (qsizetype i : byLetter[first - u'a'])
-        if (sameVerb(word, verbs.at(i)))
+        if (equalsCi(verbs.at(i), word))
             return &verbs.at(i);
     return nullptr;
 }
@@ -125,7 +89,7 @@ const QString *knownVerb(QStringView word)
 bool isKnownVerb(QStringView text)
 {
     const QStringView t = text.trimmed();
-    const qsizetype space = indexOfSpace(t);
+    const qsizetype space = indexOfChar(t, u' ');
     return knownVerb(space < 0 ? t : t.first(space)) != nullptr;
 }
 
@@ -794,34 +758,16 @@ void Builder::outcome(State &st, const ProtocolLine &l)
         step.timestamp = l.timestamp;
         step.note = l.text;
         step.reply = o.reply;
-        // The checks read the command upper-cased; an ASCII command (nearly every one) is compared without
-        // case instead, which is the same and needs no copy.
+        // The checks read the command upper-cased ("MAıL" is MAIL); an ASCII command, nearly every one, is compared
+        // without case instead, which is the same and needs no copy.
         const bool ascii
             = std::all_of(l.command.cbegin(), l.command.cend(), [](QChar c) { return c.unicode() < 0x80; });
-        const QString upperCopy = ascii ? QString() : l.command.toUpper();
-        const QStringView upper = ascii ? QStringView(l.command) : QStringView(upperCopy);
-        const Qt::CaseSensitivity cs = ascii ? Qt::CaseInsensitive : Qt::CaseSensitive;
-        // The tests below, by folding ASCII letters for an ASCII command (the same answers as Qt's
-        // case-insensitive ones, without their cost), and as they were for the upper-cased copy.
-        auto foldedAt = [&](qsizetype at, QLatin1StringView word) {
-            for (qsizetype k = 0; k < word.size(); ++k)
-                if (asciiLower(upper.at(at + k).unicode()) != asciiLower(char16_t(uchar(word.at(k).toLatin1()))))
-                    return false;
-            return true;
-        };
+        const QString upper = ascii ? QString() : l.command.toUpper();
         auto startsWithWord = [&](QLatin1StringView word) {
-            if (!ascii)
-                return upper.startsWith(word, cs);
-            return upper.size() >= word.size() && foldedAt(0, word);
+            return ascii ? startsWithNoCase(l.command, word) : upper.startsWith(word);
         };
-        auto containsWord = [&](QLatin1StringView word) {
-            if (!ascii)
-                return upper.contains(word, cs);
-            for (qsizetype at = 0; at + word.size() <= upper.size(); ++at)
-                if (foldedAt(at, word))
-                    return true;
-            return false;
-        };
+        auto containsWord
+            = [&](QLatin1StringView word) { return ascii ? containsNoCase(l.command, word) : upper.contains(word); };
         if (startsWithWord(QLatin1StringView("RCPT")))
             step.phase = Phase::Rcpt;
         else if (startsWithWord(QLatin1StringView("MAIL")))
@@ -831,9 +777,9 @@ void Builder::outcome(State &st, const ProtocolLine &l)
         else if (containsWord(QLatin1StringView("CONNECT")) || containsWord(QLatin1StringView("GREETING"))
             || containsWord(QLatin1StringView("BANNER")))
             step.phase = Phase::Connect;
-        else if (upper.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
+        else if (l.command.isEmpty() && o.kind == RecipientOutcome::Kind::Accepted)
             step.phase = Phase::Message; // a delivery is confirmed at the end of the message
-        else if (upper.isEmpty() && o.reply.code == 0)
+        else if (l.command.isEmpty() && o.reply.code == 0)
             step.phase = Phase::Connect; // no reply at all: the connection failed
         // The command the reply answered; "greeting" / "initial connection" is no command but the phase.
         if (step.phase != Phase::Connect && !l.command.isEmpty()) {
@@ -963,7 +909,7 @@ namespace {
 void splitCommandView(QStringView text, QString *verb, QString *argument)
 {
     const QStringView trimmed = text.trimmed();
-    const qsizetype space = indexOfSpace(trimmed);
+    const qsizetype space = indexOfChar(trimmed, u' ');
     const QStringView v = space < 0 ? trimmed : trimmed.first(space);
     const QStringView arg = space < 0 ? QStringView() : trimmed.mid(space + 1).trimmed();
     // A verb is 2 to 12 ASCII letters.
@@ -986,7 +932,7 @@ void splitCommandView(QStringView text, QString *verb, QString *argument)
     }
     *verb = known ? *known : v.toString().toUpper();
     if (*verb == Ascii("AUTH")) {
-        const qsizetype s = indexOfSpace(arg);
+        const qsizetype s = indexOfChar(arg, u' ');
         const QString mechanism = (s < 0 ? arg : arg.first(s)).toString().toUpper();
         *argument = s < 0 ? mechanism : mechanism + QLatin1Char(' ') + kRedacted;
         return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "transcript/asciitext.h"
 #include "transcript/transcriptparser.h"
 #include "util/asciicase.h"
 
@@ -29,17 +30,6 @@ template<size_t N> inline qsizetype indexOfLiteral(QStringView t, const char16_t
     const char16_t *d = t.utf16();
     for (qsizetype at = from; at + n <= t.size(); ++at)
         if (d[at] == lit[0] && std::memcmp(d + at, lit, size_t(n) * 2) == 0)
-            return at;
-    return -1;
-}
-
-/// Where @p c first occurs in @p t at or after @p from (>= 0), or -1: QStringView::indexOf(c, from), which goes
-/// through the general substring search in this Qt.
-inline qsizetype indexOfChar(QStringView t, char16_t c, qsizetype from = 0)
-{
-    const char16_t *d = t.utf16();
-    for (qsizetype at = from; at < t.size(); ++at)
-        if (d[at] == c)
             return at;
     return -1;
 }
