@@ -242,8 +242,8 @@ void process(Job &job, const BounceDecoder &decoder, Rendering rendering)
 }
 
 /// Runs batches of messages through `process` on worker threads while the calling thread reads the input and
-/// writes the output in input order. At most `window` batches (and about `maxBytes` of messages) are in flight, so
-/// memory stays bounded whatever the input size.
+/// writes the output in input order. At most 8 batches per worker (and about `maxBytes` of messages) are in
+/// flight, so memory stays bounded whatever the input size.
 class ParallelClassifier
 {
 public:
@@ -293,6 +293,7 @@ private:
 
     Job &slot(qint64 sequence) { return m_ring[size_t(sequence % qint64(m_ring.size()))]; }
 
+    // Hands the current batch to the workers, first writing finished batches while too many are in flight.
     void submit(const std::function<void(Job &)> &write)
     {
         std::unique_lock lock(m_mutex);
