@@ -12,9 +12,9 @@
 #include <QElapsedTimer>
 
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -40,44 +40,66 @@ QString statusText(const EnhancedStatus &s)
 class JsonLine
 {
 public:
-    void add(const char *key, const QString &value) { m_fields.push_back({ key, Kind::String, &value, 0 }); }
-    void add(const char *key, qint64 value) { m_fields.push_back({ key, Kind::Number, nullptr, value }); }
-    void addBool(const char *key, bool value) { m_fields.push_back({ key, Kind::Bool, nullptr, value ? 1 : 0 }); }
+    template<qsizetype N>
+    void add(const char (&key)[N], const QString &value)
+    {
+        m_fields.push_back({ QByteArrayView(key, N - 1), Kind::String, &value, 0 });
+    }
+    template<qsizetype N>
+    void add(const char (&key)[N], qint64 value)
+    {
+        m_fields.push_back({ QByteArrayView(key, N - 1), Kind::Number, nullptr, value });
+    }
+    template<qsizetype N>
+    void addBool(const char (&key)[N], bool value)
+    {
+        m_fields.push_back({ QByteArrayView(key, N - 1), Kind::Bool, nullptr, value ? 1 : 0 });
+    }
 
     /// Appends the object and a line feed to @p out.
     void write(QByteArray &out)
     {
-        std::sort(m_fields.begin(), m_fields.end(),
-            [](const Field &a, const Field &b) { return std::strcmp(a.key, b.key) < 0; });
-        out += '{';
-        bool first = true;
+        // (About twenty fields: sorting them is cheap; keys compare as bytes, as QJsonObject orders them.)
+        std::sort(m_fields.begin(), m_fields.end(), [](const Field &a, const Field &b) { return a.key < b.key; });
+        // One resize for the worst case, then plain writes: appending piece by piece cost more than the escaping.
+        qsizetype bound = 3;
+        for (const Field &field : m_fields)
+            bound += field.key.size() + 4 + (field.kind == Kind::String ? jsonStringBound(*field.text) : 20);
+        const qsizetype start = out.size();
+        out.resize(start + bound);
+        char *dst = out.data() + start;
+        *dst++ = '{';
         for (const Field &field : m_fields) {
-            if (!first)
-                out += ',';
-            first = false;
-            out += '"';
-            out += field.key;
-            out += "\":";
+            if (&field != &m_fields.front())
+                *dst++ = ',';
+            *dst++ = '"';
+            dst = std::copy(field.key.begin(), field.key.end(), dst);
+            *dst++ = '"';
+            *dst++ = ':';
             switch (field.kind) {
             case Kind::String:
-                appendJsonString(out, *field.text);
+                dst = writeJsonString(dst, *field.text);
                 break;
             case Kind::Number:
-                out += QByteArray::number(field.number);
+                dst = std::to_chars(dst, dst + 20, field.number).ptr;
                 break;
-            case Kind::Bool:
-                out += field.number ? "true" : "false";
+            case Kind::Bool: {
+                const QByteArrayView word = field.number ? QByteArrayView("true") : QByteArrayView("false");
+                dst = std::copy(word.begin(), word.end(), dst);
                 break;
             }
+            }
         }
-        out += "}\n";
+        *dst++ = '}';
+        *dst++ = '\n';
+        out.resize(dst - out.constData());
     }
 
 private:
     enum class Kind { String, Number, Bool };
     struct Field
     {
-        const char *key;
+        QByteArrayView key;
         Kind kind;
         const QString *text;
         qint64 number;

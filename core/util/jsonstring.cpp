@@ -4,11 +4,16 @@ namespace smtpscope::core {
 
 void appendJsonString(QByteArray &out, QStringView text)
 {
-    // Straight from UTF-16 into the output, escaping as it goes: no UTF-8 copy of the text first. The room
-    // reserved is the worst case (6 bytes, "\u00XX", per code unit); the unused rest is cut off at the end.
+    // The room reserved is the worst case; the unused rest is cut off at the end.
     const qsizetype start = out.size();
-    out.resize(start + 2 + 6 * text.size());
-    char *dst = out.data() + start;
+    out.resize(start + jsonStringBound(text));
+    char *const end = writeJsonString(out.data() + start, text);
+    out.resize(end - out.constData());
+}
+
+char *writeJsonString(char *dst, QStringView text)
+{
+    // Straight from UTF-16 into the output, escaping as it goes: no UTF-8 copy of the text first.
     *dst++ = '"';
     const char16_t *p = text.utf16();
     const char16_t *const end = p + text.size();
@@ -69,7 +74,7 @@ void appendJsonString(QByteArray &out, QStringView text)
         }
     }
     *dst++ = '"';
-    out.resize(dst - out.constData());
+    return dst;
 }
 
 } // namespace smtpscope::core
