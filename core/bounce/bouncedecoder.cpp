@@ -408,17 +408,12 @@ private:
         m_failedHeader = addressList(headerValues(m_message.headers, u"X-Failed-Recipients").join(u','));
 
         // The bounce's own addresses are never the recipients it reports.
-        QStringList ignore;
         for (const QString &name :
             { QStringLiteral("From"), QStringLiteral("Sender"), QStringLiteral("Return-Path") }) {
             const QString a = firstAddress(headerValue(m_message.headers, name));
-            if (!a.isEmpty() && !ignore.contains(a, Qt::CaseInsensitive))
-                ignore.append(a);
+            if (!a.isEmpty() && !m_ownAddresses.contains(a, Qt::CaseInsensitive))
+                m_ownAddresses.append(a);
         }
-        // The command the whole report names is needed only for some single-recipient reports: reportCommand().
-        m_scanned = TextScanner::scan(m_text, ignore, false);
-        m_delayWording = m_sig.delay().matches(m_subject)
-            || (m_sig.delay().matches(m_scanned.preamble) && !m_sig.permanent().matches(m_scanned.preamble));
 
         m_signals.sender = m_sig.sender().matches(m_from);
         m_signals.subject = m_sig.subject().matches(m_subject);
@@ -514,13 +509,13 @@ private:
     /// What the human-readable part says about @p address, if it names it.
     const TextFinding *findingFor(const QString &address) const
     {
-        for (const TextFinding &f : m_scanned.findings) {
+        for (const TextFinding &f : scanned().findings) {
             if (f.recipient.compare(address, Qt::CaseInsensitive) == 0
                 || f.originalRecipient.compare(address, Qt::CaseInsensitive) == 0)
                 return &f;
         }
         // A DSN that reports one recipient while the text names one: the same recipient, differently written.
-        return m_scanned.findings.size() == 1 ? &m_scanned.findings.first() : nullptr;
+        return scanned().findings.size() == 1 ? &scanned().findings.first() : nullptr;
     }
 
     /// RFC 3464 / RFC 6533 delivery status notifications, also when forwarded or written inline.
@@ -572,12 +567,21 @@ private:
         r.willRetryUntil = DsnFields::parseDate(g.willRetryUntil);
         const EnhancedStatus fieldStatus = statusOrInvalid(g.status);
 
+        // What the text says about this recipient, looked up only where the fields leave a question open.
         const bool plausible = isPlausibleAddress(r.recipient);
-        const TextFinding *f = plausible ? findingFor(r.recipient) : nullptr;
+        const TextFinding *f = nullptr;
+        bool looked = !plausible;
+        const auto finding = [&]() {
+            if (!looked) {
+                f = findingFor(r.recipient);
+                looked = true;
+            }
+            return f;
+        };
         if (!plausible) {
             // "@mx.example.org", a mailbox path: the text, X-Failed-Recipients or the original say who.
-            if (m_scanned.findings.size() == 1)
-                f = &m_scanned.findings.first();
+            if (scanned().findings.size() == 1)
+                f = &scanned().findings.first();
             const QStringList originalTo = addressList(m_report.original.to);
             QString better = f ? f->recipient : QString();
             if (better.isEmpty() && m_failedHeader.size() == 1)
@@ -594,8 +598,10 @@ private:
         // A diagnostic that says nothing the text does not say better ("X-Postfix; …" without a code), or one
         // left in a 7-bit escape charset (ISO-2022-JP in a DSN field, which declares no charset) while the
         // human-readable part, which does, says the same decoded.
-        const bool undecoded = r.diagnostic.contains(QChar(0x1b)) && f && !f->diagnostic.contains(QChar(0x1b));
-        if ((!reply.code && f && f->replyCode) || (r.diagnostic.isEmpty() && f) || (!reply.code && undecoded)) {
+        const bool undecoded
+            = r.diagnostic.contains(QChar(0x1b)) && finding() && !f->diagnostic.contains(QChar(0x1b));
+        if ((!reply.code && finding() && f->replyCode) || (r.diagnostic.isEmpty() && finding())
+            || (!reply.code && undecoded)) {
             r.diagnostic = f->diagnostic;
             reply = TextScanner::readReply(f->diagnostic);
         }
@@ -615,11 +621,11 @@ private:
             useLastReplyInText(r);
         if (r.remoteMta.isEmpty()) {
             r.remoteMta = TextScanner::findRemoteHost(r.diagnostic);
-            if (r.remoteMta.isEmpty() && f)
+            if (r.remoteMta.isEmpty() && finding())
                 r.remoteMta = f->remoteMta;
         }
         r.failedCommand = TextScanner::findCommand(r.diagnostic);
-        if (r.failedCommand.isEmpty() && f)
+        if (r.failedCommand.isEmpty() && finding())
             r.failedCommand = f->command;
         if (r.failedCommand.isEmpty() && recipientCount == 1)
             r.failedCommand = reportCommand();
@@ -632,7 +638,7 @@ private:
         if (r.action.isEmpty()) {
             const int cls = r.status.isValid() ? r.status.statusClass : r.replyCode / 100;
             r.action = cls == 2 ? QStringLiteral("delivered")
-                                : (cls == 4 && m_delayWording ? QStringLiteral("delayed") : QStringLiteral("failed"));
+                                : (cls == 4 && delayWording() ? QStringLiteral("delayed") : QStringLiteral("failed"));
         }
         // Delivered to a program ("X-Actual-Recipient: |procmail …"): without a diagnostic, the report's own
         // transcript line about it says what the program answered.
@@ -678,7 +684,7 @@ private:
     {
         if (!m_signals.any())
             return false;
-        QList<TextFinding> findings = m_scanned.findings;
+        QList<TextFinding> findings = scanned().findings;
         if (findings.isEmpty()) {
             for (const QString &a : m_failedHeader) {
                 TextFinding f;
@@ -686,7 +692,7 @@ private:
                 findings.append(f);
             }
         }
-        if (findings.isEmpty() && m_signals.sender && m_signals.subject && m_scanned.preambleReply.code >= 400) {
+        if (findings.isEmpty() && m_signals.sender && m_signals.subject && scanned().preambleReply.code >= 400) {
             // A mail system's report that states a failure but names no address ("421 example.com (smtp)...
             // Deferred"): when the returned message went to exactly one address, that is the recipient.
             const QStringList to = addressList(m_report.original.to);
@@ -710,10 +716,10 @@ private:
             r.remoteMta = f.remoteMta;
             r.failedCommand = f.command;
             // A reply stated once above a list of recipients applies to each of them.
-            if (!f.hasCodes() && m_scanned.preambleReply.code && (r.diagnostic.isEmpty() || findings.size() == 1)) {
-                r.diagnostic = m_scanned.preambleReply.text;
-                r.replyCode = m_scanned.preambleReply.code;
-                r.status = m_scanned.preambleReply.status;
+            if (!f.hasCodes() && scanned().preambleReply.code && (r.diagnostic.isEmpty() || findings.size() == 1)) {
+                r.diagnostic = scanned().preambleReply.text;
+                r.replyCode = scanned().preambleReply.code;
+                r.status = scanned().preambleReply.status;
             }
             if (r.diagnostic.isEmpty())
                 useReportWording(r);
@@ -727,7 +733,7 @@ private:
                 r.diagnostic = explanation + u' ' + r.diagnostic;
             const int cls = r.replyCode ? r.replyCode / 100 : r.status.statusClass;
             r.action = cls == 2 ? QStringLiteral("delivered")
-                                : (m_delayWording && cls != 5 ? QStringLiteral("delayed") : QStringLiteral("failed"));
+                                : (delayWording() && cls != 5 ? QStringLiteral("delayed") : QStringLiteral("failed"));
             m_decoder.classify(r);
             if (!r.replyCode && !f.inlineMention
                 && (r.classification.reason == u"onhold" || r.classification.reason == u"undefined"))
@@ -758,7 +764,7 @@ private:
     /// the report's reason applies to it.
     void usePreambleReason(DeliveryResult &r) const
     {
-        const QString preamble = m_scanned.preamble.simplified();
+        const QString preamble = scanned().preamble.simplified();
         if (preamble.isEmpty() || r.diagnostic.contains(preamble))
             return;
         DeliveryResult withReport = r;
@@ -780,7 +786,7 @@ private:
             r.replyCode = any.code;
             r.status = any.status;
         } else {
-            r.diagnostic = m_scanned.preamble.simplified().left(1000);
+            r.diagnostic = scanned().preamble.simplified().left(1000);
             r.status = TextScanner::findStatus(r.diagnostic);
         }
     }
@@ -797,7 +803,7 @@ private:
         for (const QString &a : addressList(m_report.original.to)) {
             DeliveryResult r;
             r.recipient = a;
-            r.action = m_delayWording ? QStringLiteral("delayed") : QStringLiteral("failed");
+            r.action = delayWording() ? QStringLiteral("delayed") : QStringLiteral("failed");
             useReportWording(r);
             m_decoder.classify(r);
             m_report.results.append(r);
@@ -844,6 +850,26 @@ private:
         return true;
     }
 
+    /// What the human-readable text says per recipient, read on first use: a DSN whose fields say everything
+    /// needs no reading of the text, and that reading is the costliest step of most messages.
+    const TextScanner::Result &scanned() const
+    {
+        // The command the whole report names is needed only for some single-recipient reports: reportCommand().
+        if (!m_scanned)
+            m_scanned = TextScanner::scan(m_text, m_ownAddresses, false);
+        return *m_scanned;
+    }
+
+    /// Whether the subject or the report's opening words speak of a delay rather than a failure.
+    bool delayWording() const
+    {
+        if (!m_delayWording) {
+            m_delayWording = m_sig.delay().matches(m_subject)
+                || (m_sig.delay().matches(scanned().preamble) && !m_sig.permanent().matches(scanned().preamble));
+        }
+        return *m_delayWording;
+    }
+
     /// The SMTP command the whole report names ("… while talking to x: >>> DATA"), found on first use.
     const QString &reportCommand() const
     {
@@ -864,9 +890,10 @@ private:
     QString m_text; ///< the same, cut where the returned original begins
     QString m_afterReport;
     QStringList m_failedHeader; ///< X-Failed-Recipients
-    TextScanner::Result m_scanned; ///< without its command: see reportCommand()
+    QStringList m_ownAddresses; ///< From, Sender and Return-Path: never a recipient
+    mutable std::optional<TextScanner::Result> m_scanned; ///< see scanned()
     mutable std::optional<QString> m_reportCommand;
-    bool m_delayWording = false;
+    mutable std::optional<bool> m_delayWording;
     Signals m_signals;
 };
 
