@@ -126,8 +126,22 @@ private:
             qsizetype nameEnd = 0;
             while (lineStart + nameEnd < nl && isFieldNameChar(lineStart[nameEnd]))
                 ++nameEnd;
-            if (nameEnd == 0 || lineStart + nameEnd >= nl || lineStart[nameEnd] != ':')
-                return false;
+            const bool valid = nameEnd > 0 && lineStart + nameEnd < nl && lineStart[nameEnd] == ':';
+            // A line that is no field at all: a word and then a space or the line's end ("boundary=x" of a fold
+            // that lost its indentation, "From x@y …"). GMime drops it with its continuation lines, except as the
+            // very first line of the input, where it finds no header at all. Anything else odd is left to GMime,
+            // also "--" lines, which GMime compares with the boundaries.
+            if (!valid) {
+                const char stop = lineStart + nameEnd < nl ? lineStart[nameEnd] : '\n';
+                if (pos == 0 || nameEnd == 0 || !(stop == '\n' || stop == ' ' || stop == '\t')
+                    || (lineStart[0] == '-' && lineStart[1] == '-'))
+                    return false;
+                const char *after = lineStart + nameEnd;
+                while (after < nl && (*after == ' ' || *after == '\t'))
+                    ++after;
+                if (after < nl && *after == ':')
+                    return false; // "Subject : x", a field for GMime
+            }
             const qsizetype valueStart = pos + nameEnd + 1;
             qsizetype valueEnd = nl - d;
             // continuation lines
@@ -137,6 +151,10 @@ private:
                 if (!next)
                     return false;
                 valueEnd = next - d;
+            }
+            if (!valid) {
+                pos = valueEnd + 1;
+                continue;
             }
             bool eightBit = false;
             if (!scanValue(d + valueStart, d + valueEnd, eightBit))
@@ -423,9 +441,23 @@ private:
             m_message.parts.append(std::move(part));
             bool closing = false, ours = false;
             qsizetype at = findBoundary(e.bodyStart, e.bodyEnd, closing, ours);
+            // No part found: GMime leaves the body before the first delimiter line (all of it when there is none)
+            // in the prologue, a C string that ends at the first NUL byte.
+            const auto partless = [&](qsizetype prologueEnd) {
+                const qsizetype length = prologueEnd - e.bodyStart;
+                const char *nul = static_cast<const char *>(std::memchr(m_data + e.bodyStart, '\0', size_t(length)));
+                const QByteArray prologue(m_data + e.bodyStart, nul ? nul - (m_data + e.bodyStart) : length);
+                m_walker.partlessMultipart(QStringLiteral("%1 has no parts").arg(contentType), contentType,
+                    charset ? charset->constData() : nullptr, prologue, depth, index, inEnclosedMessage);
+                m_boundaries.removeLast();
+                return true;
+            };
+            if (at == -1)
+                return partless(e.bodyEnd); // no delimiter line of any level
             if (at < 0 || !ours || closing)
-                return false; // no part, or an enclosing boundary first
+                return false; // an enclosing boundary first
             // The parts' extents first, to note a missing closing boundary before what the parts note.
+            const qsizetype first = at;
             QList<QPair<qsizetype, qsizetype>> extents;
             bool truncated = false;
             while (true) {
@@ -435,20 +467,25 @@ private:
                 const qsizetype partStart = nl - m_data + 1;
                 bool nextClosing = false, nextOurs = false;
                 const qsizetype next = findBoundary(partStart, e.bodyEnd, nextClosing, nextOurs);
+                // (A delimiter line right after another, or at the end, delimits nothing: GMime makes no part.)
                 if (next == -1) {
                     // no closing boundary: the last part runs to the end, as GMime reads it
-                    extents.append({ partStart, e.bodyEnd });
+                    if (partStart < e.bodyEnd)
+                        extents.append({ partStart, e.bodyEnd });
                     truncated = true;
                     break;
                 }
                 if (next < 0 || !nextOurs)
                     return false;
                 // the newline before a boundary line belongs to the boundary
-                extents.append({ partStart, next > partStart ? next - 1 : partStart });
+                if (next > partStart)
+                    extents.append({ partStart, next - 1 });
                 if (nextClosing)
                     break;
                 at = next;
             }
+            if (extents.isEmpty())
+                return partless(first > e.bodyStart ? first - 1 : e.bodyStart);
             if (truncated)
                 m_walker.note(
                     QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(contentType));

@@ -609,6 +609,14 @@ QString Walker::recoverBody(
     return QStringLiteral(": its body is read as text");
 }
 
+void Walker::partlessMultipart(QString problem, const QString &contentType, const char *charset,
+    const QByteArray &body, int depth, int index, bool inEnclosedMessage)
+{
+    if (!body.trimmed().isEmpty() && !inEnclosedMessage && depth < MessageParser::maxDepth)
+        problem += recoverBody(contentType, charset, body, depth, index);
+    note(problem);
+}
+
 void Walker::walk(GMimeObject *object, int depth, int parent, bool inEnclosedMessage)
 {
     if (depth > MessageParser::maxDepth) {
@@ -655,15 +663,9 @@ void Walker::walk(GMimeObject *object, int depth, int parent, bool inEnclosedMes
         const QString contentType = part.contentType;
         m_message.parts.append(std::move(part));
         if (count == 0) {
-            // GMime leaves the whole body in the prologue: split it at the delimiter lines it actually uses, or
-            // else read it as text, so that the report it holds is not lost.
             const char *prologue = g_mime_multipart_get_prologue(multipart);
-            const QByteArray body = prologue ? QByteArray(prologue) : QByteArray();
-            if (!problem.isEmpty() && !body.trimmed().isEmpty() && !inEnclosedMessage
-                && depth < MessageParser::maxDepth)
-                problem += recoverBody(contentType, charset, body, depth, index);
-            if (!problem.isEmpty())
-                note(problem);
+            partlessMultipart(problem, contentType, charset, prologue ? QByteArray(prologue) : QByteArray(), depth,
+                index, inEnclosedMessage);
             return;
         }
         if (noBoundary)

@@ -50,6 +50,11 @@ public:
 
     static QList<QPair<QString, QString>> headersOf(GMimeObject *object);
 
+    /// A multipart in which no part was found, its whole body left in the prologue: notes @p problem and, unless
+    /// inside a returned message, splits @p body at the delimiter lines it actually uses or reads it as text, so
+    /// that the report it holds is not lost.
+    void partlessMultipart(QString problem, const QString &contentType, const char *charset, const QByteArray &body,
+        int depth, int index, bool inEnclosedMessage);
     QString toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType);
     QList<QPair<QString, QString>> parseHeaderBlock(const QByteArray &block);
     GMimeParserOptions *options() const { return m_options; }
