@@ -1313,7 +1313,9 @@ QByteArray randomBounce(QRandomGenerator &random, int depth = 0)
             else if (partKind == 1)
                 body += "Content-Type: text/rfc822-headers\n\nSubject: original\nMessage-ID: <o@example.com>\n";
             else if (partKind == 2)
-                body += "Content-Type: message/rfc822\n\n" + randomBounce(random, depth + 1);
+                body += "Content-Type: message/rfc822\n\n"
+                    + pick({ QByteArray(), QByteArray(), QByteArray("\n"), QByteArray("[a copy of the message]\n") })
+                    + randomBounce(random, depth + 1);
             else
                 body += randomBounce(random, depth + 1);
             body += "\n";

@@ -512,7 +512,9 @@ private:
             Entity enclosed;
             enclosed.fields.reserve(32);
             qsizetype pos = e.bodyStart;
-            if (!readHeaders(pos, e.bodyEnd, enclosed.fields) || enclosed.fields.isEmpty())
+            // (No field at all, when the body starts with an empty line or with lines that are no field: GMime
+            // reads a message without header fields. But with an empty body it reads no message.)
+            if (e.bodyStart >= e.bodyEnd || !readHeaders(pos, e.bodyEnd, enclosed.fields))
                 return false;
             enclosed.bodyStart = pos;
             enclosed.bodyEnd = e.bodyEnd;
