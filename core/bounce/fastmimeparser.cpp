@@ -434,26 +434,29 @@ private:
 
         if (e.type == "multipart") {
             const QByteArray *boundary = param(e.typeParams, "boundary");
-            if (!boundary || boundary->isEmpty())
+            if (boundary && boundary->isEmpty())
                 return false;
-            m_boundaries.append(*boundary);
             const QString contentType = part.contentType;
             m_message.parts.append(std::move(part));
-            bool closing = false, ours = false;
-            qsizetype at = findBoundary(e.bodyStart, e.bodyEnd, closing, ours);
             // No part found: GMime leaves the body before the first delimiter line (all of it when there is none)
             // in the prologue, a C string that ends at the first NUL byte.
-            const auto partless = [&](qsizetype prologueEnd) {
+            const auto partless = [&](const QString &problem, qsizetype prologueEnd) {
                 const qsizetype length = prologueEnd - e.bodyStart;
                 const char *nul = static_cast<const char *>(std::memchr(m_data + e.bodyStart, '\0', size_t(length)));
                 const QByteArray prologue(m_data + e.bodyStart, nul ? nul - (m_data + e.bodyStart) : length);
-                m_walker.partlessMultipart(QStringLiteral("%1 has no parts").arg(contentType), contentType,
+                m_walker.partlessMultipart(problem.arg(contentType), contentType,
                     charset ? charset->constData() : nullptr, prologue, depth, index, inEnclosedMessage);
-                m_boundaries.removeLast();
                 return true;
             };
-            if (at == -1)
-                return partless(e.bodyEnd); // no delimiter line of any level
+            if (!boundary)
+                return partless(QStringLiteral("%1 without a boundary parameter"), e.bodyEnd);
+            m_boundaries.append(*boundary);
+            bool closing = false, ours = false;
+            qsizetype at = findBoundary(e.bodyStart, e.bodyEnd, closing, ours);
+            if (at == -1) {
+                m_boundaries.removeLast();
+                return partless(QStringLiteral("%1 has no parts"), e.bodyEnd); // no delimiter line of any level
+            }
             if (at < 0 || !ours || closing)
                 return false; // an enclosing boundary first
             // The parts' extents first, to note a missing closing boundary before what the parts note.
@@ -484,8 +487,10 @@ private:
                     break;
                 at = next;
             }
-            if (extents.isEmpty())
-                return partless(first > e.bodyStart ? first - 1 : e.bodyStart);
+            if (extents.isEmpty()) {
+                m_boundaries.removeLast();
+                return partless(QStringLiteral("%1 has no parts"), first > e.bodyStart ? first - 1 : e.bodyStart);
+            }
             if (truncated)
                 m_walker.note(
                     QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(contentType));
