@@ -485,6 +485,27 @@ void TestBounceText::unicodePatternsArePcre2()
         identified += !first.isEmpty();
     }
     QVERIFY2(identified > 100, qPrintable(QString::number(identified)));
+
+    // Re2PatternSet says of each expression, in one pass, what the expression alone says; also with the
+    // multi-line and case-sensitive ones among them, whose flags travel inside their syntax.
+    QList<const Re2Pattern *> members;
+    for (const auto &p : std::as_const(patterns))
+        members.append(p.first);
+    for (const Re2Pattern &p : TextScanner::remoteHostPatterns())
+        members.append(&p);
+    QVERIFY(members.size() <= 64);
+    const Re2PatternSet set(members);
+    int hits = 0;
+    for (const QString &text : std::as_const(texts)) {
+        const quint64 bits = set.matching(Re2Pattern::Text(text));
+        for (qsizetype i = 0; i < members.size(); ++i) {
+            const bool alone = members.at(i)->matches(text);
+            QVERIFY2(bool(bits & (quint64(1) << i)) == alone,
+                qPrintable(members.at(i)->reference().pattern().left(60) + u" | "_s + text.left(200)));
+            hits += alone;
+        }
+    }
+    QVERIFY2(hits > 1000, qPrintable(QString::number(hits)));
 }
 
 QTEST_GUILESS_MAIN(TestBounceText)

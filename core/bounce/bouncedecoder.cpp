@@ -101,8 +101,9 @@ QString reportText(const ParsedMessage &m, const PartMap &map)
 QPair<QString, QString> cutAtOriginal(const QString &text)
 {
     const Re2Pattern &boundary = BounceSignals::instance().originalBoundary();
+    const Re2Pattern::Text utf8(text);
     Re2Pattern::Match m;
-    for (qsizetype from = 0; boundary.match(text, from, &m);) {
+    for (qsizetype from = 0; boundary.match(utf8, from, &m);) {
         if (m.start == 0) {
             from = std::max<qsizetype>(m.end, 1); // a report does not begin with its original
             continue;

@@ -1,7 +1,9 @@
 #include "bounce/formats/re2pattern.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
+#include <array>
 #include <vector>
 
 namespace smtpscope::core::bounce {
@@ -137,18 +139,39 @@ bool Re2Pattern::matches(QStringView text) const
     return matchesUtf8(text.toUtf8());
 }
 
+Re2Pattern::Text::Text(QStringView text)
+    : m_text(text)
+    , m_utf8(text.toUtf8())
+    , m_ascii(m_utf8.size() == text.size())
+{ }
+
+qsizetype Re2Pattern::Text::byteOffset(qsizetype pos) const
+{
+    return m_ascii || pos == 0 ? pos : m_text.first(pos).toUtf8().size();
+}
+
+qsizetype Re2Pattern::Text::position(qsizetype offset) const
+{
+    return m_ascii ? offset : utf16Units(m_utf8.constData(), m_utf8.constData() + offset);
+}
+
 bool Re2Pattern::match(QStringView text, qsizetype from, Match *match, int groups) const
 {
-    if (!isValid() || from < 0 || from > text.size())
+    return this->match(Text(text), from, match, groups);
+}
+
+bool Re2Pattern::match(const Text &text, qsizetype from, Match *match, int groups) const
+{
+    if (!isValid() || from < 0 || from > text.text().size())
         return false;
-    const QByteArray utf8 = text.toUtf8();
-    const re2::StringPiece input(utf8.constData(), size_t(utf8.size()));
-    const size_t fromByte = from ? size_t(text.first(from).toUtf8().size()) : 0;
-    std::vector<re2::StringPiece> pieces(size_t(groups) + 1);
-    if (!m_re->Match(input, fromByte, input.size(), RE2::UNANCHORED, pieces.data(), groups + 1))
+    const re2::StringPiece input(text.utf8().data(), size_t(text.utf8().size()));
+    std::array<re2::StringPiece, 8> pieces;
+    Q_ASSERT(groups >= 0 && size_t(groups) < pieces.size());
+    if (!m_re->Match(input, size_t(text.byteOffset(from)), input.size(), RE2::UNANCHORED, pieces.data(), groups + 1))
         return false;
-    match->start = utf16Units(input.data(), pieces[0].data());
-    match->end = match->start + utf16Units(pieces[0].data(), pieces[0].data() + pieces[0].size());
+    const qsizetype startByte = pieces[0].data() - input.data();
+    match->start = text.position(startByte);
+    match->end = text.position(startByte + qsizetype(pieces[0].size()));
     match->groups.clear();
     for (int i = 1; i <= groups; ++i)
         match->groups.append(QString::fromUtf8(pieces[size_t(i)].data(), qsizetype(pieces[size_t(i)].size())));
@@ -165,6 +188,39 @@ QRegularExpression Re2Pattern::reference() const
     if (!(m_options & AsciiClasses))
         options |= QRegularExpression::UseUnicodePropertiesOption;
     return QRegularExpression(QString::fromUtf8(m_pcre), options);
+}
+
+struct Re2PatternSet::Impl
+{
+    RE2::Set set { re2Options(), RE2::UNANCHORED };
+    bool ok = false;
+};
+
+Re2PatternSet::Re2PatternSet(const QList<const Re2Pattern *> &patterns)
+    : m_impl(std::make_unique<Impl>())
+{
+    Q_ASSERT(patterns.size() <= 64);
+    bool added = true;
+    for (const Re2Pattern *p : patterns) {
+        const QByteArray syntax = p->syntax();
+        added = added && m_impl->set.Add(re2::StringPiece(syntax.constData(), size_t(syntax.size())), nullptr) >= 0;
+    }
+    m_impl->ok = added && m_impl->set.Compile();
+    Q_ASSERT(m_impl->ok);
+}
+
+Re2PatternSet::~Re2PatternSet() = default;
+
+quint64 Re2PatternSet::matching(const Re2Pattern::Text &text) const
+{
+    if (!m_impl->ok)
+        return ~quint64(0); // (never: the expressions are the program's own) every pattern may match
+    std::vector<int> hits;
+    m_impl->set.Match(re2::StringPiece(text.utf8().data(), size_t(text.utf8().size())), &hits);
+    quint64 bits = 0;
+    for (int i : hits)
+        bits |= quint64(1) << i;
+    return bits;
 }
 
 } // namespace smtpscope::core::bounce

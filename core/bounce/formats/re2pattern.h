@@ -44,6 +44,24 @@ public:
         QStringList groups;
     };
 
+    /// A text converted once to UTF-8, for several expressions or several matches in it.
+    class Text
+    {
+    public:
+        explicit Text(QStringView text);
+        QStringView text() const { return m_text; }
+        QByteArrayView utf8() const { return m_utf8; }
+        /// The byte offset of UTF-16 position @p pos.
+        qsizetype byteOffset(qsizetype pos) const;
+        /// The UTF-16 position of byte offset @p offset (at a character boundary).
+        qsizetype position(qsizetype offset) const;
+
+    private:
+        QStringView m_text;
+        QByteArray m_utf8;
+        bool m_ascii; ///< positions and offsets are the same
+    };
+
     explicit Re2Pattern(const char *pcrePattern, int options = NoOption);
     ~Re2Pattern();
     Re2Pattern(Re2Pattern &&) noexcept;
@@ -57,16 +75,37 @@ public:
     /// The first match that starts at @p from or later (what lies before @p from counts for ^ and \b), with
     /// @p groups capturing groups. False when there is none.
     bool match(QStringView text, qsizetype from, Match *match, int groups = 0) const;
+    /// The same in a text already converted.
+    bool match(const Text &text, qsizetype from, Match *match, int groups = 0) const;
 
     /// The expression as QRegularExpression reads it: the reference the translation is tested against.
     QRegularExpression reference() const;
     /// The RE2 syntax @p pcrePattern becomes (exposed for tests).
     static QByteArray translate(const char *pcrePattern, int options);
+    /// The RE2 syntax of this expression.
+    QByteArray syntax() const { return translate(m_pcre, m_options); }
 
 private:
     const char *m_pcre;
     int m_options;
     std::unique_ptr<re2::RE2> m_re;
+};
+
+/// Several Re2Patterns, to learn in one pass over a text which of them match somewhere in it (an RE2::Set): where
+/// they are tried in turn and most texts match none, that spares a pass per expression. Immutable after
+/// construction: safe to use from several threads at once.
+class Re2PatternSet
+{
+public:
+    explicit Re2PatternSet(const QList<const Re2Pattern *> &patterns);
+    ~Re2PatternSet();
+
+    /// Whether pattern @p i matches somewhere in @p text, for every i: bit i of the result (at most 64 patterns).
+    quint64 matching(const Re2Pattern::Text &text) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
 } // namespace smtpscope::core::bounce

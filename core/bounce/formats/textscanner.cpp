@@ -497,13 +497,17 @@ const std::array<Re2Pattern, 5> &TextScanner::remoteHostPatterns()
 QString TextScanner::findRemoteHost(QStringView text)
 {
     const std::array<Re2Pattern, 5> &patterns = remoteHostPatterns();
-    // The first two patterns need a '[' (a fast search): without one they cannot match.
-    const bool bracket = text.contains(u'[');
+    // One pass says which expressions match at all; most texts name no host.
+    static const Re2PatternSet set(
+        { &patterns[0], &patterns[1], &patterns[2], &patterns[3], &patterns[4] });
+    const Re2Pattern::Text utf8(text);
+    const quint64 matching = set.matching(utf8);
     Re2Pattern::Match m;
-    for (const Re2Pattern &re : patterns) {
-        if (!bracket && (&re == &patterns[0] || &re == &patterns[1]))
+    for (size_t i = 0; i < patterns.size(); ++i) {
+        if (!(matching & (quint64(1) << i)))
             continue;
-        for (qsizetype from = 0; re.match(text, from, &m, 1); from = m.end) { // (no pattern matches empty text)
+        // (no pattern matches empty text)
+        for (qsizetype from = 0; patterns[i].match(utf8, from, &m, 1); from = m.end) {
             if (isRemoteHost(m.groups.first()))
                 return m.groups.first();
         }
@@ -523,9 +527,10 @@ const Re2Pattern &TextScanner::commandPattern()
 
 QString TextScanner::findCommand(QStringView text)
 {
+    const Re2Pattern::Text utf8(text);
     Re2Pattern::Match m;
     bool found = false;
-    for (qsizetype from = 0; commandPattern().match(text, from, &m, 5); from = m.end) {
+    for (qsizetype from = 0; commandPattern().match(utf8, from, &m, 5); from = m.end) {
         // "The following mail could not be delivered" names no command: a bare MAIL counts only when it is
         // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
         if (m.groups.at(0).compare(u"MAIL", Qt::CaseInsensitive) == 0) {
