@@ -6,6 +6,7 @@
 #include "bounce/formats/bounceformats.h"
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/textscanner.h"
+#include "bounce/messageparser.h"
 #include "util/domain.h"
 
 #include <QRegularExpression>
@@ -91,8 +92,9 @@ QString reportText(const ParsedMessage &m, const PartMap &map)
             texts.append(m.parts.at(i).text);
     }
     if (texts.isEmpty()) {
+        // (Only here are HTML parts read: most reports that have one have its plain text too.)
         for (qsizetype i : map.html)
-            texts.append(htmlToText(m.parts.at(i).text));
+            texts.append(htmlToText(MessageParser::htmlToText(m.parts.at(i).text)));
     }
     return texts.join(QStringLiteral("\n\n"));
 }

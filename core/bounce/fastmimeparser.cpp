@@ -547,8 +547,6 @@ private:
             const QByteArray charsetName = charset ? *charset : QByteArray();
             part.text = m_walker.toUnicode(
                 bytes, global ? "utf-8" : (charset ? charsetName.constData() : nullptr), part.contentType);
-            if (part.contentType == QLatin1String("text/html"))
-                part.text = MessageParser::htmlToText(part.text);
             if (isHeaderBlockType(part.contentType))
                 part.messageHeaders = m_walker.parseHeaderBlock(bytes);
             part.decoded = true;

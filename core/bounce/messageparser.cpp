@@ -706,8 +706,6 @@ void Walker::walk(GMimeObject *object, int depth, int parent, bool inEnclosedMes
             // RFC 6533: the global types are UTF-8 whatever they declare
             const bool global = part.contentType.startsWith(QLatin1String("message/global"));
             part.text = toUnicode(bytes, global ? "utf-8" : charset, part.contentType);
-            if (part.contentType == QLatin1String("text/html"))
-                part.text = MessageParser::htmlToText(part.text);
             if (isHeaderBlockType(part.contentType))
                 part.messageHeaders = parseHeaderBlock(bytes);
             part.decoded = true;

@@ -17,7 +17,9 @@ struct MimePart
     int depth = 0; ///< 0 for the top-level entity
     qint64 size = 0; ///< decoded size in bytes, when known
     QList<QPair<QString, QString>> headers; ///< the part's own header fields, unfolded and decoded
-    QString text; ///< decoded to Unicode; empty for parts that were not decoded (attachments, bodies)
+    /// Decoded to Unicode; empty for parts that were not decoded (attachments, bodies). For text/html, the markup
+    /// itself: MessageParser::htmlToText() gives its words, for the readers that need them.
+    QString text;
     int parent = -1; ///< index in ParsedMessage::parts of the enclosing multipart or message part; -1 at the top
     bool attachment = false; ///< Content-Disposition: attachment
     bool decoded = false; ///< text holds the decoded content (false: not read, see MessageParser)
