@@ -32,6 +32,7 @@ private Q_SLOTS:
     void findRemoteHost_data();
     void findRemoteHost();
     void findRemoteHostIsThePcre2Expressions();
+    void replyCodeTestPassesEveryMatch();
     void unicodePatternTranslation();
     void unicodePatternsArePcre2();
 };
@@ -506,6 +507,39 @@ void TestBounceText::unicodePatternsArePcre2()
         }
     }
     QVERIFY2(hits > 1000, qPrintable(QString::number(hits)));
+}
+
+void TestBounceText::replyCodeTestPassesEveryMatch()
+{
+    // mayHoldReplyCode() lets findReply() and findAnchors() skip lines: it must pass every line that either
+    // expression matches in, and it should fail the common lines with numbers.
+    const QStringList pieces = { u"550"_s, u"421"_s, u"250"_s, u"5.1.1"_s, u"#5.1.1"_s, u"2024"_s, u"10:25:02"_s,
+        u"192.0.2.1"_s, u"said"_s, u"returned"_s, u"<<<"_s, u"<-"_s, u"***"_s, u"Out:"_s, u"S:"_s, u"<a@example.com>"_s,
+        u"..."_s, u"x"_s, u"é"_s, u"٥٠٠"_s, u"(#"_s, u"'"_s, u"\""_s, u"["_s, u"="_s, u">"_s, u":"_s,
+        u","_s, u"/"_s, u"."_s };
+    const QStringList separators = { u""_s, u" "_s, u"  "_s, u"\t"_s, u"-"_s, u"\u00a0"_s, u"\u3000"_s,
+        u"\u180e"_s, u"\u2028"_s, u":"_s, u": "_s };
+    QRandomGenerator random(5);
+    const QRegularExpression &reply = TextScanner::replyStartPattern();
+    const QRegularExpression &coded = TextScanner::codedAddressPattern();
+    int matched = 0, skipped = 0;
+    for (int i = 0; i < 40000; ++i) {
+        // (A quarter start with a transcript marker right before a code, as in "<-550 …".)
+        static const QStringList markers = { u"<<<"_s, u"<-"_s, u"***"_s, u"Out:"_s, u"S:"_s };
+        QString line;
+        if (random.bounded(4) == 0)
+            line = markers.at(random.bounded(int(markers.size()))) + u"550"_s;
+        for (int n = random.bounded(1, 8); n > 0; --n)
+            line += pieces.at(random.bounded(int(pieces.size()))) + separators.at(random.bounded(int(separators.size())));
+        const bool matches = reply.match(line).hasMatch() || coded.match(line).hasMatch();
+        const bool passes = TextScanner::mayHoldReplyCode(line);
+        QVERIFY2(passes || !matches, qPrintable(line));
+        matched += matches;
+        skipped += !passes;
+    }
+    QVERIFY2(matched > 2000 && skipped > 5000, qPrintable(u"%1 %2"_s.arg(matched).arg(skipped)));
+    QVERIFY(!TextScanner::mayHoldReplyCode(u"Date: Mon, 3 Jun 2024 10:15:02 +0200"));
+    QVERIFY(TextScanner::mayHoldReplyCode(u"host mx.example.com[192.0.2.1] said: 550 5.1.1 unknown"));
 }
 
 QTEST_GUILESS_MAIN(TestBounceText)

@@ -115,18 +115,39 @@ const QRegularExpression &statusPattern()
     return re;
 }
 
-// Cheap tests that every match of a pattern passes, so that most lines never reach PCRE2.
+} // namespace
 
-// "[245]\d\d" somewhere: every reply code (replyStart(), codedAddressLine()) has these digits.
-bool hasReplyDigits(QStringView s)
+// A reply code as replyStart() and codedAddressLine() find one: "[245]\d\d" after the start, white space or one
+// of the characters their expressions allow right before the code (":=><-*[('\"#"), and before the end, white space,
+// '-' or ':'. A cheap test that all their matches pass, so that most lines never reach PCRE2, and that dates, times
+// and most numbers fail ("2024", "10:25").
+bool TextScanner::mayHoldReplyCode(QStringView s)
 {
-    for (qsizetype i = 0; i + 2 < s.size(); ++i) {
+    // (\s as codedAddressLine() reads it, with Unicode properties: a superset of the ASCII one.)
+    const auto isSpace = [](char16_t c) { return QChar::isSpace(c) || c == u'\u180e'; };
+    const qsizetype n = s.size();
+    for (qsizetype i = 0; i + 2 < n; ++i) {
         const char16_t c = s[i].unicode();
-        if ((c == u'2' || c == u'4' || c == u'5') && s[i + 1].isDigit() && s[i + 2].isDigit())
-            return true;
+        if ((c != u'2' && c != u'4' && c != u'5') || !s[i + 1].isDigit() || !s[i + 2].isDigit())
+            continue;
+        if (i > 0) {
+            const char16_t before = s[i - 1].unicode();
+            if (!isSpace(before) && !QStringView(u":=><-*[('\"#").contains(QChar(before)))
+                continue;
+        }
+        if (i + 3 < n) {
+            const char16_t after = s[i + 3].unicode();
+            if (!isSpace(after) && after != u'-' && after != u':')
+                continue;
+        }
+        return true;
     }
     return false;
 }
+
+namespace {
+
+// Cheap tests that every match of a pattern passes, so that most lines never reach PCRE2.
 
 // Three decoration characters in a row, which every decorationLine() match has.
 bool hasDecorationRun(QStringView s)
@@ -239,7 +260,7 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             continue;
         const QRegularExpression::MatchOptions options = subjectOptions(line);
         QRegularExpressionMatch m;
-        if (hasReplyDigits(line))
+        if (TextScanner::mayHoldReplyCode(line))
             m = codedAddressLine().match(line, 0, QRegularExpression::NormalMatch, options);
         if (m.hasMatch()) {
             const QString a = cleanAddress(m.captured(1));
@@ -431,11 +452,21 @@ TextReply readReplyUncached(QStringView input)
 
 } // namespace
 
+const QRegularExpression &TextScanner::replyStartPattern()
+{
+    return replyStart();
+}
+
+const QRegularExpression &TextScanner::codedAddressPattern()
+{
+    return codedAddressLine();
+}
+
 TextReply TextScanner::findReply(const QStringList &lines, bool skipSuccess)
 {
     for (int i = 0; i < lines.size(); ++i) {
         const QString &line = lines.at(i);
-        if (!hasReplyDigits(line))
+        if (!TextScanner::mayHoldReplyCode(line))
             continue;
         auto it = globalMatch(replyStart(), line);
         while (it.hasNext()) {

@@ -4,6 +4,7 @@
 #include "reply/enhancedstatus.h"
 
 #include <QList>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
@@ -76,6 +77,11 @@ public:
     static QString commandFromWords(const QString &words);
     /// The expression findCommand() reads (groups 1 to 4 are the command's words, 5 the HELO refusal; for tests).
     static const Re2Pattern &commandPattern();
+    /// Where findReply() sees a reply code start, and a Sendmail summary line ("550 <a@b>... reason"; group 1 the
+    /// address, 2 the reason): exposed for tests, with the cheap test that every match of either passes.
+    static const QRegularExpression &replyStartPattern();
+    static const QRegularExpression &codedAddressPattern();
+    static bool mayHoldReplyCode(QStringView line);
 };
 
 } // namespace smtpscope::core::bounce
