@@ -335,6 +335,14 @@ QString joinParagraph(const QStringList &lines)
 
 EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
 {
+    // Every code has a class digit and a dot: without one, PCRE2 need not look.
+    bool classDot = false;
+    for (qsizetype i = 0; i + 1 < text.size() && !classDot; ++i) {
+        const char16_t c = text[i].unicode();
+        classDot = (c == u'2' || c == u'4' || c == u'5') && text[i + 1] == u'.';
+    }
+    if (!classDot)
+        return {};
     auto it = globalMatch(statusPattern(), text);
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
@@ -420,7 +428,8 @@ TextReply readReplyUncached(QStringView input)
         QStringLiteral(R"((?:^|\s)([245]\d\d)[ -](?:#?[245]\.\d{1,3}\.\d{1,3}\s+)?)"));
     QString bare;
     qsizetype last = 0;
-    auto it = globalMatch(repeated, text);
+    // (Every match holds the code: most replies never repeat it, and PCRE2 need not look.)
+    auto it = text.contains(prefix) ? globalMatch(repeated, text) : QRegularExpressionMatchIterator();
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         if (m.captured(1) != prefix)
