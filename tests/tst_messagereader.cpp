@@ -1272,8 +1272,8 @@ QByteArray randomBounce(QRandomGenerator &random, int depth = 0)
         "Subject: caf\xc3\xa9 in raw UTF-8\n", "Subject: caf\xe9 in raw Latin-1\n",
         "X-Note: \x93q\x94 =?utf-8?q?=C3=A9?=\n" });
     // Sometimes a line that is no field, which GMime drops with its continuation lines.
-    headers += pick({ QByteArray(), QByteArray(), QByteArray(), "this is no field\n", "Received from nowhere\n  continued\n",
-        "nocolon\n" });
+    headers += pick({ QByteArray(), QByteArray(), QByteArray(), "this is no field\n",
+        "Received from nowhere\n  continued\n", "nocolon\n" });
     headers += pick({ "From: MAILER-DAEMON@example.org\n", "From: \"Mail System\" <postmaster@example.net>\n" });
     const int kind = depth > 3 ? 0 : random.bounded(6);
     const QByteArray boundary = "b" + QByteArray::number(depth) + pick({ "", "=_x", ".1717/host" });

@@ -40,18 +40,15 @@ QString statusText(const EnhancedStatus &s)
 class JsonLine
 {
 public:
-    template<qsizetype N>
-    void add(const char (&key)[N], const QString &value)
+    template<qsizetype N> void add(const char (&key)[N], const QString &value)
     {
         m_fields.push_back({ QByteArrayView(key, N - 1), Kind::String, &value, 0 });
     }
-    template<qsizetype N>
-    void add(const char (&key)[N], qint64 value)
+    template<qsizetype N> void add(const char (&key)[N], qint64 value)
     {
         m_fields.push_back({ QByteArrayView(key, N - 1), Kind::Number, nullptr, value });
     }
-    template<qsizetype N>
-    void addBool(const char (&key)[N], bool value)
+    template<qsizetype N> void addBool(const char (&key)[N], bool value)
     {
         m_fields.push_back({ QByteArrayView(key, N - 1), Kind::Bool, nullptr, value ? 1 : 0 });
     }

@@ -601,8 +601,7 @@ private:
         // A diagnostic that says nothing the text does not say better ("X-Postfix; …" without a code), or one
         // left in a 7-bit escape charset (ISO-2022-JP in a DSN field, which declares no charset) while the
         // human-readable part, which does, says the same decoded.
-        const bool undecoded
-            = r.diagnostic.contains(QChar(0x1b)) && finding() && !f->diagnostic.contains(QChar(0x1b));
+        const bool undecoded = r.diagnostic.contains(QChar(0x1b)) && finding() && !f->diagnostic.contains(QChar(0x1b));
         if ((!reply.code && finding() && f->replyCode) || (r.diagnostic.isEmpty() && finding())
             || (!reply.code && undecoded)) {
             r.diagnostic = f->diagnostic;

@@ -609,8 +609,8 @@ QString Walker::recoverBody(
     return QStringLiteral(": its body is read as text");
 }
 
-void Walker::partlessMultipart(QString problem, const QString &contentType, const char *charset,
-    const QByteArray &body, int depth, int index, bool inEnclosedMessage)
+void Walker::partlessMultipart(QString problem, const QString &contentType, const char *charset, const QByteArray &body,
+    int depth, int index, bool inEnclosedMessage)
 {
     if (!body.trimmed().isEmpty() && !inEnclosedMessage && depth < MessageParser::maxDepth)
         problem += recoverBody(contentType, charset, body, depth, index);

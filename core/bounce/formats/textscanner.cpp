@@ -538,8 +538,7 @@ QString TextScanner::findRemoteHost(QStringView text)
 {
     const std::array<Re2Pattern, 5> &patterns = remoteHostPatterns();
     // One pass says which expressions match at all; most texts name no host.
-    static const Re2PatternSet set(
-        { &patterns[0], &patterns[1], &patterns[2], &patterns[3], &patterns[4] });
+    static const Re2PatternSet set({ &patterns[0], &patterns[1], &patterns[2], &patterns[3], &patterns[4] });
     const Re2Pattern::Text utf8(text);
     const quint64 matching = set.matching(utf8);
     Re2Pattern::Match m;
