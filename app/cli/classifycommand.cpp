@@ -10,6 +10,7 @@
 #include "util/jsonstring.h"
 
 #include <QElapsedTimer>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <charconv>
@@ -101,7 +102,7 @@ private:
         const QString *text;
         qint64 number;
     };
-    std::vector<Field> m_fields;
+    QVarLengthArray<Field, 24> m_fields; ///< (no allocation per line)
 };
 
 /// One line of the jsonl contract for a recipient result.

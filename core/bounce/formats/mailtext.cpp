@@ -141,6 +141,8 @@ const QRegularExpression &addressPattern()
 
 QString firstAddress(QStringView text)
 {
+    if (!text.contains(u'@'))
+        return {}; // (every address has one: PCRE2 need not look)
     const QRegularExpressionMatch m = match(addressPattern(), text);
     if (!m.hasMatch())
         return {};
@@ -153,6 +155,8 @@ QString firstAddress(QStringView text)
 QStringList addressList(QStringView text)
 {
     QStringList out;
+    if (!text.contains(u'@'))
+        return out;
     auto it = globalMatch(addressPattern(), text);
     while (it.hasNext()) {
         QString a = it.next().captured(0);
