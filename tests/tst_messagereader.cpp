@@ -1345,6 +1345,17 @@ void TestMessageReader::fastPathMatchesGMime()
             bytes += fragments.at(random.bounded(int(fragments.size())));
         inputs.append(bytes);
     }
+    // Encoded words, 8-bit, NUL and CR bytes and field names at every offset of a line: the header is read in
+    // blocks of bytes, and what straddles two blocks must be seen as well.
+    for (int offset = 0; offset < 40; ++offset) {
+        const QByteArray pad(offset, 'x');
+        inputs.append("Subject: " + pad + " =?utf-8?q?caf=C3=A9?= x\nX-Folded: a\n " + pad + " =?utf-8?q?=C3=A9?=\n\t"
+            + pad + "\n\nbody\n");
+        inputs.append("Subject: " + pad + "caf\xc3\xa9\nX-Latin: " + pad + "caf\xe9\n\nbody\n");
+        inputs.append("Subject: " + pad + QByteArray(1, '\0') + "x\n\nbody\n");
+        inputs.append("Subject: " + pad + "\rx\n\nbody\n");
+        inputs.append("Subject: x\nX-" + pad + ": v\nX-" + pad + "\xe9: w\nX-" + pad + " y: z\n\nbody\n");
+    }
     QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
     const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
     if (QFileInfo(corpus).isDir())
