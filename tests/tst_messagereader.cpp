@@ -1356,6 +1356,17 @@ void TestMessageReader::fastPathMatchesGMime()
         inputs.append("Subject: " + pad + "\rx\n\nbody\n");
         inputs.append("Subject: x\nX-" + pad + ": v\nX-" + pad + "\xe9: w\nX-" + pad + " y: z\n\nbody\n");
     }
+    // Quoted-printable of every shape: escapes in either case, soft breaks, broken escapes, "=" at the end.
+    const QList<QByteArray> qp = { "=", "=3D", "=3d", "=C3=A9", "=\n", "=\r\n", "=\r", "=G1", "=4", "==41",
+        "=a=", "=fF", "=e9", "a", " ", "\n", "=20\n", "\xe9", "\t", "=\n=\n" };
+    for (int i = 0; i < 2000; ++i) {
+        QByteArray body;
+        for (int j = random.bounded(1, 30); j > 0; --j)
+            body += qp.at(random.bounded(int(qp.size())));
+        inputs.append("Subject: qp\nContent-Type: text/plain; charset=utf-8\n"
+                      "Content-Transfer-Encoding: quoted-printable\n\n"
+            + body);
+    }
     QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
     const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
     if (QFileInfo(corpus).isDir())

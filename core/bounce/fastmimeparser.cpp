@@ -693,6 +693,56 @@ private:
         return true;
     }
 
+    static int hexValue(char c)
+    {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        return -1;
+    }
+
+    // Quoted-printable decoded exactly as GMime's decoder does it (the GMime walk uses that one), without setting
+    // up a GMime filter for each part: "=" and two hex digits (either case) is that byte; "=" before a line feed,
+    // or before CR LF, is a soft line break; any other "=" goes out as it is together with the two bytes after it
+    // (so the second of these is never read as the start of an escape); an "=" with fewer than two bytes after
+    // it at the end of the text is dropped. Lines keep their trailing blanks. The runs between "=" are copied.
+    static QByteArray decodeQuotedPrintable(const char *p, const char *end)
+    {
+        QByteArray out(end - p, Qt::Uninitialized);
+        char *o = out.data();
+        while (p < end) {
+            const char *eq = static_cast<const char *>(std::memchr(p, '=', size_t(end - p)));
+            const char *runEnd = eq ? eq : end;
+            std::memcpy(o, p, size_t(runEnd - p));
+            o += runEnd - p;
+            if (!eq || end - eq < 2)
+                break;
+            if (eq[1] == '\n') {
+                p = eq + 2;
+                continue;
+            }
+            if (end - eq < 3)
+                break;
+            const char x = eq[1];
+            const char y = eq[2];
+            p = eq + 3;
+            const int high = hexValue(x);
+            const int low = hexValue(y);
+            if (high >= 0 && low >= 0) {
+                *o++ = char((high << 4) | low);
+            } else if (!(x == '\r' && y == '\n')) {
+                *o++ = '=';
+                *o++ = x;
+                *o++ = y;
+            }
+        }
+        out.truncate(o - out.constData());
+        return out;
+    }
+
     bool decode(const Entity &e, QByteArray &out) const
     {
         const qsizetype length = e.bodyEnd - e.bodyStart;
@@ -703,8 +753,11 @@ private:
             out = QByteArray(content, length);
             return true;
         }
-        GObjectPtr<GMimeFilter> filter(g_mime_filter_basic_new(
-            e.encoding == "base64" ? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE, FALSE));
+        if (e.encoding == "quoted-printable") {
+            out = decodeQuotedPrintable(content, content + length);
+            return true; // (never longer than its input)
+        }
+        GObjectPtr<GMimeFilter> filter(g_mime_filter_basic_new(GMIME_CONTENT_ENCODING_BASE64, FALSE));
         char *filtered = nullptr;
         size_t filteredLength = 0;
         size_t prespace = 0;
