@@ -800,6 +800,16 @@ void TestMessageReader::textCharsets_data()
                                  << QString();
     QTest::addRow("Shift_JIS, invalid byte")
         << QByteArray("shift_jis") << QByteArray("\x83\x81\xff!") << u"メ\uFFFD!"_qs << QString();
+    // ASCII bytes are not always themselves: text of ASCII bytes only is taken as it is only where the charset
+    // reads each of them so.
+    QTest::addRow("Shift_JIS, ASCII bytes read as yen and overline")
+        << QByteArray("shift_jis") << QByteArray("C:\\dir ~x") << u"C:\u00A5dir \u203Ex"_qs << QString();
+    QTest::addRow("UTF-16, ASCII bytes") << QByteArray("utf-16") << QByteArray("ab") << u"\u6261"_qs << QString();
+    QTest::addRow("UTF-7, plain ASCII") << QByteArray("utf-7") << QByteArray("a - b") << u"a - b"_qs << QString();
+    QTest::addRow("UTF-7, a byte it has no place for")
+        << QByteArray("utf-7") << QByteArray("a\\b") << u"a\uFFFDb"_qs << QString();
+    QTest::addRow("ISO-8859-2, plain ASCII")
+        << QByteArray("iso-8859-2") << QByteArray("550 user unknown") << u"550 user unknown"_qs << QString();
     QTest::addRow("unknown") << QByteArray("x-klingon") << QByteArray("\xe9") << u"é"_qs
                              << u"unknown charset \"x-klingon\" in text/plain part: read as Latin-1"_qs;
 }

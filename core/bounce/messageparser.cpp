@@ -153,40 +153,107 @@ QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)
 class IconvCache
 {
 public:
+    struct Converter
+    {
+        std::string name;
+        iconv_t cd;
+        /// The ASCII bytes that the charset reads as themselves, alone and from its initial state (bit b of
+        /// word b / 64). Text made of these only needs no conversion.
+        quint64 asIs[2] = { 0, 0 };
+    };
     ~IconvCache()
     {
-        for (const auto &entry : m_converters) {
-            if (entry.second != invalid())
-                g_mime_iconv_close(entry.second);
+        for (const Converter &entry : m_converters) {
+            if (entry.cd != invalid())
+                g_mime_iconv_close(entry.cd);
         }
     }
-    iconv_t get(const char *charset)
+    const Converter &get(const char *charset)
     {
         const std::string name(charset);
-        for (const auto &entry : m_converters) {
-            if (entry.first == name)
-                return entry.second;
+        for (const Converter &entry : m_converters) {
+            if (entry.name == name)
+                return entry;
         }
         if (m_converters.size() >= 32) { // a bound, whatever the input names
-            if (m_converters.front().second != invalid())
-                g_mime_iconv_close(m_converters.front().second);
+            if (m_converters.front().cd != invalid())
+                g_mime_iconv_close(m_converters.front().cd);
             m_converters.erase(m_converters.begin());
         }
-        m_converters.emplace_back(name, g_mime_iconv_open("UTF-8", charset));
-        return m_converters.back().second;
+        Converter converter { name, g_mime_iconv_open("UTF-8", charset) };
+        if (converter.cd != invalid())
+            probeAsIs(converter);
+        m_converters.push_back(std::move(converter));
+        return m_converters.back();
     }
     static iconv_t invalid() { return reinterpret_cast<iconv_t>(-1); }
 
 private:
-    std::vector<std::pair<std::string, iconv_t>> m_converters;
+    // Which ASCII bytes the charset reads as themselves: all of them in most charsets, but not in UTF-16 and
+    // the like, not 0x5C and 0x7E in Shift_JIS, nor the bytes that change a stateful charset's state (ESC, SO
+    // and SI in ISO-2022, '+' in UTF-7, '~' in HZ), which read alone are incomplete or make no character. So a
+    // text of these bytes only never leaves the initial state, and each byte reads as itself.
+    static void probeAsIs(Converter &converter)
+    {
+        for (int b = 0; b < 128; ++b) {
+            iconv(converter.cd, nullptr, nullptr, nullptr, nullptr);
+            char in = char(b);
+            char out[16];
+            char *inPtr = &in;
+            char *outPtr = out;
+            size_t inLeft = 1;
+            size_t outLeft = sizeof out;
+            if (iconv(converter.cd, &inPtr, &inLeft, &outPtr, &outLeft) == size_t(-1) || inLeft != 0)
+                continue;
+            if (iconv(converter.cd, nullptr, nullptr, &outPtr, &outLeft) == size_t(-1))
+                continue;
+            if (outPtr - out == 1 && out[0] == in)
+                converter.asIs[b / 64] |= quint64(1) << (b % 64);
+        }
+    }
+
+    std::vector<Converter> m_converters;
 };
+
+// Whether every byte is ASCII and in asIs (see IconvCache::Converter).
+bool readsAsIs(const QByteArray &bytes, const quint64 asIs[2])
+{
+    const char *p = bytes.constData();
+    const qsizetype n = bytes.size();
+    if (asIs[0] == ~quint64(0) && asIs[1] == ~quint64(0)) {
+        qsizetype i = 0;
+        for (; i + 8 <= n; i += 8) {
+            quint64 word;
+            std::memcpy(&word, p + i, 8);
+            if (word & 0x8080808080808080ULL)
+                return false;
+        }
+        for (; i < n; ++i) {
+            if (static_cast<unsigned char>(p[i]) >= 0x80)
+                return false;
+        }
+        return true;
+    }
+    for (qsizetype i = 0; i < n; ++i) {
+        const unsigned char c = static_cast<unsigned char>(p[i]);
+        if (c >= 0x80 || !(asIs[c / 64] & (quint64(1) << (c % 64))))
+            return false;
+    }
+    return true;
+}
 
 bool convertWithIconv(const QByteArray &bytes, const char *charset, QString &text)
 {
     thread_local IconvCache cache;
-    iconv_t cd = cache.get(charset);
+    const IconvCache::Converter &converter = cache.get(charset);
+    iconv_t cd = converter.cd;
     if (cd == IconvCache::invalid())
         return false;
+    if (readsAsIs(bytes, converter.asIs)) {
+        // what iconv would give, without it (the common case: an ASCII text in an ASCII-compatible charset)
+        text = QString::fromLatin1(bytes);
+        return true;
+    }
     iconv(cd, nullptr, nullptr, nullptr, nullptr); // a kept converter: start from the initial state
     QByteArray out(bytes.size() * 2 + 16, Qt::Uninitialized);
     char *in = const_cast<char *>(bytes.constData());
