@@ -1377,6 +1377,14 @@ void TestMessageReader::fastPathMatchesGMime()
                       "Content-Transfer-Encoding: quoted-printable\n\n"
             + body);
     }
+    // An mbox "From " line first (GMime reads such input as a message), and first lines that only look like one.
+    const QList<QByteArray> firstLines = { "From MAILER-DAEMON Mon Jan  1 00:00:00 2015\n", "From \n", "FROM x\n",
+        "From\tx\n", "From\n", "Fromage x\n", "From x\nFrom y\n", "From x\n\n", "From x", "From x\n continued\n",
+        "From x\nno field\n", "From x\nSubject : spaced\n", ">From x\n", "From x\n--b0\n" };
+    for (int i = 0; i < 1000; ++i)
+        inputs.append(firstLines.at(random.bounded(int(firstLines.size()))) + randomBounce(random));
+    for (const QByteArray &first : firstLines)
+        inputs.append(first);
     QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
     const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
     if (QFileInfo(corpus).isDir())

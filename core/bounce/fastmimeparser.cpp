@@ -37,6 +37,18 @@ public:
         Entity top;
         top.fields.reserve(32); // a bounce's header is long: no regrowth field by field
         qsizetype pos = 0;
+        // An mbox "From " line first (a message saved with its envelope line): GMime finds no MIME part there
+        // and reads the input as a message, which skips that line; the message's fields come out in their order
+        // and its top part's are the Content-* ones, as here. The first line after it is then held to what the
+        // first line of the input is (so a second "From " line goes to GMime, as does a "From " line that never
+        // ends).
+        if (m_size >= 5 && std::memcmp(m_data, "From ", 5) == 0) {
+            const char *nl = static_cast<const char *>(std::memchr(m_data, '\n', size_t(m_size)));
+            if (!nl)
+                return false;
+            pos = nl - m_data + 1;
+        }
+        m_headerStart = pos;
         if (!readHeaders(pos, m_size, top.fields))
             return false;
         top.bodyStart = pos;
@@ -261,10 +273,10 @@ private:
             if (nameEnd == lineStart || *nameEnd != ':') {
                 // A line that is no field at all: a word and then a space or the line's end ("boundary=x" of a
                 // fold that lost its indentation, "From x@y …"). GMime drops it with its continuation lines,
-                // except as the very first line of the input, where it finds no header at all. Anything else odd
+                // except as the very first line of the top header, where it finds no header at all. Anything else odd
                 // is left to GMime, also "--" lines, which GMime compares with the boundaries.
                 const char stop = *nameEnd;
-                if (pos == 0 || nameEnd == lineStart || !(stop == '\n' || stop == ' ' || stop == '\t')
+                if (pos == m_headerStart || nameEnd == lineStart || !(stop == '\n' || stop == ' ' || stop == '\t')
                     || (lineStart[0] == '-' && lineStart[1] == '-'))
                     return false;
                 const char *after = nameEnd;
@@ -775,6 +787,7 @@ private:
     ParsedMessage &m_message;
     Walker &m_walker;
     QList<QByteArray> m_boundaries;
+    qsizetype m_headerStart = 0; ///< where the top header starts: 0, or after an mbox "From " line
 };
 
 } // namespace
