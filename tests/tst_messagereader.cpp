@@ -1385,6 +1385,20 @@ void TestMessageReader::fastPathMatchesGMime()
         inputs.append(firstLines.at(random.bounded(int(firstLines.size()))) + randomBounce(random));
     for (const QByteArray &first : firstLines)
         inputs.append(first);
+    // message/rfc822 parts without content: GMime reads a message (without fields) only where the part's header
+    // ends with an empty line and a delimiter line follows.
+    const QByteArray mixed = "Subject: empty\nContent-Type: multipart/mixed; boundary=a\n\n--a\n";
+    const QByteArray inner = "Content-Type: multipart/mixed; boundary=b\n\n--b\n";
+    const QByteArray rfc822 = "Content-Type: message/rfc822\n";
+    for (const QByteArray &end : { QByteArray(), QByteArray("\n"), QByteArray("\n\n"), QByteArray("--a--\n"),
+             QByteArray("\n--a--\n"), QByteArray("\n\n--a--\n"), QByteArray("\n--a\n\nx\n--a--\n"),
+             QByteArray("\n\n--a\nContent-Type: text/plain\n\nx\n--a--\n") }) {
+        inputs.append(mixed + rfc822 + end);
+        inputs.append(mixed + inner + rfc822 + end);
+        inputs.append(mixed + rfc822 + "\n" + rfc822 + end);
+        inputs.append(mixed + rfc822 + "Content-Transfer-Encoding: 7bit\n" + end);
+        inputs.append(rfc822 + end);
+    }
     QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
     const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
     if (QFileInfo(corpus).isDir())

@@ -49,7 +49,7 @@ public:
             pos = nl - m_data + 1;
         }
         m_headerStart = pos;
-        if (!readHeaders(pos, m_size, top.fields))
+        if (!readHeaders(pos, m_size, top.fields, top.headerClosed))
             return false;
         top.bodyStart = pos;
         top.bodyEnd = m_size;
@@ -86,6 +86,7 @@ private:
         QList<Field> fields;
         qsizetype bodyStart = 0;
         qsizetype bodyEnd = 0;
+        bool headerClosed = false; ///< the header ended with an empty line (not at the end of the entity)
         QByteArray type = QByteArrayLiteral("text");
         QByteArray subtype = QByteArrayLiteral("plain");
         QList<Param> typeParams;
@@ -252,7 +253,7 @@ private:
 
     // Header fields from pos up to the empty line; pos is left after it. False for anything but plain
     // "Name: value" lines in ASCII without encoded words, or a header that does not end with an empty line.
-    bool readHeaders(qsizetype &pos, qsizetype end, QList<Field> &fields)
+    bool readHeaders(qsizetype &pos, qsizetype end, QList<Field> &fields, bool &closed)
     {
         const char *d = m_data;
         const char *e = d + end;
@@ -261,6 +262,7 @@ private:
                 return true; // no empty line: the header runs to the end, and the body is empty (as GMime reads it)
             if (d[pos] == '\n') {
                 ++pos;
+                closed = true;
                 return true;
             }
             const char *lineStart = d + pos;
@@ -650,7 +652,8 @@ private:
                 Entity child;
                 qsizetype pos = extent.first;
                 const qsizetype childEnd = extent.second;
-                if (!readHeaders(pos, childEnd, child.fields) && !(pos == extent.first && childEnd == extent.first))
+                if (!readHeaders(pos, childEnd, child.fields, child.headerClosed)
+                    && !(pos == extent.first && childEnd == extent.first))
                     return false;
                 if (pos > childEnd)
                     return false;
@@ -670,9 +673,19 @@ private:
             enclosed.fields.reserve(32);
             qsizetype pos = e.bodyStart;
             // (No field at all, when the body starts with an empty line or with lines that are no field: GMime
-            // reads a message without header fields. But with an empty body it reads no message.)
-            if (e.bodyStart >= e.bodyEnd || !readHeaders(pos, e.bodyEnd, enclosed.fields))
+            // reads a message without header fields.)
+            if (e.bodyStart >= e.bodyEnd) {
+                // No content. GMime's message parser then reads on into the line feed of the delimiter line that
+                // follows, if any: when the part's header ended with an empty line, that line feed is an empty
+                // header, and GMime reads a message without fields or body. When the part's header ran up to
+                // the delimiter line, or nothing follows, it reads no message.
+                if (!e.headerClosed || e.bodyEnd >= m_size) {
+                    m_message.parts.append(std::move(part));
+                    return true;
+                }
+            } else if (!readHeaders(pos, e.bodyEnd, enclosed.fields, enclosed.headerClosed)) {
                 return false;
+            }
             enclosed.bodyStart = pos;
             enclosed.bodyEnd = e.bodyEnd;
             if (!describe(enclosed))
