@@ -227,17 +227,60 @@ private:
         return c == ' ' || c == '\t' || c == '\n';
     }
 
+    static char asciiLower(char c)
+    {
+        return c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c;
+    }
+
+    // Whether the n bytes at p are those at lower (lower case) in any case.
+    static bool equalNoCase(const char *p, const char *lower, qsizetype n)
+    {
+        for (qsizetype i = 0; i < n; ++i) {
+            if (asciiLower(p[i]) != lower[i])
+                return false;
+        }
+        return true;
+    }
+
+    // A token in lower case (ASCII, as QByteArray::toLower() does it). The usual ones are shared constants
+    // rather than new arrays.
+    static QByteArray lowerToken(const char *p, qsizetype n)
+    {
+        static const QByteArray common[] = { QByteArrayLiteral("text"), QByteArrayLiteral("plain"),
+            QByteArrayLiteral("html"), QByteArrayLiteral("multipart"), QByteArrayLiteral("report"),
+            QByteArrayLiteral("mixed"), QByteArrayLiteral("alternative"), QByteArrayLiteral("related"),
+            QByteArrayLiteral("message"), QByteArrayLiteral("delivery-status"), QByteArrayLiteral("rfc822"),
+            QByteArrayLiteral("rfc822-headers"), QByteArrayLiteral("feedback-report"), QByteArrayLiteral("application"),
+            QByteArrayLiteral("octet-stream"), QByteArrayLiteral("attachment"), QByteArrayLiteral("inline"),
+            QByteArrayLiteral("charset"), QByteArrayLiteral("boundary"), QByteArrayLiteral("report-type"),
+            QByteArrayLiteral("name"), QByteArrayLiteral("filename"), QByteArrayLiteral("format"),
+            QByteArrayLiteral("delsp") };
+        for (const QByteArray &known : common) {
+            if (known.size() == n && equalNoCase(p, known.constData(), n))
+                return known;
+        }
+        QByteArray out(n, Qt::Uninitialized);
+        char *o = out.data();
+        for (qsizetype i = 0; i < n; ++i)
+            o[i] = asciiLower(p[i]);
+        return out;
+    }
+
+    // The transfer encodings the fast path decodes, as lower-case constants; an empty array for any other.
+    static QByteArray knownEncoding(QByteArrayView value)
+    {
+        static const QByteArray known[] = { QByteArrayLiteral("7bit"), QByteArrayLiteral("8bit"),
+            QByteArrayLiteral("binary"), QByteArrayLiteral("base64"), QByteArrayLiteral("quoted-printable") };
+        for (const QByteArray &encoding : known) {
+            if (encoding.size() == value.size() && equalNoCase(value.data(), encoding.constData(), value.size()))
+                return encoding;
+        }
+        return {};
+    }
+
     // Which Content-* field a name is, from its bytes (ASCII, any case).
     static FieldKind fieldKind(const char *name, qsizetype length)
     {
-        auto equalNoCase = [](const char *p, const char *lower, qsizetype n) {
-            for (qsizetype i = 0; i < n; ++i) {
-                const char c = p[i] >= 'A' && p[i] <= 'Z' ? char(p[i] + ('a' - 'A')) : p[i];
-                if (c != lower[i])
-                    return false;
-            }
-            return true;
-        };
         if (length < 8 || !equalNoCase(name, "content-", 8))
             return FieldKind::Other;
         const char *rest = name + 8;
@@ -422,7 +465,7 @@ private:
             const char *start = p;
             while (p < end && isTokenChar(*p))
                 ++p;
-            out = QByteArray(start, p - start).toLower();
+            out = lowerToken(start, p - start);
             return p > start;
         };
         skipSpace();
@@ -467,8 +510,8 @@ private:
                     return false;
                 param.value = QByteArray(start, p - start);
             }
-            if (param.value.contains("=?"))
-                return false;
+            // (No "=?" in the value: describe() only reads fields without encoded words, and unfolding makes
+            // none, as a fold's line feed is followed by a blank.)
             for (const Param &other : std::as_const(params)) {
                 if (other.name == param.name)
                     return false;
@@ -496,9 +539,8 @@ private:
                 if (sawEncoding)
                     return false;
                 sawEncoding = true;
-                e.encoding = field.raw.trimmed().toLower();
-                if (e.encoding != "7bit" && e.encoding != "8bit" && e.encoding != "binary" && e.encoding != "base64"
-                    && e.encoding != "quoted-printable")
+                e.encoding = knownEncoding(QByteArrayView(field.raw).trimmed());
+                if (e.encoding.isEmpty())
                     return false;
             } else if (field.kind == FieldKind::ContentDisposition) {
                 QByteArray unused;
@@ -650,6 +692,7 @@ private:
                     QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(contentType));
             for (const auto &extent : std::as_const(extents)) {
                 Entity child;
+                child.fields.reserve(8); // a part's header is short: few regrowths
                 qsizetype pos = extent.first;
                 const qsizetype childEnd = extent.second;
                 if (!readHeaders(pos, childEnd, child.fields, child.headerClosed)

@@ -498,7 +498,11 @@ QList<QPair<QString, QString>> messageHeadersOf(GMimeMessage *message)
 
 QString renderHeaders(const QList<QPair<QString, QString>> &headers)
 {
+    qsizetype size = 0;
+    for (const auto &field : headers)
+        size += field.first.size() + field.second.size() + 3;
     QString text;
+    text.reserve(size); // one allocation, not one regrowth after another
     for (const auto &field : headers)
         text += field.first + QLatin1String(": ") + field.second + QLatin1Char('\n');
     return text;
