@@ -324,6 +324,7 @@ private Q_SLOTS:
     void binaryGarbage();
     void randomMime();
     void fastPathMatchesGMime();
+    void headerBlockLines();
     void largeUnclosedNesting();
     void concurrentParsing();
 
@@ -1413,6 +1414,21 @@ void TestMessageReader::fastPathMatchesGMime()
         if (QTest::currentTestFailed())
             return;
     }
+}
+
+void TestMessageReader::headerBlockLines()
+{
+    // A header block that arrives as text: folded fields, a line that is no field between a field and its
+    // continuation line, a name spaced from its colon, encoded words, and the empty line that ends the block.
+    const QByteArray bytes = "Subject: headers\nContent-Type: text/rfc822-headers\n\n"
+                             "Subject: a\n folded\nnocolon\n\tafter\nX-Name : v\nX-Enc: =?utf-8?q?caf=C3=A9?=\n\n"
+                             "Body: no\n";
+    const ParsedMessage message = MessageParser::parse(bytes);
+    QCOMPARE(message.parts.size(), 1);
+    const Headers expected
+        = { { u"Subject"_qs, u"a folded\tafter"_qs }, { u"X-Name"_qs, u"v"_qs }, { u"X-Enc"_qs, u"café"_qs } };
+    QCOMPARE(message.parts.at(0).messageHeaders, expected);
+    QCOMPARE(MessageParser::parseWithGMime(bytes).parts.at(0).messageHeaders, expected);
 }
 
 void TestMessageReader::largeUnclosedNesting()
