@@ -1363,6 +1363,8 @@ void TestMessageReader::fastPathMatchesGMime()
         inputs.append("Subject: " + pad + " =?utf-8?q?caf=C3=A9?= x\nX-Folded: a\n " + pad + " =?utf-8?q?=C3=A9?=\n\t"
             + pad + "\n\nbody\n");
         inputs.append("Subject: " + pad + "caf\xc3\xa9\nX-Latin: " + pad + "caf\xe9\n\nbody\n");
+        // (no other '=' for long after the "=?")
+        inputs.append("Subject: " + pad + " =?us-ascii?q?abcdefghijklmnopqrstuvwxyz?= x\n\nbody\n");
         inputs.append("Subject: " + pad + QByteArray(1, '\0') + "x\n\nbody\n");
         inputs.append("Subject: " + pad + "\rx\n\nbody\n");
         inputs.append("Subject: x\nX-" + pad + ": v\nX-" + pad + "\xe9: w\nX-" + pad + " y: z\n\nbody\n");

@@ -157,15 +157,21 @@ private:
             const auto mask = [&v](__m128i c) { return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c))); };
             const unsigned lf = mask(lineFeeds);
             const unsigned before = lf ? (lf & (0u - lf)) - 1 : 0xFFFFu; // the bytes before the line feed
-            if ((mask(nuls) | mask(returns)) & before)
-                flags |= BadByte;
-            if (unsigned(_mm_movemask_epi8(v)) & before)
-                flags |= EightBit;
-            const unsigned eq = mask(equals) & before;
-            const unsigned question = mask(questions) & before;
-            if ((eq & (question >> 1)) | (eqCarry ? question & 1u : 0u))
-                flags |= EncodedWord;
-            eqCarry = (eq >> 15) != 0;
+            // Most blocks hold none of NUL, CR, '=' or 8-bit bytes (whose top bit movemask takes as it is): one
+            // test for all of them, and a closer look only where one is there or an '=' ended the last block.
+            const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nuls), _mm_cmpeq_epi8(v, returns)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, equals), v));
+            if ((unsigned(_mm_movemask_epi8(special)) & before) || eqCarry) {
+                if ((mask(nuls) | mask(returns)) & before)
+                    flags |= BadByte;
+                if (unsigned(_mm_movemask_epi8(v)) & before)
+                    flags |= EightBit;
+                const unsigned eq = mask(equals) & before;
+                const unsigned question = mask(questions) & before;
+                if ((eq & (question >> 1)) | (eqCarry ? question & 1u : 0u))
+                    flags |= EncodedWord;
+                eqCarry = (eq >> 15) != 0;
+            }
             if (lf)
                 return p + std::countr_zero(lf);
         }

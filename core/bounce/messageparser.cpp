@@ -137,8 +137,29 @@ QByteArray cutLongHeaderFields(const QByteArray &in, bool &cut)
     return out;
 }
 
+// Whether every byte is below 0x80, eight at a time.
+bool isAscii(QByteArrayView bytes)
+{
+    const char *p = bytes.data();
+    const qsizetype n = bytes.size();
+    qsizetype i = 0;
+    for (; i + 8 <= n; i += 8) {
+        quint64 word;
+        std::memcpy(&word, p + i, 8);
+        if (word & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; i < n; ++i) {
+        if (static_cast<unsigned char>(p[i]) >= 0x80)
+            return false;
+    }
+    return true;
+}
+
 QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)
 {
+    if (isAscii(bytes))
+        return QString::fromLatin1(bytes); // what the UTF-8 decoder gives for these, at a fraction of its cost
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString text = decoder.decode(bytes);
     if (!decoder.hasError() || declaredUtf8)
@@ -220,20 +241,8 @@ bool readsAsIs(const QByteArray &bytes, const quint64 asIs[2])
 {
     const char *p = bytes.constData();
     const qsizetype n = bytes.size();
-    if (asIs[0] == ~quint64(0) && asIs[1] == ~quint64(0)) {
-        qsizetype i = 0;
-        for (; i + 8 <= n; i += 8) {
-            quint64 word;
-            std::memcpy(&word, p + i, 8);
-            if (word & 0x8080808080808080ULL)
-                return false;
-        }
-        for (; i < n; ++i) {
-            if (static_cast<unsigned char>(p[i]) >= 0x80)
-                return false;
-        }
-        return true;
-    }
+    if (asIs[0] == ~quint64(0) && asIs[1] == ~quint64(0))
+        return isAscii(bytes);
     for (qsizetype i = 0; i < n; ++i) {
         const unsigned char c = static_cast<unsigned char>(p[i]);
         if (c >= 0x80 || !(asIs[c / 64] & (quint64(1) << (c % 64))))
