@@ -1402,6 +1402,17 @@ void TestMessageReader::fastPathMatchesGMime()
         inputs.append(mixed + rfc822 + "Content-Transfer-Encoding: 7bit\n" + end);
         inputs.append(rfc822 + end);
     }
+    // message/partial and message/external-body are GMime parts of classes of their own, walked as leaves;
+    // message/news is read as a message.
+    for (const QByteArray &type : { QByteArray("message/partial; id=\"x@y\"; number=1; total=2"),
+             QByteArray("message/external-body; access-type=local-file; name=f"), QByteArray("Message/Partial"),
+             QByteArray("message/news") }) {
+        for (const QByteArray &disposition :
+            { QByteArray(), QByteArray("Content-Disposition: attachment; filename=p.txt\n") }) {
+            inputs.append(mixed + "Content-Type: " + type + "\n" + disposition + "\nSubject: x\n\nbody\n--a--\n");
+            inputs.append("Content-Type: " + type + "\n" + disposition + "\nSubject: x\n\nbody\n");
+        }
+    }
     QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
     const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
     if (QFileInfo(corpus).isDir())

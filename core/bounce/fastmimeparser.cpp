@@ -36,6 +36,7 @@ public:
     {
         Entity top;
         top.fields.reserve(32); // a bounce's header is long: no regrowth field by field
+        m_message.parts.reserve(8); // nor part by part
         qsizetype pos = 0;
         // An mbox "From " line first (a message saved with its envelope line): GMime finds no MIME part there
         // and reads the input as a message, which skips that line; the message's fields come out in their order
@@ -99,28 +100,19 @@ private:
     // the depth bounds the work on a large message.
     static constexpr int maxDepth = 12;
 
+    // RFC 2045 token characters: printable ASCII but the specials. A table, as it is asked for every byte of
+    // every token.
     static bool isTokenChar(char c)
     {
-        switch (c) {
-        case '(':
-        case ')':
-        case '<':
-        case '>':
-        case '@':
-        case ',':
-        case ';':
-        case ':':
-        case '\\':
-        case '"':
-        case '/':
-        case '[':
-        case ']':
-        case '?':
-        case '=':
-            return false;
-        default:
-            return c > 32 && c < 127;
-        }
+        static constexpr auto table = [] {
+            std::array<bool, 256> t {};
+            for (int b = 33; b < 127; ++b)
+                t[size_t(b)] = true;
+            for (const char special : { '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=' })
+                t[static_cast<unsigned char>(special)] = false;
+            return t;
+        }();
+        return table[static_cast<unsigned char>(c)];
     }
 
     static const QByteArray *param(const QList<Param> &params, const char *name)
@@ -261,9 +253,21 @@ private:
             QByteArrayLiteral("charset"), QByteArrayLiteral("boundary"), QByteArrayLiteral("report-type"),
             QByteArrayLiteral("name"), QByteArrayLiteral("filename"), QByteArrayLiteral("format"),
             QByteArrayLiteral("delsp") };
-        for (const QByteArray &known : common) {
-            if (known.size() == n && equalNoCase(p, known.constData(), n))
-                return known;
+        // (by length: a token is compared with the few of its length only)
+        constexpr qsizetype longest = 16;
+        static const auto byLength = [] {
+            std::array<QList<const QByteArray *>, longest + 1> table;
+            for (const QByteArray &known : common) {
+                if (known.size() <= longest)
+                    table[size_t(known.size())].append(&known);
+            }
+            return table;
+        }();
+        if (n <= longest) {
+            for (const QByteArray *known : byLength[size_t(n)]) {
+                if (equalNoCase(p, known->constData(), n))
+                    return *known;
+            }
         }
         QByteArray out(n, Qt::Uninitialized);
         char *o = out.data();
@@ -414,24 +418,25 @@ private:
             QStringLiteral("X-Original-To"), QStringLiteral("Thread-Index"), QStringLiteral("Thread-Topic"),
             QStringLiteral("Content-Language"), QStringLiteral("Precedence"),
             QStringLiteral("X-MS-Exchange-Message-Is-Ndr"), QStringLiteral("Sender"), QStringLiteral("Cc") };
-        // (the names by length: a name is compared with the few of its length only)
+        // (the names by length, a name being compared with the few of its length only, and as bytes)
+        struct Known
+        {
+            QByteArray bytes;
+            QString name;
+        };
         constexpr qsizetype longest = 32;
         static const auto byLength = [] {
-            std::array<QList<QString>, longest + 1> table;
+            std::array<QList<Known>, longest + 1> table;
             for (const QString &known : common) {
                 if (known.size() <= longest)
-                    table[size_t(known.size())].append(known);
+                    table[size_t(known.size())].append({ known.toLatin1(), known });
             }
             return table;
         }();
         if (length <= longest) {
-            for (const QString &known : byLength[size_t(length)]) {
-                const char16_t *k = reinterpret_cast<const char16_t *>(known.constData());
-                qsizetype i = 0;
-                while (i < length && k[i] == static_cast<unsigned char>(name[i]))
-                    ++i;
-                if (i == length)
-                    return known;
+            for (const Known &known : byLength[size_t(length)]) {
+                if (std::memcmp(known.bytes.constData(), name, size_t(length)) == 0)
+                    return known.name;
             }
         }
         return QString::fromLatin1(name, length);
@@ -557,10 +562,12 @@ private:
         }
         if (e.type == "multipart" && e.subtype == "digest")
             return false; // parts default to message/rfc822 there
+        // (message/partial and message/external-body are GMime parts of their own class, but walked as any
+        // part: a leaf whose content is not read.)
         if (e.type == "message" && e.subtype != "rfc822" && e.subtype != "global" && e.subtype != "delivery-status"
             && e.subtype != "global-delivery-status" && e.subtype != "feedback-report" && e.subtype != "global-headers"
-            && e.subtype != "disposition-notification")
-            return false; // message/partial, message/news, message/external-body: GMime's own classes
+            && e.subtype != "disposition-notification" && e.subtype != "partial" && e.subtype != "external-body")
+            return false; // message/news and the like: GMime reads them as messages
         return true;
     }
 
