@@ -324,6 +324,7 @@ private Q_SLOTS:
     void binaryGarbage();
     void randomMime();
     void fastPathMatchesGMime();
+    void headerBlockLines();
     void largeUnclosedNesting();
     void concurrentParsing();
 
@@ -800,6 +801,16 @@ void TestMessageReader::textCharsets_data()
                                  << QString();
     QTest::addRow("Shift_JIS, invalid byte")
         << QByteArray("shift_jis") << QByteArray("\x83\x81\xff!") << u"メ\uFFFD!"_qs << QString();
+    // ASCII bytes are not always themselves: text of ASCII bytes only is taken as it is only where the charset
+    // reads each of them so.
+    QTest::addRow("Shift_JIS, ASCII bytes read as yen and overline")
+        << QByteArray("shift_jis") << QByteArray("C:\\dir ~x") << u"C:\u00A5dir \u203Ex"_qs << QString();
+    QTest::addRow("UTF-16, ASCII bytes") << QByteArray("utf-16") << QByteArray("ab") << u"\u6261"_qs << QString();
+    QTest::addRow("UTF-7, plain ASCII") << QByteArray("utf-7") << QByteArray("a - b") << u"a - b"_qs << QString();
+    QTest::addRow("UTF-7, a byte it has no place for")
+        << QByteArray("utf-7") << QByteArray("a\\b") << u"a\uFFFDb"_qs << QString();
+    QTest::addRow("ISO-8859-2, plain ASCII")
+        << QByteArray("iso-8859-2") << QByteArray("550 user unknown") << u"550 user unknown"_qs << QString();
     QTest::addRow("unknown") << QByteArray("x-klingon") << QByteArray("\xe9") << u"é"_qs
                              << u"unknown charset \"x-klingon\" in text/plain part: read as Latin-1"_qs;
 }
@@ -1345,6 +1356,63 @@ void TestMessageReader::fastPathMatchesGMime()
             bytes += fragments.at(random.bounded(int(fragments.size())));
         inputs.append(bytes);
     }
+    // Encoded words, 8-bit, NUL and CR bytes and field names at every offset of a line: the header is read in
+    // blocks of bytes, and what straddles two blocks must be seen as well.
+    for (int offset = 0; offset < 40; ++offset) {
+        const QByteArray pad(offset, 'x');
+        inputs.append("Subject: " + pad + " =?utf-8?q?caf=C3=A9?= x\nX-Folded: a\n " + pad + " =?utf-8?q?=C3=A9?=\n\t"
+            + pad + "\n\nbody\n");
+        inputs.append("Subject: " + pad + "caf\xc3\xa9\nX-Latin: " + pad + "caf\xe9\n\nbody\n");
+        // (no other '=' for long after the "=?")
+        inputs.append("Subject: " + pad + " =?us-ascii?q?abcdefghijklmnopqrstuvwxyz?= x\n\nbody\n");
+        inputs.append("Subject: " + pad + QByteArray(1, '\0') + "x\n\nbody\n");
+        inputs.append("Subject: " + pad + "\rx\n\nbody\n");
+        inputs.append("Subject: x\nX-" + pad + ": v\nX-" + pad + "\xe9: w\nX-" + pad + " y: z\n\nbody\n");
+    }
+    // Quoted-printable of every shape: escapes in either case, soft breaks, broken escapes, "=" at the end.
+    const QList<QByteArray> qp = { "=", "=3D", "=3d", "=C3=A9", "=\n", "=\r\n", "=\r", "=G1", "=4", "==41",
+        "=a=", "=fF", "=e9", "a", " ", "\n", "=20\n", "\xe9", "\t", "=\n=\n" };
+    for (int i = 0; i < 2000; ++i) {
+        QByteArray body;
+        for (int j = random.bounded(1, 30); j > 0; --j)
+            body += qp.at(random.bounded(int(qp.size())));
+        inputs.append("Subject: qp\nContent-Type: text/plain; charset=utf-8\n"
+                      "Content-Transfer-Encoding: quoted-printable\n\n"
+            + body);
+    }
+    // An mbox "From " line first (GMime reads such input as a message), and first lines that only look like one.
+    const QList<QByteArray> firstLines = { "From MAILER-DAEMON Mon Jan  1 00:00:00 2015\n", "From \n", "FROM x\n",
+        "From\tx\n", "From\n", "Fromage x\n", "From x\nFrom y\n", "From x\n\n", "From x", "From x\n continued\n",
+        "From x\nno field\n", "From x\nSubject : spaced\n", ">From x\n", "From x\n--b0\n" };
+    for (int i = 0; i < 1000; ++i)
+        inputs.append(firstLines.at(random.bounded(int(firstLines.size()))) + randomBounce(random));
+    for (const QByteArray &first : firstLines)
+        inputs.append(first);
+    // message/rfc822 parts without content: GMime reads a message (without fields) only where the part's header
+    // ends with an empty line and a delimiter line follows.
+    const QByteArray mixed = "Subject: empty\nContent-Type: multipart/mixed; boundary=a\n\n--a\n";
+    const QByteArray inner = "Content-Type: multipart/mixed; boundary=b\n\n--b\n";
+    const QByteArray rfc822 = "Content-Type: message/rfc822\n";
+    for (const QByteArray &end : { QByteArray(), QByteArray("\n"), QByteArray("\n\n"), QByteArray("--a--\n"),
+             QByteArray("\n--a--\n"), QByteArray("\n\n--a--\n"), QByteArray("\n--a\n\nx\n--a--\n"),
+             QByteArray("\n\n--a\nContent-Type: text/plain\n\nx\n--a--\n") }) {
+        inputs.append(mixed + rfc822 + end);
+        inputs.append(mixed + inner + rfc822 + end);
+        inputs.append(mixed + rfc822 + "\n" + rfc822 + end);
+        inputs.append(mixed + rfc822 + "Content-Transfer-Encoding: 7bit\n" + end);
+        inputs.append(rfc822 + end);
+    }
+    // message/partial and message/external-body are GMime parts of classes of their own, walked as leaves;
+    // message/news is read as a message.
+    for (const QByteArray &type : { QByteArray("message/partial; id=\"x@y\"; number=1; total=2"),
+             QByteArray("message/external-body; access-type=local-file; name=f"), QByteArray("Message/Partial"),
+             QByteArray("message/news") }) {
+        for (const QByteArray &disposition :
+            { QByteArray(), QByteArray("Content-Disposition: attachment; filename=p.txt\n") }) {
+            inputs.append(mixed + "Content-Type: " + type + "\n" + disposition + "\nSubject: x\n\nbody\n--a--\n");
+            inputs.append("Content-Type: " + type + "\n" + disposition + "\nSubject: x\n\nbody\n");
+        }
+    }
     QStringList paths = { m_dataDir, QFileInfo(m_dataDir + u"/../bounces"_qs).absoluteFilePath() };
     const QString corpus = QFileInfo(m_dataDir + u"/../../../../shared/corpus/bounces"_qs).absoluteFilePath();
     if (QFileInfo(corpus).isDir())
@@ -1359,6 +1427,21 @@ void TestMessageReader::fastPathMatchesGMime()
         if (QTest::currentTestFailed())
             return;
     }
+}
+
+void TestMessageReader::headerBlockLines()
+{
+    // A header block that arrives as text: folded fields, a line that is no field between a field and its
+    // continuation line, a name spaced from its colon, encoded words, and the empty line that ends the block.
+    const QByteArray bytes = "Subject: headers\nContent-Type: text/rfc822-headers\n\n"
+                             "Subject: a\n folded\nnocolon\n\tafter\nX-Name : v\nX-Enc: =?utf-8?q?caf=C3=A9?=\n\n"
+                             "Body: no\n";
+    const ParsedMessage message = MessageParser::parse(bytes);
+    QCOMPARE(message.parts.size(), 1);
+    const Headers expected
+        = { { u"Subject"_qs, u"a folded\tafter"_qs }, { u"X-Name"_qs, u"v"_qs }, { u"X-Enc"_qs, u"café"_qs } };
+    QCOMPARE(message.parts.at(0).messageHeaders, expected);
+    QCOMPARE(MessageParser::parseWithGMime(bytes).parts.at(0).messageHeaders, expected);
 }
 
 void TestMessageReader::largeUnclosedNesting()

@@ -4,8 +4,14 @@
 #include "bounce/messageparser_p.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace smtpscope::core::mime {
 
@@ -30,27 +36,46 @@ public:
     {
         Entity top;
         top.fields.reserve(32); // a bounce's header is long: no regrowth field by field
+        m_message.parts.reserve(8); // nor part by part
         qsizetype pos = 0;
-        if (!readHeaders(pos, m_size, top.fields))
+        // An mbox "From " line first (a message saved with its envelope line): GMime finds no MIME part there
+        // and reads the input as a message, which skips that line; the message's fields come out in their order
+        // and its top part's are the Content-* ones, as here. The first line after it is then held to what the
+        // first line of the input is (so a second "From " line goes to GMime, as does a "From " line that never
+        // ends).
+        if (m_size >= 5 && std::memcmp(m_data, "From ", 5) == 0) {
+            const char *nl = static_cast<const char *>(std::memchr(m_data, '\n', size_t(m_size)));
+            if (!nl)
+                return false;
+            pos = nl - m_data + 1;
+        }
+        m_headerStart = pos;
+        if (!readHeaders(pos, m_size, top.fields, top.headerClosed))
             return false;
         top.bodyStart = pos;
         top.bodyEnd = m_size;
         if (!describe(top))
             return false;
-        m_message.headers.reserve(top.fields.size());
-        for (const Field &field : std::as_const(top.fields))
-            m_message.headers.append({ field.name, field.value });
+        m_message.headers = takeHeaders(top.fields);
         return entity(top, 0, -1, false, true);
     }
 
 private:
+    enum class FieldKind : quint8 {
+        Other,
+        ContentType,
+        ContentTransferEncoding,
+        ContentDisposition,
+        OtherContent, ///< any other Content-* field
+    };
     struct Field
     {
         QString name;
         QString value;
-        QByteArray raw; ///< unfolded, trimmed value (plain ASCII fields only)
+        QByteArray raw; ///< unfolded, trimmed value (plain ASCII Content-* fields only)
         bool encodedWords = false;
-        bool content = false; ///< a Content-* field (any case)
+        FieldKind kind = FieldKind::Other; ///< from the name, in any case
+        bool content() const { return kind != FieldKind::Other; }
     };
     struct Param
     {
@@ -62,6 +87,7 @@ private:
         QList<Field> fields;
         qsizetype bodyStart = 0;
         qsizetype bodyEnd = 0;
+        bool headerClosed = false; ///< the header ended with an empty line (not at the end of the entity)
         QByteArray type = QByteArrayLiteral("text");
         QByteArray subtype = QByteArrayLiteral("plain");
         QList<Param> typeParams;
@@ -74,28 +100,19 @@ private:
     // the depth bounds the work on a large message.
     static constexpr int maxDepth = 12;
 
+    // RFC 2045 token characters: printable ASCII but the specials. A table, as it is asked for every byte of
+    // every token.
     static bool isTokenChar(char c)
     {
-        switch (c) {
-        case '(':
-        case ')':
-        case '<':
-        case '>':
-        case '@':
-        case ',':
-        case ';':
-        case ':':
-        case '\\':
-        case '"':
-        case '/':
-        case '[':
-        case ']':
-        case '?':
-        case '=':
-            return false;
-        default:
-            return c > 32 && c < 127;
-        }
+        static constexpr auto table = [] {
+            std::array<bool, 256> t {};
+            for (int b = 33; b < 127; ++b)
+                t[size_t(b)] = true;
+            for (const char special : { '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=' })
+                t[static_cast<unsigned char>(special)] = false;
+            return t;
+        }();
+        return table[static_cast<unsigned char>(c)];
     }
 
     static const QByteArray *param(const QList<Param> &params, const char *name)
@@ -107,105 +124,264 @@ private:
         return nullptr;
     }
 
+    // What one pass over a field's value finds (see scanLine()).
+    enum ValueFlag : unsigned {
+        BadByte = 1, ///< a NUL or CR byte
+        EightBit = 2, ///< a byte of 0x80 or above
+        EncodedWord = 4, ///< "=?"
+    };
+
+    // Scans one line from p to its line feed, which it returns (nullptr when there is none before end), and adds
+    // to flags what the bytes before the line feed hold. eqCarry tells whether the byte before p was a '=' (an
+    // encoded word's start may straddle two blocks) and is left telling that of the line's last byte. Each line
+    // of a header is read this once: the line feed, the bytes the fast path cannot take and the signs of encoded
+    // words are all looked for in the same pass, 16 bytes at a time where SSE2 is there.
+    static const char *scanLine(const char *p, const char *end, unsigned &flags, bool &eqCarry)
+    {
+#if defined(__SSE2__)
+        const __m128i lineFeeds = _mm_set1_epi8('\n');
+        const __m128i returns = _mm_set1_epi8('\r');
+        const __m128i nuls = _mm_setzero_si128();
+        const __m128i equals = _mm_set1_epi8('=');
+        const __m128i questions = _mm_set1_epi8('?');
+        for (; end - p >= 16; p += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+            const auto mask = [&v](__m128i c) { return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c))); };
+            const unsigned lf = mask(lineFeeds);
+            const unsigned before = lf ? (lf & (0u - lf)) - 1 : 0xFFFFu; // the bytes before the line feed
+            // Most blocks hold none of NUL, CR, '=' or 8-bit bytes (whose top bit movemask takes as it is): one
+            // test for all of them, and a closer look only where one is there or an '=' ended the last block.
+            const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, nuls), _mm_cmpeq_epi8(v, returns)),
+                _mm_or_si128(_mm_cmpeq_epi8(v, equals), v));
+            if ((unsigned(_mm_movemask_epi8(special)) & before) || eqCarry) {
+                if ((mask(nuls) | mask(returns)) & before)
+                    flags |= BadByte;
+                if (unsigned(_mm_movemask_epi8(v)) & before)
+                    flags |= EightBit;
+                const unsigned eq = mask(equals) & before;
+                const unsigned question = mask(questions) & before;
+                if ((eq & (question >> 1)) | (eqCarry ? question & 1u : 0u))
+                    flags |= EncodedWord;
+                eqCarry = (eq >> 15) != 0;
+            }
+            if (lf)
+                return p + std::countr_zero(lf);
+        }
+#endif
+        for (; p < end; ++p) {
+            const unsigned char c = static_cast<unsigned char>(*p);
+            if (c == '\n')
+                return p;
+            if (c == '\0' || c == '\r')
+                flags |= BadByte;
+            else if (c >= 0x80)
+                flags |= EightBit;
+            else if (c == '?' && eqCarry)
+                flags |= EncodedWord;
+            eqCarry = c == '=';
+        }
+        return nullptr;
+    }
+
+    // Scans a field from p (after its name and colon): its first line and the continuation lines after it.
+    // Returns the line feed that ends the field, or nullptr when a line has none before end. folded tells whether
+    // the field runs over more than one line.
+    static const char *scanField(const char *p, const char *end, unsigned &flags, bool &folded)
+    {
+        bool eqCarry = false;
+        const char *lineEnd = scanLine(p, end, flags, eqCarry);
+        while (lineEnd && lineEnd + 1 < end && (lineEnd[1] == ' ' || lineEnd[1] == '\t')) {
+            folded = true;
+            eqCarry = false; // a line feed lies between
+            lineEnd = scanLine(lineEnd + 1, end, flags, eqCarry);
+        }
+        return lineEnd;
+    }
+
+    // The first byte from p on that is no field name character (printable ASCII but ':'), or end.
+    static const char *skipFieldName(const char *p, const char *end)
+    {
+#if defined(__SSE2__)
+        const __m128i spaces = _mm_set1_epi8(' ');
+        const __m128i deletes = _mm_set1_epi8(127);
+        const __m128i colons = _mm_set1_epi8(':');
+        for (; end - p >= 16; p += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+            // (signed comparisons: bytes of 0x80 and above are negative, so no name characters either)
+            const __m128i name = _mm_andnot_si128(
+                _mm_cmpeq_epi8(v, colons), _mm_and_si128(_mm_cmpgt_epi8(v, spaces), _mm_cmplt_epi8(v, deletes)));
+            const unsigned other = ~unsigned(_mm_movemask_epi8(name)) & 0xFFFFu;
+            if (other)
+                return p + std::countr_zero(other);
+        }
+#endif
+        while (p < end && isFieldNameChar(*p))
+            ++p;
+        return p;
+    }
+
+    static bool isLinearSpace(char c)
+    {
+        return c == ' ' || c == '\t' || c == '\n';
+    }
+
+    static char asciiLower(char c)
+    {
+        return c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c;
+    }
+
+    // Whether the n bytes at p are those at lower (lower case) in any case.
+    static bool equalNoCase(const char *p, const char *lower, qsizetype n)
+    {
+        for (qsizetype i = 0; i < n; ++i) {
+            if (asciiLower(p[i]) != lower[i])
+                return false;
+        }
+        return true;
+    }
+
+    // A token in lower case (ASCII, as QByteArray::toLower() does it). The usual ones are shared constants
+    // rather than new arrays.
+    static QByteArray lowerToken(const char *p, qsizetype n)
+    {
+        static const QByteArray common[] = { QByteArrayLiteral("text"), QByteArrayLiteral("plain"),
+            QByteArrayLiteral("html"), QByteArrayLiteral("multipart"), QByteArrayLiteral("report"),
+            QByteArrayLiteral("mixed"), QByteArrayLiteral("alternative"), QByteArrayLiteral("related"),
+            QByteArrayLiteral("message"), QByteArrayLiteral("delivery-status"), QByteArrayLiteral("rfc822"),
+            QByteArrayLiteral("rfc822-headers"), QByteArrayLiteral("feedback-report"), QByteArrayLiteral("application"),
+            QByteArrayLiteral("octet-stream"), QByteArrayLiteral("attachment"), QByteArrayLiteral("inline"),
+            QByteArrayLiteral("charset"), QByteArrayLiteral("boundary"), QByteArrayLiteral("report-type"),
+            QByteArrayLiteral("name"), QByteArrayLiteral("filename"), QByteArrayLiteral("format"),
+            QByteArrayLiteral("delsp") };
+        // (by length: a token is compared with the few of its length only)
+        constexpr qsizetype longest = 16;
+        static const auto byLength = [] {
+            std::array<QList<const QByteArray *>, longest + 1> table;
+            for (const QByteArray &known : common) {
+                if (known.size() <= longest)
+                    table[size_t(known.size())].append(&known);
+            }
+            return table;
+        }();
+        if (n <= longest) {
+            for (const QByteArray *known : byLength[size_t(n)]) {
+                if (equalNoCase(p, known->constData(), n))
+                    return *known;
+            }
+        }
+        QByteArray out(n, Qt::Uninitialized);
+        char *o = out.data();
+        for (qsizetype i = 0; i < n; ++i)
+            o[i] = asciiLower(p[i]);
+        return out;
+    }
+
+    // The transfer encodings the fast path decodes, as lower-case constants; an empty array for any other.
+    static QByteArray knownEncoding(QByteArrayView value)
+    {
+        static const QByteArray known[] = { QByteArrayLiteral("7bit"), QByteArrayLiteral("8bit"),
+            QByteArrayLiteral("binary"), QByteArrayLiteral("base64"), QByteArrayLiteral("quoted-printable") };
+        for (const QByteArray &encoding : known) {
+            if (encoding.size() == value.size() && equalNoCase(value.data(), encoding.constData(), value.size()))
+                return encoding;
+        }
+        return {};
+    }
+
+    // Which Content-* field a name is, from its bytes (ASCII, any case).
+    static FieldKind fieldKind(const char *name, qsizetype length)
+    {
+        if (length < 8 || !equalNoCase(name, "content-", 8))
+            return FieldKind::Other;
+        const char *rest = name + 8;
+        const qsizetype restLength = length - 8;
+        if (restLength == 4 && equalNoCase(rest, "type", 4))
+            return FieldKind::ContentType;
+        if (restLength == 17 && equalNoCase(rest, "transfer-encoding", 17))
+            return FieldKind::ContentTransferEncoding;
+        if (restLength == 11 && equalNoCase(rest, "disposition", 11))
+            return FieldKind::ContentDisposition;
+        return FieldKind::OtherContent;
+    }
+
     // Header fields from pos up to the empty line; pos is left after it. False for anything but plain
     // "Name: value" lines in ASCII without encoded words, or a header that does not end with an empty line.
-    bool readHeaders(qsizetype &pos, qsizetype end, QList<Field> &fields)
+    bool readHeaders(qsizetype &pos, qsizetype end, QList<Field> &fields, bool &closed)
     {
         const char *d = m_data;
+        const char *e = d + end;
         while (true) {
             if (pos >= end)
                 return true; // no empty line: the header runs to the end, and the body is empty (as GMime reads it)
             if (d[pos] == '\n') {
                 ++pos;
+                closed = true;
                 return true;
             }
             const char *lineStart = d + pos;
-            const char *nl = static_cast<const char *>(std::memchr(lineStart, '\n', size_t(end - pos)));
-            if (!nl)
-                return false;
-            qsizetype nameEnd = 0;
-            while (lineStart + nameEnd < nl && isFieldNameChar(lineStart[nameEnd]))
-                ++nameEnd;
-            const bool valid = nameEnd > 0 && lineStart + nameEnd < nl && lineStart[nameEnd] == ':';
-            // A line that is no field at all: a word and then a space or the line's end ("boundary=x" of a fold
-            // that lost its indentation, "From x@y …"). GMime drops it with its continuation lines, except as the
-            // very first line of the input, where it finds no header at all. Anything else odd is left to GMime,
-            // also "--" lines, which GMime compares with the boundaries.
-            if (!valid) {
-                const char stop = lineStart + nameEnd < nl ? lineStart[nameEnd] : '\n';
-                if (pos == 0 || nameEnd == 0 || !(stop == '\n' || stop == ' ' || stop == '\t')
+            // (the name stops at the line feed at the latest: it is no name character)
+            const char *nameEnd = skipFieldName(lineStart, e);
+            if (nameEnd == e)
+                return false; // no line feed
+            unsigned flags = 0;
+            bool folded = false;
+            if (nameEnd == lineStart || *nameEnd != ':') {
+                // A line that is no field at all: a word and then a space or the line's end ("boundary=x" of a
+                // fold that lost its indentation, "From x@y …"). GMime drops it with its continuation lines,
+                // except as the very first line of the top header, where it finds no header at all. Anything else odd
+                // is left to GMime, also "--" lines, which GMime compares with the boundaries.
+                const char stop = *nameEnd;
+                if (pos == m_headerStart || nameEnd == lineStart || !(stop == '\n' || stop == ' ' || stop == '\t')
                     || (lineStart[0] == '-' && lineStart[1] == '-'))
                     return false;
-                const char *after = lineStart + nameEnd;
-                while (after < nl && (*after == ' ' || *after == '\t'))
+                const char *after = nameEnd;
+                while (after < e && (*after == ' ' || *after == '\t'))
                     ++after;
-                if (after < nl && *after == ':')
+                if (after < e && *after == ':')
                     return false; // "Subject : x", a field for GMime
-            }
-            const qsizetype valueStart = pos + nameEnd + 1;
-            qsizetype valueEnd = nl - d;
-            // continuation lines
-            while (valueEnd + 1 < end && (d[valueEnd + 1] == ' ' || d[valueEnd + 1] == '\t')) {
-                const char *next
-                    = static_cast<const char *>(std::memchr(d + valueEnd + 1, '\n', size_t(end - valueEnd - 1)));
-                if (!next)
+                const char *fieldEnd = scanField(nameEnd, e, flags, folded);
+                if (!fieldEnd)
                     return false;
-                valueEnd = next - d;
-            }
-            if (!valid) {
-                pos = valueEnd + 1;
+                pos = fieldEnd - d + 1;
                 continue;
             }
-            bool eightBit = false;
-            if (!scanValue(d + valueStart, d + valueEnd, eightBit))
+            const char *valueStart = nameEnd + 1;
+            const char *valueEnd = scanField(valueStart, e, flags, folded);
+            if (!valueEnd || (flags & BadByte))
                 return false;
             Field field;
-            field.name = fieldName(lineStart, nameEnd);
-            // (field names are ASCII: an ASCII comparison is the one QString would make)
-            field.content = nameEnd >= 8 && g_ascii_strncasecmp(lineStart, "Content-", 8) == 0;
-            if (!eightBit && isPlainAscii(d + valueStart, size_t(valueEnd - valueStart))) {
-                field.value = unfoldPlain(d + valueStart, d + valueEnd);
-                if (field.content)
-                    field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
+            const qsizetype nameLength = nameEnd - lineStart;
+            field.name = fieldName(lineStart, nameLength);
+            field.kind = fieldKind(lineStart, nameLength);
+            if (!(flags & (EightBit | EncodedWord))) {
+                // Unfolded as GMime does: line breaks dropped, linear white space trimmed at both ends.
+                const char *start = valueStart;
+                const char *stop = valueEnd;
+                while (start < stop && isLinearSpace(*start))
+                    ++start;
+                while (stop > start && isLinearSpace(stop[-1]))
+                    --stop;
+                if (folded) {
+                    field.value = unfoldPlain(start, stop);
+                    if (field.kind != FieldKind::Other)
+                        field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
+                } else {
+                    field.value = QString::fromLatin1(start, stop - start);
+                    if (field.kind != FieldKind::Other)
+                        field.raw = QByteArray(start, stop - start);
+                }
             } else {
                 // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
                 // with the parser's fallback charsets)
-                const QByteArray raw(d + valueStart, valueEnd - valueStart);
+                const QByteArray raw(valueStart, valueEnd - valueStart);
                 GCharPtr unfolded(g_mime_utils_header_unfold(raw.constData()));
                 GCharPtr decoded(g_mime_utils_header_decode_text(m_walker.options(), unfolded.get()));
                 field.value = QString::fromUtf8(decoded.get()).trimmed();
                 field.encodedWords = true;
             }
             fields.append(std::move(field));
-            pos = valueEnd + 1;
+            pos = valueEnd - d + 1;
         }
-    }
-
-    // False when [p, end) holds a NUL or CR byte; eightBit tells whether it holds bytes of 0x80 and above. Eight
-    // bytes at a time, and byte by byte only in the words that hold one of those.
-    static bool scanValue(const char *p, const char *end, bool &eightBit)
-    {
-        constexpr quint64 ones = 0x0101010101010101ULL;
-        constexpr quint64 highs = 0x8080808080808080ULL;
-        auto scanBytes = [&eightBit](const char *from, const char *to) {
-            for (; from < to; ++from) {
-                if (*from == '\0' || *from == '\r')
-                    return false;
-                eightBit = eightBit || static_cast<unsigned char>(*from) >= 0x80;
-            }
-            return true;
-        };
-        for (; end - p >= 8; p += 8) {
-            quint64 word;
-            std::memcpy(&word, p, 8);
-            const quint64 cr = word ^ (ones * '\r');
-            // a zero byte in word or cr, or a high bit: look closer
-            if ((((word - ones) & ~word) | ((cr - ones) & ~cr) | word) & highs) {
-                if (!scanBytes(p, p + 8))
-                    return false;
-            }
-        }
-        return scanBytes(p, end);
     }
 
     // "type/subtype" as a QString; the usual types are shared constants rather than new strings.
@@ -242,19 +418,49 @@ private:
             QStringLiteral("X-Original-To"), QStringLiteral("Thread-Index"), QStringLiteral("Thread-Topic"),
             QStringLiteral("Content-Language"), QStringLiteral("Precedence"),
             QStringLiteral("X-MS-Exchange-Message-Is-Ndr"), QStringLiteral("Sender"), QStringLiteral("Cc") };
-        for (const QString &known : common) {
-            if (known.size() == length) {
-                qsizetype i = 0;
-                while (i < length && known.at(i).unicode() == static_cast<unsigned char>(name[i]))
-                    ++i;
-                if (i == length)
-                    return known;
+        // (the names by length, a name being compared with the few of its length only, and as bytes)
+        struct Known
+        {
+            QByteArray bytes;
+            QString name;
+        };
+        constexpr qsizetype longest = 32;
+        static const auto byLength = [] {
+            std::array<QList<Known>, longest + 1> table;
+            for (const QString &known : common) {
+                if (known.size() <= longest)
+                    table[size_t(known.size())].append({ known.toLatin1(), known });
+            }
+            return table;
+        }();
+        if (length <= longest) {
+            for (const Known &known : byLength[size_t(length)]) {
+                if (std::memcmp(known.bytes.constData(), name, size_t(length)) == 0)
+                    return known.name;
             }
         }
         return QString::fromLatin1(name, length);
     }
 
-    static bool isFieldNameChar(char c) { return c > 32 && c < 127 && c != ':'; }
+    // The fields of a message's header as name and value. The Content-* fields are copied, as entity() reads them
+    // again for the top part; the others are moved out.
+    static QList<QPair<QString, QString>> takeHeaders(QList<Field> &fields)
+    {
+        QList<QPair<QString, QString>> headers;
+        headers.reserve(fields.size());
+        for (Field &field : fields) {
+            if (field.content())
+                headers.append({ field.name, field.value });
+            else
+                headers.append({ std::move(field.name), std::move(field.value) });
+        }
+        return headers;
+    }
+
+    static bool isFieldNameChar(char c)
+    {
+        return c > 32 && c < 127 && c != ':';
+    }
 
     // "token/token" or "token", then "; name=value" parameters (token or simple quoted string).
     static bool parseStructured(
@@ -270,7 +476,7 @@ private:
             const char *start = p;
             while (p < end && isTokenChar(*p))
                 ++p;
-            out = QByteArray(start, p - start).toLower();
+            out = lowerToken(start, p - start);
             return p > start;
         };
         skipSpace();
@@ -315,8 +521,8 @@ private:
                     return false;
                 param.value = QByteArray(start, p - start);
             }
-            if (param.value.contains("=?"))
-                return false;
+            // (No "=?" in the value: describe() only reads fields without encoded words, and unfolding makes
+            // none, as a fold's line feed is followed by a blank.)
             for (const Param &other : std::as_const(params)) {
                 if (other.name == param.name)
                     return false;
@@ -332,24 +538,22 @@ private:
     {
         bool sawType = false, sawEncoding = false, sawDisposition = false;
         for (const Field &field : std::as_const(e.fields)) {
-            if (!field.content)
+            if (!field.content())
                 continue;
             if (field.encodedWords)
                 return false;
-            const QStringView rest = QStringView(field.name).sliced(8);
-            if (rest.compare(u"Type", Qt::CaseInsensitive) == 0) {
+            if (field.kind == FieldKind::ContentType) {
                 if (sawType || !parseStructured(field.raw, true, e.type, e.subtype, e.typeParams))
                     return false;
                 sawType = true;
-            } else if (rest.compare(u"Transfer-Encoding", Qt::CaseInsensitive) == 0) {
+            } else if (field.kind == FieldKind::ContentTransferEncoding) {
                 if (sawEncoding)
                     return false;
                 sawEncoding = true;
-                e.encoding = field.raw.trimmed().toLower();
-                if (e.encoding != "7bit" && e.encoding != "8bit" && e.encoding != "binary" && e.encoding != "base64"
-                    && e.encoding != "quoted-printable")
+                e.encoding = knownEncoding(QByteArrayView(field.raw).trimmed());
+                if (e.encoding.isEmpty())
                     return false;
-            } else if (rest.compare(u"Disposition", Qt::CaseInsensitive) == 0) {
+            } else if (field.kind == FieldKind::ContentDisposition) {
                 QByteArray unused;
                 if (sawDisposition || !parseStructured(field.raw, false, e.disposition, unused, e.dispositionParams))
                     return false;
@@ -358,10 +562,12 @@ private:
         }
         if (e.type == "multipart" && e.subtype == "digest")
             return false; // parts default to message/rfc822 there
+        // (message/partial and message/external-body are GMime parts of their own class, but walked as any
+        // part: a leaf whose content is not read.)
         if (e.type == "message" && e.subtype != "rfc822" && e.subtype != "global" && e.subtype != "delivery-status"
             && e.subtype != "global-delivery-status" && e.subtype != "feedback-report" && e.subtype != "global-headers"
-            && e.subtype != "disposition-notification")
-            return false; // message/partial, message/news, message/external-body: GMime's own classes
+            && e.subtype != "disposition-notification" && e.subtype != "partial" && e.subtype != "external-body")
+            return false; // message/news and the like: GMime reads them as messages
         return true;
     }
 
@@ -426,9 +632,12 @@ private:
             fileName = param(e.typeParams, "name");
         if (fileName)
             part.fileName = QString::fromLatin1(*fileName);
-        for (const Field &field : std::as_const(e.fields)) {
-            if (!top || field.content)
-                part.headers.append({ field.name, field.value });
+        // (e.fields is not read after this: moved out)
+        if (!top)
+            part.headers.reserve(e.fields.size());
+        for (Field &field : e.fields) {
+            if (!top || field.content())
+                part.headers.append({ std::move(field.name), std::move(field.value) });
         }
         const int index = int(m_message.parts.size());
 
@@ -496,9 +705,11 @@ private:
                     QStringLiteral("%1 ends without its closing boundary: truncated or malformed").arg(contentType));
             for (const auto &extent : std::as_const(extents)) {
                 Entity child;
+                child.fields.reserve(8); // a part's header is short: few regrowths
                 qsizetype pos = extent.first;
                 const qsizetype childEnd = extent.second;
-                if (!readHeaders(pos, childEnd, child.fields) && !(pos == extent.first && childEnd == extent.first))
+                if (!readHeaders(pos, childEnd, child.fields, child.headerClosed)
+                    && !(pos == extent.first && childEnd == extent.first))
                     return false;
                 if (pos > childEnd)
                     return false;
@@ -518,16 +729,24 @@ private:
             enclosed.fields.reserve(32);
             qsizetype pos = e.bodyStart;
             // (No field at all, when the body starts with an empty line or with lines that are no field: GMime
-            // reads a message without header fields. But with an empty body it reads no message.)
-            if (e.bodyStart >= e.bodyEnd || !readHeaders(pos, e.bodyEnd, enclosed.fields))
+            // reads a message without header fields.)
+            if (e.bodyStart >= e.bodyEnd) {
+                // No content. GMime's message parser then reads on into the line feed of the delimiter line that
+                // follows, if any: when the part's header ended with an empty line, that line feed is an empty
+                // header, and GMime reads a message without fields or body. When the part's header ran up to
+                // the delimiter line, or nothing follows, it reads no message.
+                if (!e.headerClosed || e.bodyEnd >= m_size) {
+                    m_message.parts.append(std::move(part));
+                    return true;
+                }
+            } else if (!readHeaders(pos, e.bodyEnd, enclosed.fields, enclosed.headerClosed)) {
                 return false;
+            }
             enclosed.bodyStart = pos;
             enclosed.bodyEnd = e.bodyEnd;
             if (!describe(enclosed))
                 return false;
-            part.messageHeaders.reserve(enclosed.fields.size());
-            for (const Field &field : std::as_const(enclosed.fields))
-                part.messageHeaders.append({ field.name, field.value });
+            part.messageHeaders = takeHeaders(enclosed.fields);
             part.text = renderHeaders(part.messageHeaders);
             part.decoded = true;
             m_message.parts.append(std::move(part));
@@ -555,6 +774,56 @@ private:
         return true;
     }
 
+    static int hexValue(char c)
+    {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        return -1;
+    }
+
+    // Quoted-printable decoded exactly as GMime's decoder does it (the GMime walk uses that one), without setting
+    // up a GMime filter for each part: "=" and two hex digits (either case) is that byte; "=" before a line feed,
+    // or before CR LF, is a soft line break; any other "=" goes out as it is together with the two bytes after it
+    // (so the second of these is never read as the start of an escape); an "=" with fewer than two bytes after
+    // it at the end of the text is dropped. Lines keep their trailing blanks. The runs between "=" are copied.
+    static QByteArray decodeQuotedPrintable(const char *p, const char *end)
+    {
+        QByteArray out(end - p, Qt::Uninitialized);
+        char *o = out.data();
+        while (p < end) {
+            const char *eq = static_cast<const char *>(std::memchr(p, '=', size_t(end - p)));
+            const char *runEnd = eq ? eq : end;
+            std::memcpy(o, p, size_t(runEnd - p));
+            o += runEnd - p;
+            if (!eq || end - eq < 2)
+                break;
+            if (eq[1] == '\n') {
+                p = eq + 2;
+                continue;
+            }
+            if (end - eq < 3)
+                break;
+            const char x = eq[1];
+            const char y = eq[2];
+            p = eq + 3;
+            const int high = hexValue(x);
+            const int low = hexValue(y);
+            if (high >= 0 && low >= 0) {
+                *o++ = char((high << 4) | low);
+            } else if (!(x == '\r' && y == '\n')) {
+                *o++ = '=';
+                *o++ = x;
+                *o++ = y;
+            }
+        }
+        out.truncate(o - out.constData());
+        return out;
+    }
+
     bool decode(const Entity &e, QByteArray &out) const
     {
         const qsizetype length = e.bodyEnd - e.bodyStart;
@@ -565,8 +834,11 @@ private:
             out = QByteArray(content, length);
             return true;
         }
-        GObjectPtr<GMimeFilter> filter(g_mime_filter_basic_new(
-            e.encoding == "base64" ? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE, FALSE));
+        if (e.encoding == "quoted-printable") {
+            out = decodeQuotedPrintable(content, content + length);
+            return true; // (never longer than its input)
+        }
+        GObjectPtr<GMimeFilter> filter(g_mime_filter_basic_new(GMIME_CONTENT_ENCODING_BASE64, FALSE));
         char *filtered = nullptr;
         size_t filteredLength = 0;
         size_t prespace = 0;
@@ -584,6 +856,7 @@ private:
     ParsedMessage &m_message;
     Walker &m_walker;
     QList<QByteArray> m_boundaries;
+    qsizetype m_headerStart = 0; ///< where the top header starts: 0, or after an mbox "From " line
 };
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <QStringDecoder>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -14,6 +15,10 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace smtpscope::core {
 
@@ -132,8 +137,29 @@ QByteArray cutLongHeaderFields(const QByteArray &in, bool &cut)
     return out;
 }
 
+// Whether every byte is below 0x80, eight at a time.
+bool isAscii(QByteArrayView bytes)
+{
+    const char *p = bytes.data();
+    const qsizetype n = bytes.size();
+    qsizetype i = 0;
+    for (; i + 8 <= n; i += 8) {
+        quint64 word;
+        std::memcpy(&word, p + i, 8);
+        if (word & 0x8080808080808080ULL)
+            return false;
+    }
+    for (; i < n; ++i) {
+        if (static_cast<unsigned char>(p[i]) >= 0x80)
+            return false;
+    }
+    return true;
+}
+
 QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)
 {
+    if (isAscii(bytes))
+        return QString::fromLatin1(bytes); // what the UTF-8 decoder gives for these, at a fraction of its cost
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString text = decoder.decode(bytes);
     if (!decoder.hasError() || declaredUtf8)
@@ -148,40 +174,95 @@ QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)
 class IconvCache
 {
 public:
+    struct Converter
+    {
+        std::string name;
+        iconv_t cd;
+        /// The ASCII bytes that the charset reads as themselves, alone and from its initial state (bit b of
+        /// word b / 64). Text made of these only needs no conversion.
+        quint64 asIs[2] = { 0, 0 };
+    };
     ~IconvCache()
     {
-        for (const auto &entry : m_converters) {
-            if (entry.second != invalid())
-                g_mime_iconv_close(entry.second);
+        for (const Converter &entry : m_converters) {
+            if (entry.cd != invalid())
+                g_mime_iconv_close(entry.cd);
         }
     }
-    iconv_t get(const char *charset)
+    const Converter &get(const char *charset)
     {
         const std::string name(charset);
-        for (const auto &entry : m_converters) {
-            if (entry.first == name)
-                return entry.second;
+        for (const Converter &entry : m_converters) {
+            if (entry.name == name)
+                return entry;
         }
         if (m_converters.size() >= 32) { // a bound, whatever the input names
-            if (m_converters.front().second != invalid())
-                g_mime_iconv_close(m_converters.front().second);
+            if (m_converters.front().cd != invalid())
+                g_mime_iconv_close(m_converters.front().cd);
             m_converters.erase(m_converters.begin());
         }
-        m_converters.emplace_back(name, g_mime_iconv_open("UTF-8", charset));
-        return m_converters.back().second;
+        Converter converter { name, g_mime_iconv_open("UTF-8", charset) };
+        if (converter.cd != invalid())
+            probeAsIs(converter);
+        m_converters.push_back(std::move(converter));
+        return m_converters.back();
     }
     static iconv_t invalid() { return reinterpret_cast<iconv_t>(-1); }
 
 private:
-    std::vector<std::pair<std::string, iconv_t>> m_converters;
+    // Which ASCII bytes the charset reads as themselves: all of them in most charsets, but not in UTF-16 and
+    // the like, not 0x5C and 0x7E in Shift_JIS, nor the bytes that change a stateful charset's state (ESC, SO
+    // and SI in ISO-2022, '+' in UTF-7, '~' in HZ), which read alone are incomplete or make no character. So a
+    // text of these bytes only never leaves the initial state, and each byte reads as itself.
+    static void probeAsIs(Converter &converter)
+    {
+        for (int b = 0; b < 128; ++b) {
+            iconv(converter.cd, nullptr, nullptr, nullptr, nullptr);
+            char in = char(b);
+            char out[16];
+            char *inPtr = &in;
+            char *outPtr = out;
+            size_t inLeft = 1;
+            size_t outLeft = sizeof out;
+            if (iconv(converter.cd, &inPtr, &inLeft, &outPtr, &outLeft) == size_t(-1) || inLeft != 0)
+                continue;
+            if (iconv(converter.cd, nullptr, nullptr, &outPtr, &outLeft) == size_t(-1))
+                continue;
+            if (outPtr - out == 1 && out[0] == in)
+                converter.asIs[b / 64] |= quint64(1) << (b % 64);
+        }
+    }
+
+    std::vector<Converter> m_converters;
 };
+
+// Whether every byte is ASCII and in asIs (see IconvCache::Converter).
+bool readsAsIs(const QByteArray &bytes, const quint64 asIs[2])
+{
+    const char *p = bytes.constData();
+    const qsizetype n = bytes.size();
+    if (asIs[0] == ~quint64(0) && asIs[1] == ~quint64(0))
+        return isAscii(bytes);
+    for (qsizetype i = 0; i < n; ++i) {
+        const unsigned char c = static_cast<unsigned char>(p[i]);
+        if (c >= 0x80 || !(asIs[c / 64] & (quint64(1) << (c % 64))))
+            return false;
+    }
+    return true;
+}
 
 bool convertWithIconv(const QByteArray &bytes, const char *charset, QString &text)
 {
     thread_local IconvCache cache;
-    iconv_t cd = cache.get(charset);
+    const IconvCache::Converter &converter = cache.get(charset);
+    iconv_t cd = converter.cd;
     if (cd == IconvCache::invalid())
         return false;
+    if (readsAsIs(bytes, converter.asIs)) {
+        // what iconv would give, without it (the common case: an ASCII text in an ASCII-compatible charset)
+        text = QString::fromLatin1(bytes);
+        return true;
+    }
     iconv(cd, nullptr, nullptr, nullptr, nullptr); // a kept converter: start from the initial state
     QByteArray out(bytes.size() * 2 + 16, Qt::Uninitialized);
     char *in = const_cast<char *>(bytes.constData());
@@ -327,28 +408,35 @@ QString unfoldPlain(const char *start, const char *end)
         ++start;
     while (end > start && isLinearSpace(end[-1]))
         --end;
-    const char *nl = static_cast<const char *>(std::memchr(start, '\n', end - start));
-    const bool cr = std::memchr(start, '\r', end - start) != nullptr;
-    if (!nl && !cr)
-        return QString::fromLatin1(start, end - start);
     QString value(end - start, Qt::Uninitialized);
     char16_t *out = reinterpret_cast<char16_t *>(value.data());
-    if (cr) {
-        for (const char *p = start; p < end; ++p) {
-            if (*p != '\r' && *p != '\n')
-                *out++ = static_cast<unsigned char>(*p);
+    const char *p = start;
+#if defined(__SSE2__)
+    // 16 bytes at a time: each block is widened and stored whole, but the output only moves on by the characters
+    // before the block's first line break, which is then skipped (what follows it is stored again from there).
+    // The output never runs ahead of the input, so a store of 16 characters stays inside the string.
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i lineFeeds = _mm_set1_epi8('\n');
+    const __m128i returns = _mm_set1_epi8('\r');
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out), _mm_unpacklo_epi8(v, zero));
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(out + 8), _mm_unpackhi_epi8(v, zero));
+        const unsigned breaks
+            = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lineFeeds), _mm_cmpeq_epi8(v, returns))));
+        if (!breaks) {
+            p += 16;
+            out += 16;
+        } else {
+            const int kept = std::countr_zero(breaks);
+            p += kept + 1;
+            out += kept;
         }
-    } else {
-        // the runs between line feeds, widened without a test per character
-        for (const char *p = start; p < end;) {
-            const char *runEnd = nl ? nl : end;
-            for (; p < runEnd; ++p)
-                *out++ = static_cast<unsigned char>(*p);
-            if (!nl)
-                break;
-            p = nl + 1;
-            nl = static_cast<const char *>(std::memchr(p, '\n', end - p));
-        }
+    }
+#endif
+    for (; p < end; ++p) {
+        if (*p != '\r' && *p != '\n')
+            *out++ = static_cast<unsigned char>(*p);
     }
     value.truncate(out - reinterpret_cast<const char16_t *>(value.constData()));
     return value;
@@ -419,7 +507,11 @@ QList<QPair<QString, QString>> messageHeadersOf(GMimeMessage *message)
 
 QString renderHeaders(const QList<QPair<QString, QString>> &headers)
 {
+    qsizetype size = 0;
+    for (const auto &field : headers)
+        size += field.first.size() + field.second.size() + 3;
     QString text;
+    text.reserve(size); // one allocation, not one regrowth after another
     for (const auto &field : headers)
         text += field.first + QLatin1String(": ") + field.second + QLatin1Char('\n');
     return text;
@@ -430,44 +522,73 @@ QString renderHeaders(const QList<QPair<QString, QString>> &headers)
 QList<QPair<QString, QString>> Walker::parseHeaderBlock(const QByteArray &block)
 {
     QList<QPair<QString, QString>> headers;
-    QByteArray name;
-    QByteArray value;
+    const char *b = block.constData();
+    const qsizetype n = block.size();
+    // The field being read, as spans of the block: its name, and its value with the continuation lines that
+    // follow it (each after its line feed). Only a value whose continuation lines are not next to each other (a
+    // line that is no field lies between) is copied, into gapped.
+    qsizetype nameStart = -1;
+    qsizetype nameEnd = 0;
+    qsizetype valueStart = 0;
+    qsizetype valueEnd = 0;
+    QByteArray gapped;
+    bool isGapped = false;
     auto flush = [&] {
-        if (name.isEmpty())
+        if (nameStart < 0)
             return;
-        if (isPlainAscii(value.constData(), size_t(value.size()))) {
-            headers.append({ QString::fromLatin1(name).trimmed(), unfoldPlain(value.cbegin(), value.cend()) });
+        const QByteArrayView name(b + nameStart, nameEnd - nameStart);
+        const QByteArrayView value
+            = isGapped ? QByteArrayView(gapped) : QByteArrayView(b + valueStart, valueEnd - valueStart);
+        if (isPlainAscii(value.data(), size_t(value.size()))) {
+            headers.append(
+                { QString::fromLatin1(name).trimmed(), unfoldPlain(value.data(), value.data() + value.size()) });
         } else {
-            GCharPtr unfolded(g_mime_utils_header_unfold(value.constData()));
+            const QByteArray copy = value.toByteArray(); // (a C string for GMime)
+            GCharPtr unfolded(g_mime_utils_header_unfold(copy.constData()));
             GCharPtr decoded(g_mime_utils_header_decode_text(m_options, unfolded.get()));
             headers.append({ QString::fromUtf8(name).trimmed(), QString::fromUtf8(decoded.get()).trimmed() });
         }
-        name.clear();
-        value.clear();
+        nameStart = -1;
+        isGapped = false;
+        gapped.clear();
     };
     qsizetype pos = 0;
-    while (pos < block.size()) {
-        qsizetype end = block.indexOf('\n', pos);
-        if (end < 0)
-            end = block.size();
-        const QByteArrayView line(block.constData() + pos, end - pos);
+    while (pos < n) {
+        const char *nl = static_cast<const char *>(std::memchr(b + pos, '\n', size_t(n - pos)));
+        const qsizetype end = nl ? nl - b : n;
+        const QByteArrayView line(b + pos, end - pos);
+        const qsizetype lineStart = pos;
         pos = end + 1;
         if (line.trimmed().isEmpty()) {
-            if (!headers.isEmpty() || !name.isEmpty())
+            if (!headers.isEmpty() || nameStart >= 0)
                 break;
             continue;
         }
         if (line.front() == ' ' || line.front() == '\t') {
-            if (!name.isEmpty() && value.size() < MessageParser::maxHeaderLength)
-                value.append('\n').append(line);
+            if (nameStart < 0)
+                continue;
+            const qsizetype size = isGapped ? gapped.size() : valueEnd - valueStart;
+            if (size >= MessageParser::maxHeaderLength)
+                continue;
+            if (!isGapped && lineStart == valueEnd + 1) {
+                valueEnd = end; // the line feed before the line is already in the block
+            } else {
+                if (!isGapped) {
+                    gapped = QByteArray(b + valueStart, valueEnd - valueStart);
+                    isGapped = true;
+                }
+                gapped.append('\n').append(line);
+            }
             continue;
         }
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue;
         flush();
-        name = line.first(colon).toByteArray();
-        value = line.sliced(colon + 1).toByteArray();
+        nameStart = lineStart;
+        nameEnd = lineStart + colon;
+        valueStart = nameEnd + 1;
+        valueEnd = end;
     }
     flush();
     return headers;
