@@ -840,11 +840,14 @@ private:
     bool recoverParts(
         const QString &contentType, const QByteArray &delimiter, const QByteArray &body, int depth, int index)
     {
+        if (m_recovering)
+            return false; // (a recovery inside a recovery is left to GMime: no recursion without bound)
         const QByteArray bytes = recoveryInput(contentType, delimiter, body);
         ParsedMessage recovered;
         Walker walker(recovered, m_walker.options());
         FastParser parser(bytes, recovered, walker);
         parser.m_depthBase = m_depthBase + depth;
+        parser.m_recovering = true;
         if (!parser.run() || !walker.notes().isEmpty() || recovered.parts.size() < 2
             || recovered.parts.first().contentType != contentType)
             return false;
@@ -893,6 +896,7 @@ private:
     QList<QByteArray> m_boundaries;
     qsizetype m_headerStart = 0; ///< where the top header starts: 0, or after an mbox "From " line
     int m_depthBase = 0; ///< the depth of the input's top entity in the message (a recovered multipart's parts)
+    bool m_recovering = false; ///< this parser reads a recovered multipart (see recoverParts())
 };
 
 } // namespace
