@@ -618,7 +618,7 @@ private:
 
     bool entity(Entity &e, int depth, int parent, bool inEnclosedMessage, bool top)
     {
-        if (depth > maxDepth)
+        if (m_depthBase + depth > maxDepth)
             return false;
         MimePart part;
         part.depth = depth;
@@ -653,6 +653,16 @@ private:
                 const qsizetype length = prologueEnd - e.bodyStart;
                 const char *nul = static_cast<const char *>(std::memchr(m_data + e.bodyStart, '\0', size_t(length)));
                 const QByteArray prologue(m_data + e.bodyStart, nul ? nul - (m_data + e.bodyStart) : length);
+                // (the conditions and steps of Walker::partlessMultipart(), but the body split here)
+                if (!inEnclosedMessage && depth < MessageParser::maxDepth && !prologue.trimmed().isEmpty()) {
+                    const QByteArray delimiter = delimiterInBody(prologue);
+                    if (!delimiter.isEmpty()) {
+                        if (!recoverParts(contentType, delimiter, prologue, depth, index))
+                            return false;
+                        m_walker.note(problem.arg(contentType) + splitNote(delimiter));
+                        return true;
+                    }
+                }
                 m_walker.partlessMultipart(problem.arg(contentType), contentType,
                     charset ? charset->constData() : nullptr, prologue, depth, index, inEnclosedMessage);
                 return true;
@@ -824,6 +834,34 @@ private:
         return out;
     }
 
+    // The parts of a multipart whose own boundary found none, split at the delimiter lines its body uses: what
+    // Walker::recoverBody() reads with GMime, read here by a fast parser of its own on the same input. False when
+    // that one gives up, finds no part or has anything to note (then GMime reads the whole message).
+    bool recoverParts(
+        const QString &contentType, const QByteArray &delimiter, const QByteArray &body, int depth, int index)
+    {
+        if (m_recovering)
+            return false; // (a recovery inside a recovery is left to GMime: no recursion without bound)
+        const QByteArray bytes = recoveryInput(contentType, delimiter, body);
+        ParsedMessage recovered;
+        Walker walker(recovered, m_walker.options());
+        FastParser parser(bytes, recovered, walker);
+        parser.m_depthBase = m_depthBase + depth;
+        parser.m_recovering = true;
+        if (!parser.run() || !walker.notes().isEmpty() || recovered.parts.size() < 2
+            || recovered.parts.first().contentType != contentType)
+            return false;
+        // GMime's walk takes the parts (not the multipart itself) one level below this multipart.
+        const qsizetype base = m_message.parts.size();
+        for (qsizetype i = 1; i < recovered.parts.size(); ++i) {
+            MimePart part = std::move(recovered.parts[i]);
+            part.depth += depth;
+            part.parent = part.parent == 0 ? index : int(base + part.parent - 1);
+            m_message.parts.append(std::move(part));
+        }
+        return true;
+    }
+
     bool decode(const Entity &e, QByteArray &out) const
     {
         const qsizetype length = e.bodyEnd - e.bodyStart;
@@ -857,6 +895,8 @@ private:
     Walker &m_walker;
     QList<QByteArray> m_boundaries;
     qsizetype m_headerStart = 0; ///< where the top header starts: 0, or after an mbox "From " line
+    int m_depthBase = 0; ///< the depth of the input's top entity in the message (a recovered multipart's parts)
+    bool m_recovering = false; ///< this parser reads a recovered multipart (see recoverParts())
 };
 
 } // namespace

@@ -693,6 +693,23 @@ QByteArray delimiterInBody(const QByteArray &body)
     return {};
 }
 
+QByteArray recoveryInput(const QString &contentType, const QByteArray &boundary, const QByteArray &body)
+{
+    QByteArray bytes = "Content-Type: " + contentType.toLatin1() + "; boundary=\"";
+    for (char c : boundary) {
+        if (c == '"' || c == '\\')
+            bytes += '\\';
+        bytes += c;
+    }
+    bytes += "\"\n\n" + body;
+    return bytes;
+}
+
+QString splitNote(const QByteArray &boundary)
+{
+    return QStringLiteral(": parts split at the \"--%1\" lines of the body").arg(QString::fromLatin1(boundary));
+}
+
 // A multipart whose parts could not be found: reparsed with the delimiter its body uses, or else read as one
 // text part. Returns what was done, to complete the note.
 QString Walker::recoverBody(
@@ -700,13 +717,7 @@ QString Walker::recoverBody(
 {
     const QByteArray boundary = delimiterInBody(body);
     if (!boundary.isEmpty()) {
-        QByteArray bytes = "Content-Type: " + contentType.toLatin1() + "; boundary=\"";
-        for (char c : boundary) {
-            if (c == '"' || c == '\\')
-                bytes += '\\';
-            bytes += c;
-        }
-        bytes += "\"\n\n" + body;
+        const QByteArray bytes = recoveryInput(contentType, boundary, body);
         GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.constData(), size_t(bytes.size())));
         GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
         GObjectPtr<GMimeObject> object(g_mime_parser_construct_part(parser.get(), m_options));
@@ -715,7 +726,7 @@ QString Walker::recoverBody(
             GMimeMultipart *recovered = GMIME_MULTIPART(object.get());
             for (int i = 0; i < g_mime_multipart_get_count(recovered); ++i)
                 walk(g_mime_multipart_get_part(recovered, i), depth + 1, index, false);
-            return QStringLiteral(": parts split at the \"--%1\" lines of the body").arg(QString::fromLatin1(boundary));
+            return splitNote(boundary);
         }
     }
     MimePart text;

@@ -77,4 +77,10 @@ bool isPlainAscii(const char *p, size_t n);
 QString unfoldPlain(const char *start, const char *end);
 QString renderHeaders(const QList<QPair<QString, QString>> &headers);
 
+// The recovery of a multipart whose parts could not be found (Walker::partlessMultipart()), for the fast path too:
+// the delimiter its body uses ("" when none), the input that splits the body there, and what the note adds.
+QByteArray delimiterInBody(const QByteArray &body);
+QByteArray recoveryInput(const QString &contentType, const QByteArray &boundary, const QByteArray &body);
+QString splitNote(const QByteArray &boundary);
+
 } // namespace smtpscope::core::mime
