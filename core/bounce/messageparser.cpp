@@ -382,17 +382,8 @@ bool isLinearSpace(char c)
 // Plain ASCII with no encoded word: nothing to decode.
 bool isPlainAscii(const char *p, size_t n)
 {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        quint64 word;
-        std::memcpy(&word, p + i, 8);
-        if (word & 0x8080808080808080ULL)
-            return false;
-    }
-    for (; i < n; ++i) {
-        if (static_cast<unsigned char>(p[i]) >= 0x80)
-            return false;
-    }
+    if (!isAscii(QByteArrayView(p, qsizetype(n))))
+        return false;
     for (const char *eq = static_cast<const char *>(std::memchr(p, '=', n)); eq;
          eq = static_cast<const char *>(std::memchr(eq + 1, '=', n - (eq + 1 - p)))) {
         if (eq + 1 < p + n && eq[1] == '?')
