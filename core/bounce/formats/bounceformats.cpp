@@ -5,12 +5,8 @@
 #include <QList>
 #include <QRegularExpression>
 
-#include <algorithm>
-#include <memory>
+#include <bit>
 #include <vector>
-
-#include <re2/re2.h>
-#include <re2/set.h>
 
 namespace smtpscope::core::bounce {
 
@@ -256,27 +252,17 @@ QString reportingHost(QStringView text)
 
 QString identifyFormat(const QString &from, const QString &subject, QStringView text)
 {
-    // All markers in one pass (an RE2::Set); the first in the table that matches wins, as when tried in turn.
-    static const std::unique_ptr<RE2::Set> markers = [] {
-        RE2::Options options;
-        options.set_log_errors(false);
-        options.set_max_mem(int64_t(64) << 20);
-        auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
-        for (const FormatMarker &f : kFormats) {
-            const QByteArray syntax = Re2Pattern::translate(f.pattern, Re2Pattern::NoOption);
-            if (set->Add(re2::StringPiece(syntax.constData(), size_t(syntax.size())), nullptr) < 0)
-                return std::unique_ptr<RE2::Set>();
-        }
-        return set->Compile() ? std::move(set) : std::unique_ptr<RE2::Set>();
-    }();
-    Q_ASSERT(markers);
-    if (!markers)
-        return {};
-    const QByteArray haystack = (from + u'\n' + subject + u'\n' + text.left(8000)).toUtf8();
-    std::vector<int> hits;
-    if (!markers->Match(re2::StringPiece(haystack.constData(), size_t(haystack.size())), &hits) || hits.empty())
-        return {};
-    return QString::fromLatin1(kFormats[*std::min_element(hits.begin(), hits.end())].name);
+    // All markers in one pass; the first in the table that matches wins, as when tried in turn.
+    static const QList<QPair<QString, const Re2Pattern *>> markers = BounceSignals::formatMarkers();
+    static const Re2PatternSet set([] {
+        QList<const Re2Pattern *> patterns;
+        for (const auto &marker : markers)
+            patterns.append(marker.second);
+        return patterns;
+    }());
+    const QString haystack = from + u'\n' + subject + u'\n' + text.left(8000);
+    const quint64 matching = set.matching(Re2Pattern::Text(haystack));
+    return matching ? markers.at(std::countr_zero(matching)).first : QString();
 }
 
 } // namespace smtpscope::core::bounce
