@@ -3,6 +3,7 @@
 #include "bounce/fastmimeparser.h"
 #include "bounce/mboxreader.h"
 #include "bounce/messageparser_p.h"
+#include "util/asciicase.h"
 
 #include <QStringDecoder>
 
@@ -135,25 +136,6 @@ QByteArray cutLongHeaderFields(const QByteArray &in, bool &cut)
         return in;
     out.append(b + copied, n - copied);
     return out;
-}
-
-// Whether every byte is below 0x80, eight at a time.
-bool isAscii(QByteArrayView bytes)
-{
-    const char *p = bytes.data();
-    const qsizetype n = bytes.size();
-    qsizetype i = 0;
-    for (; i + 8 <= n; i += 8) {
-        quint64 word;
-        std::memcpy(&word, p + i, 8);
-        if (word & 0x8080808080808080ULL)
-            return false;
-    }
-    for (; i < n; ++i) {
-        if (static_cast<unsigned char>(p[i]) >= 0x80)
-            return false;
-    }
-    return true;
 }
 
 QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)

@@ -1,5 +1,7 @@
 #include "kb/patternset.h"
 
+#include "util/asciicase.h"
+
 #include <re2/filtered_re2.h>
 #include <re2/re2.h>
 
@@ -35,11 +37,6 @@ RE2::Options patternOptions()
 
 // Atoms shorter than this are not used to filter: a rule whose literals are all shorter always runs.
 constexpr int minAtomLength = 3;
-
-bool isAscii(const QByteArray &bytes)
-{
-    return std::all_of(bytes.cbegin(), bytes.cend(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 // RE2 matches a character case-insensitively to every character of its case-folding orbit (s, S and the long s)
 // and lower-cases the prefilter's atoms. A text character mapped to the lowercase of its folded form then gives
