@@ -260,7 +260,6 @@ struct PatternSet::Private
         : filtered(std::make_unique<re2::FilteredRE2>(minAtomLength))
     { }
 
-    std::vector<std::string> patterns;
     std::unique_ptr<re2::FilteredRE2> filtered; ///< also holds each pattern's own RE2, for locate()
     std::unique_ptr<LiteralMatcher> atoms; ///< null when no pattern has an atom
     bool atomsLowered = true; ///< false: non-ASCII texts run every pattern (see foldedLower)
@@ -279,21 +278,20 @@ PatternSet &PatternSet::operator=(PatternSet &&) noexcept = default;
 
 int PatternSet::add(const QString &pattern, QString *error)
 {
-    std::string utf8 = pattern.toStdString();
+    const std::string utf8 = pattern.toStdString();
     int index = -1;
     if (d->filtered->Add(utf8, patternOptions(), &index) != RE2::NoError) {
         if (error)
             *error = QString::fromStdString(RE2(utf8, patternOptions()).error()); // FilteredRE2 keeps no message
         return -1;
     }
-    d->patterns.push_back(std::move(utf8));
     return index;
 }
 
 void PatternSet::compile()
 {
     d->compiled = true;
-    if (d->patterns.empty())
+    if (size() == 0)
         return; // FilteredRE2 refuses to compile empty; an empty set matches nothing
     std::vector<std::string> atoms;
     d->filtered->Compile(&atoms);
@@ -304,13 +302,13 @@ void PatternSet::compile()
 
 int PatternSet::size() const
 {
-    return int(d->patterns.size());
+    return d->filtered->NumRegexps();
 }
 
 QList<int> PatternSet::matchAll(const QByteArray &utf8) const
 {
     QList<int> out;
-    if (!d->compiled || d->patterns.empty())
+    if (!d->compiled || size() == 0)
         return out;
     const size_t hash = textHash(utf8);
     if (d->matches.find(utf8, hash, -1, &out))
