@@ -653,18 +653,11 @@ private:
                 const qsizetype length = prologueEnd - e.bodyStart;
                 const char *nul = static_cast<const char *>(std::memchr(m_data + e.bodyStart, '\0', size_t(length)));
                 const QByteArray prologue(m_data + e.bodyStart, nul ? nul - (m_data + e.bodyStart) : length);
-                // (the conditions and steps of Walker::partlessMultipart(), but the body split here)
-                if (!inEnclosedMessage && depth < MessageParser::maxDepth && !prologue.trimmed().isEmpty()) {
-                    const QByteArray delimiter = delimiterInBody(prologue);
-                    if (!delimiter.isEmpty()) {
-                        if (!recoverParts(contentType, delimiter, prologue, depth, index))
-                            return false;
-                        m_walker.note(problem.arg(contentType) + splitNote(delimiter));
-                        return true;
-                    }
-                }
                 m_walker.partlessMultipart(problem.arg(contentType), contentType,
-                    charset ? charset->constData() : nullptr, prologue, depth, index, inEnclosedMessage);
+                    charset ? charset->constData() : nullptr, prologue, depth, index, inEnclosedMessage,
+                    [&](const QByteArray &delimiter) {
+                        return recoverParts(contentType, delimiter, prologue, depth, index);
+                    });
                 return true;
             };
             if (!boundary)
@@ -836,7 +829,7 @@ private:
 
     // The parts of a multipart whose own boundary found none, split at the delimiter lines its body uses: what
     // Walker::recoverBody() reads with GMime, read here by a fast parser of its own on the same input. False when
-    // that one gives up, finds no part or has anything to note (then GMime reads the whole message).
+    // that one gives up, finds no part or has anything to note (then GMime reads them).
     bool recoverParts(
         const QString &contentType, const QByteArray &delimiter, const QByteArray &body, int depth, int index)
     {

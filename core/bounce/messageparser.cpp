@@ -638,7 +638,7 @@ QString Walker::toUnicode(const QByteArray &bytes, const char *charset, const QS
 
 // The delimiter a multipart body uses when its Content-Type names none (or one it never uses): the first
 // "--X" line that opens a part (a header field or an empty line follows) and comes back later as "--X" or "--X--".
-QByteArray delimiterInBody(const QByteArray &body)
+static QByteArray delimiterInBody(const QByteArray &body)
 {
     qsizetype pos = 0;
     int candidates = 0;
@@ -678,18 +678,17 @@ QByteArray recoveryInput(const QString &contentType, const QByteArray &boundary,
     return bytes;
 }
 
-QString splitNote(const QByteArray &boundary)
-{
-    return QStringLiteral(": parts split at the \"--%1\" lines of the body").arg(QString::fromLatin1(boundary));
-}
-
-// A multipart whose parts could not be found: reparsed with the delimiter its body uses, or else read as one
-// text part. Returns what was done, to complete the note.
-QString Walker::recoverBody(
-    const QString &contentType, const char *charset, const QByteArray &body, int depth, int index)
+// A multipart whose parts could not be found: split at the delimiter its body uses, or else read as one text
+// part. Returns what was done, to complete the note.
+QString Walker::recoverBody(const QString &contentType, const char *charset, const QByteArray &body, int depth,
+    int index, const PartSplitter &split)
 {
     const QByteArray boundary = delimiterInBody(body);
     if (!boundary.isEmpty()) {
+        const QString splitNote
+            = QStringLiteral(": parts split at the \"--%1\" lines of the body").arg(QString::fromLatin1(boundary));
+        if (split && split(boundary))
+            return splitNote;
         const QByteArray bytes = recoveryInput(contentType, boundary, body);
         GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.constData(), size_t(bytes.size())));
         GObjectPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
@@ -699,7 +698,7 @@ QString Walker::recoverBody(
             GMimeMultipart *recovered = GMIME_MULTIPART(object.get());
             for (int i = 0; i < g_mime_multipart_get_count(recovered); ++i)
                 walk(g_mime_multipart_get_part(recovered, i), depth + 1, index, false);
-            return splitNote(boundary);
+            return splitNote;
         }
     }
     MimePart text;
@@ -715,10 +714,10 @@ QString Walker::recoverBody(
 }
 
 void Walker::partlessMultipart(QString problem, const QString &contentType, const char *charset, const QByteArray &body,
-    int depth, int index, bool inEnclosedMessage)
+    int depth, int index, bool inEnclosedMessage, const PartSplitter &split)
 {
     if (!body.trimmed().isEmpty() && !inEnclosedMessage && depth < MessageParser::maxDepth)
-        problem += recoverBody(contentType, charset, body, depth, index);
+        problem += recoverBody(contentType, charset, body, depth, index, split);
     note(problem);
 }
 

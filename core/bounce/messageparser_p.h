@@ -12,6 +12,7 @@
 
 #include <gmime/gmime.h>
 
+#include <functional>
 #include <memory>
 
 namespace smtpscope::core::mime {
@@ -50,18 +51,22 @@ public:
 
     static QList<QPair<QString, QString>> headersOf(GMimeObject *object);
 
+    /// Reads the parts of a partless multipart's body split at @p delimiter into the message, as the parts of the
+    /// multipart; false when it cannot (then GMime reads them).
+    using PartSplitter = std::function<bool(const QByteArray &delimiter)>;
     /// A multipart in which no part was found, its whole body left in the prologue: notes @p problem and, unless
-    /// inside a returned message, splits @p body at the delimiter lines it actually uses or reads it as text, so
-    /// that the report it holds is not lost.
+    /// inside a returned message, splits @p body at the delimiter lines it actually uses (with @p split when given,
+    /// else with GMime) or reads it as text, so that the report it holds is not lost.
     void partlessMultipart(QString problem, const QString &contentType, const char *charset, const QByteArray &body,
-        int depth, int index, bool inEnclosedMessage);
+        int depth, int index, bool inEnclosedMessage, const PartSplitter &split = {});
     QString toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType);
     QList<QPair<QString, QString>> parseHeaderBlock(const QByteArray &block);
     GMimeParserOptions *options() const { return m_options; }
 
 private:
     QByteArray decodeContent(GMimePart *part, bool &cut);
-    QString recoverBody(const QString &contentType, const char *charset, const QByteArray &body, int depth, int index);
+    QString recoverBody(const QString &contentType, const char *charset, const QByteArray &body, int depth, int index,
+        const PartSplitter &split);
 
     ParsedMessage &m_message;
     GMimeParserOptions *m_options;
@@ -77,10 +82,7 @@ bool isPlainAscii(const char *p, size_t n);
 QString unfoldPlain(const char *start, const char *end);
 QString renderHeaders(const QList<QPair<QString, QString>> &headers);
 
-// The recovery of a multipart whose parts could not be found (Walker::partlessMultipart()), for the fast path too:
-// the delimiter its body uses ("" when none), the input that splits the body there, and what the note adds.
-QByteArray delimiterInBody(const QByteArray &body);
+// The input that splits a partless multipart's body at @p boundary (see Walker::partlessMultipart()).
 QByteArray recoveryInput(const QString &contentType, const QByteArray &boundary, const QByteArray &body);
-QString splitNote(const QByteArray &boundary);
 
 } // namespace smtpscope::core::mime
