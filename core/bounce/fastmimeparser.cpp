@@ -184,14 +184,12 @@ private:
     }
 
     // Scans a field from p (after its name and colon): its first line and the continuation lines after it.
-    // Returns the line feed that ends the field, or nullptr when a line has none before end. folded tells whether
-    // the field runs over more than one line.
-    static const char *scanField(const char *p, const char *end, unsigned &flags, bool &folded)
+    // Returns the line feed that ends the field, or nullptr when a line has none before end.
+    static const char *scanField(const char *p, const char *end, unsigned &flags)
     {
         bool eqCarry = false;
         const char *lineEnd = scanLine(p, end, flags, eqCarry);
         while (lineEnd && lineEnd + 1 < end && (lineEnd[1] == ' ' || lineEnd[1] == '\t')) {
-            folded = true;
             eqCarry = false; // a line feed lies between
             lineEnd = scanLine(lineEnd + 1, end, flags, eqCarry);
         }
@@ -220,21 +218,12 @@ private:
         return p;
     }
 
-    static bool isLinearSpace(char c)
-    {
-        return c == ' ' || c == '\t' || c == '\n';
-    }
-
-    static char asciiLower(char c)
-    {
-        return c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c;
-    }
-
-    // Whether the n bytes at p are those at lower (lower case) in any case.
+    // Whether the n bytes at p are those at lower in any case (ASCII).
     static bool equalNoCase(const char *p, const char *lower, qsizetype n)
     {
         for (qsizetype i = 0; i < n; ++i) {
-            if (asciiLower(p[i]) != lower[i])
+            const char c = p[i];
+            if ((c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c) != lower[i])
                 return false;
         }
         return true;
@@ -269,11 +258,7 @@ private:
                     return *known;
             }
         }
-        QByteArray out(n, Qt::Uninitialized);
-        char *o = out.data();
-        for (qsizetype i = 0; i < n; ++i)
-            o[i] = asciiLower(p[i]);
-        return out;
+        return QByteArray(p, n).toLower();
     }
 
     // The transfer encodings the fast path decodes, as lower-case constants; an empty array for any other.
@@ -324,7 +309,6 @@ private:
             if (nameEnd == e)
                 return false; // no line feed
             unsigned flags = 0;
-            bool folded = false;
             if (nameEnd == lineStart || *nameEnd != ':') {
                 // A line that is no field at all: a word and then a space or the line's end ("boundary=x" of a
                 // fold that lost its indentation, "From x@y …"). GMime drops it with its continuation lines,
@@ -339,14 +323,14 @@ private:
                     ++after;
                 if (after < e && *after == ':')
                     return false; // "Subject : x", a field for GMime
-                const char *fieldEnd = scanField(nameEnd, e, flags, folded);
+                const char *fieldEnd = scanField(nameEnd, e, flags);
                 if (!fieldEnd)
                     return false;
                 pos = fieldEnd - d + 1;
                 continue;
             }
             const char *valueStart = nameEnd + 1;
-            const char *valueEnd = scanField(valueStart, e, flags, folded);
+            const char *valueEnd = scanField(valueStart, e, flags);
             if (!valueEnd || (flags & BadByte))
                 return false;
             Field field;
@@ -354,22 +338,9 @@ private:
             field.name = fieldName(lineStart, nameLength);
             field.kind = fieldKind(lineStart, nameLength);
             if (!(flags & (EightBit | EncodedWord))) {
-                // Unfolded as GMime does: line breaks dropped, linear white space trimmed at both ends.
-                const char *start = valueStart;
-                const char *stop = valueEnd;
-                while (start < stop && isLinearSpace(*start))
-                    ++start;
-                while (stop > start && isLinearSpace(stop[-1]))
-                    --stop;
-                if (folded) {
-                    field.value = unfoldPlain(start, stop);
-                    if (field.kind != FieldKind::Other)
-                        field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
-                } else {
-                    field.value = QString::fromLatin1(start, stop - start);
-                    if (field.kind != FieldKind::Other)
-                        field.raw = QByteArray(start, stop - start);
-                }
+                field.value = unfoldPlain(valueStart, valueEnd);
+                if (field.kind != FieldKind::Other)
+                    field.raw = field.value.toLatin1(); // only describe() reads it, for the Content-* fields
             } else {
                 // encoded words or raw 8-bit text, decoded as GMime decodes a header value (raw 8-bit text
                 // with the parser's fallback charsets)
