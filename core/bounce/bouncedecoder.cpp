@@ -571,22 +571,17 @@ private:
         const EnhancedStatus fieldStatus = statusOrInvalid(g.status);
 
         // What the text says about this recipient, looked up only where the fields leave a question open.
-        const bool plausible = isPlausibleAddress(r.recipient);
-        const TextFinding *f = nullptr;
-        bool looked = !plausible;
+        std::optional<const TextFinding *> lookedUp;
         const auto finding = [&]() {
-            if (!looked) {
-                f = findingFor(r.recipient);
-                looked = true;
-            }
-            return f;
+            if (!lookedUp)
+                lookedUp = findingFor(r.recipient);
+            return *lookedUp;
         };
-        if (!plausible) {
+        if (!isPlausibleAddress(r.recipient)) {
             // "@mx.example.org", a mailbox path: the text, X-Failed-Recipients or the original say who.
-            if (scanned().findings.size() == 1)
-                f = &scanned().findings.first();
+            lookedUp = scanned().findings.size() == 1 ? &scanned().findings.first() : nullptr;
             const QStringList originalTo = addressList(m_report.original.to);
-            QString better = f ? f->recipient : QString();
+            QString better = finding() ? finding()->recipient : QString();
             if (better.isEmpty() && m_failedHeader.size() == 1)
                 better = m_failedHeader.first();
             if (better.isEmpty() && groupSize == 1 && originalTo.size() == 1)
@@ -601,11 +596,12 @@ private:
         // A diagnostic that says nothing the text does not say better ("X-Postfix; …" without a code), or one
         // left in a 7-bit escape charset (ISO-2022-JP in a DSN field, which declares no charset) while the
         // human-readable part, which does, says the same decoded.
-        const bool undecoded = r.diagnostic.contains(QChar(0x1b)) && finding() && !f->diagnostic.contains(QChar(0x1b));
-        if ((!reply.code && finding() && f->replyCode) || (r.diagnostic.isEmpty() && finding())
+        const bool undecoded
+            = r.diagnostic.contains(QChar(0x1b)) && finding() && !finding()->diagnostic.contains(QChar(0x1b));
+        if ((!reply.code && finding() && finding()->replyCode) || (r.diagnostic.isEmpty() && finding())
             || (!reply.code && undecoded)) {
-            r.diagnostic = f->diagnostic;
-            reply = TextScanner::readReply(f->diagnostic);
+            r.diagnostic = finding()->diagnostic;
+            reply = TextScanner::readReply(r.diagnostic);
         }
         r.replyCode = reply.code;
         EnhancedStatus diagStatus = reply.status;
@@ -624,11 +620,11 @@ private:
         if (r.remoteMta.isEmpty()) {
             r.remoteMta = TextScanner::findRemoteHost(r.diagnostic);
             if (r.remoteMta.isEmpty() && finding())
-                r.remoteMta = f->remoteMta;
+                r.remoteMta = finding()->remoteMta;
         }
         r.failedCommand = TextScanner::findCommand(r.diagnostic);
         if (r.failedCommand.isEmpty() && finding())
-            r.failedCommand = f->command;
+            r.failedCommand = finding()->command;
         if (r.failedCommand.isEmpty() && recipientCount == 1)
             r.failedCommand = reportCommand();
         // With pipelining, Sendmail shows RCPT errors after ">>> DATA"; an X.1.x status names the address.
