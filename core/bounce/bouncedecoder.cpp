@@ -94,7 +94,7 @@ QString reportText(const ParsedMessage &m, const PartMap &map)
     if (texts.isEmpty()) {
         // (Only here are HTML parts read: most reports that have one have its plain text too.)
         for (qsizetype i : map.html)
-            texts.append(htmlToText(MessageParser::htmlToText(m.parts.at(i).text)));
+            texts.append(MessageParser::htmlToText(m.parts.at(i).text));
     }
     return texts.join(QStringLiteral("\n\n"));
 }

@@ -168,30 +168,6 @@ QStringList addressList(QStringView text)
     return out;
 }
 
-QString htmlToText(QStringView html)
-{
-    thread_local const QRegularExpression dropBlocks(QStringLiteral(R"(<(script|style|head)\b.*?</\1\s*>)"),
-        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
-    thread_local const QRegularExpression breaks(
-        QStringLiteral(R"(<\s*(br|/p|p|/div|div|/tr|tr|/li|li|/h\d|/table|hr)\b[^>]*>)"),
-        QRegularExpression::CaseInsensitiveOption);
-    thread_local const QRegularExpression tags(QStringLiteral("<[^>]*>"));
-    QString s = html.toString();
-    s.remove(dropBlocks);
-    s.replace(breaks, QStringLiteral("\n"));
-    s.remove(tags);
-    struct Entity
-    {
-        const char *name;
-        const char *text;
-    };
-    static const Entity entities[] = { { "&nbsp;", " " }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
-        { "&#39;", "'" }, { "&apos;", "'" }, { "&amp;", "&" } };
-    for (const Entity &e : entities)
-        s.replace(QLatin1StringView(e.name), QLatin1StringView(e.text), Qt::CaseInsensitive);
-    return s;
-}
-
 QString headerParameter(QStringView value, QStringView parameter)
 {
     // Parameters are "; name=value" or "; name="value""; names are case-insensitive.

@@ -36,9 +36,6 @@ QString firstAddress(QStringView text);
 /// Every distinct address of a header value such as X-Failed-Recipients or To, in order.
 QStringList addressList(QStringView text);
 
-/// Visible text of an HTML body: tags removed, block elements as line breaks, common entities decoded.
-QString htmlToText(QStringView html);
-
 /// The value of a parameter of a structured header such as Content-Type ("report-type").
 QString headerParameter(QStringView value, QStringView parameter);
 
