@@ -20,9 +20,6 @@ namespace {
 
 const QString kRedacted = QStringLiteral("[redacted]");
 
-// ConversationBuilder::splitCommand() on a view.
-void splitCommandView(QStringView text, QString *verb, QString *argument);
-
 struct VerbInfo
 {
     Step::Kind kind;
@@ -586,7 +583,7 @@ void Builder::client(State &st, const ProtocolLine &l)
         return;
     }
     Step step;
-    splitCommandView(l.payload(), &step.verb, &step.argument);
+    ConversationBuilder::splitCommand(l.payload(), &step.verb, &step.argument);
     const VerbInfo info = verbInfo(step.verb);
     step.kind = info.kind;
     step.phase = info.phase;
@@ -899,14 +896,7 @@ bool ConversationBuilder::looksLikeCredential(const QString &text)
     return base64.match(text).hasMatch() || placeholder.match(text).hasMatch();
 }
 
-void ConversationBuilder::splitCommand(const QString &text, QString *verb, QString *argument)
-{
-    splitCommandView(text, verb, argument);
-}
-
-namespace {
-
-void splitCommandView(QStringView text, QString *verb, QString *argument)
+void ConversationBuilder::splitCommand(QStringView text, QString *verb, QString *argument)
 {
     const QStringView trimmed = text.trimmed();
     const qsizetype space = indexOfChar(trimmed, u' ');
@@ -923,11 +913,11 @@ void splitCommandView(QStringView text, QString *verb, QString *argument)
         word = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
     }
     const QString *known = word ? knownVerb(v) : nullptr;
-    if (!word || (!known && upper && lower && ConversationBuilder::looksLikeCredential(trimmed.toString()))) {
+    if (!word || (!known && upper && lower && looksLikeCredential(trimmed.toString()))) {
         // Not a verb: a credential, a placeholder or garbage. Never echo what may be a secret.
         const QString all = trimmed.toString();
         *verb = QString();
-        *argument = ConversationBuilder::looksLikeCredential(all) ? kRedacted : all;
+        *argument = looksLikeCredential(all) ? kRedacted : all;
         return;
     }
     *verb = known ? *known : v.toString().toUpper();
@@ -939,8 +929,6 @@ void splitCommandView(QStringView text, QString *verb, QString *argument)
     }
     *argument = arg.toString();
 }
-
-} // namespace
 
 class ConversationAssembler::Impl
 {

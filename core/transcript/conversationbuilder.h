@@ -17,7 +17,7 @@ public:
     static QList<Session> build(const QList<ProtocolLine> &lines, QList<UnplacedLine> *unplaced);
 
     /// Splits a command line into an upper-case verb and its argument, redacting AUTH payloads.
-    static void splitCommand(const QString &text, QString *verb, QString *argument);
+    static void splitCommand(QStringView text, QString *verb, QString *argument);
     /// True for text that looks like a base64 credential or a tool's placeholder for one.
     static bool looksLikeCredential(const QString &text);
 };
