@@ -166,7 +166,8 @@ bool Re2Pattern::match(const Text &text, qsizetype from, Match *match, int group
         return false;
     const re2::StringPiece input(text.utf8().data(), size_t(text.utf8().size()));
     std::array<re2::StringPiece, 8> pieces;
-    Q_ASSERT(groups >= 0 && size_t(groups) < pieces.size());
+    if (groups < 0 || size_t(groups) >= pieces.size())
+        return false; // (the program asks for at most five)
     if (!m_re->Match(input, size_t(text.byteOffset(from)), input.size(), RE2::UNANCHORED, pieces.data(), groups + 1))
         return false;
     const qsizetype startByte = pieces[0].data() - input.data();

@@ -73,7 +73,7 @@ public:
     /// The same for text already in UTF-8 (to convert once for several expressions).
     bool matchesUtf8(QByteArrayView utf8) const;
     /// The first match that starts at @p from or later (what lies before @p from counts for ^ and \b), with
-    /// @p groups capturing groups. False when there is none.
+    /// @p groups capturing groups (at most 7). False when there is none.
     bool match(QStringView text, qsizetype from, Match *match, int groups = 0) const;
     /// The same in a text already converted.
     bool match(const Text &text, qsizetype from, Match *match, int groups = 0) const;

@@ -610,8 +610,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
     // The envelope sender in a transcript (">>> MAIL From:<a@b>") or a summary of the envelope ("MAIL FROM: a@b")
     // is never a recipient, also when the server's refusal of it repeats the address ("<<< 501 <a@b>... no access").
     QStringList ignoring = ignore;
-    // (The usual spellings first, case-sensitively, in one pass: much cheaper than a case-insensitive search, and
-    // than four searches.)
+    // (The usual spellings first, case-sensitively: much cheaper than a case-insensitive search.)
     const auto mayNameMailFrom = [](QStringView t) {
         // (indexOf of one character is a vector search: much cheaper than testing every character here)
         for (qsizetype i = t.indexOf(u'M'); i >= 0; i = t.indexOf(u'M', i + 1)) {
