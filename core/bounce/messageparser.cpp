@@ -495,73 +495,44 @@ QString renderHeaders(const QList<QPair<QString, QString>> &headers)
 QList<QPair<QString, QString>> Walker::parseHeaderBlock(const QByteArray &block)
 {
     QList<QPair<QString, QString>> headers;
-    const char *b = block.constData();
-    const qsizetype n = block.size();
-    // The field being read, as spans of the block: its name, and its value with the continuation lines that
-    // follow it (each after its line feed). Only a value whose continuation lines are not next to each other (a
-    // line that is no field lies between) is copied, into gapped.
-    qsizetype nameStart = -1;
-    qsizetype nameEnd = 0;
-    qsizetype valueStart = 0;
-    qsizetype valueEnd = 0;
-    QByteArray gapped;
-    bool isGapped = false;
+    QByteArray name;
+    QByteArray value;
     auto flush = [&] {
-        if (nameStart < 0)
+        if (name.isEmpty())
             return;
-        const QByteArrayView name(b + nameStart, nameEnd - nameStart);
-        const QByteArrayView value
-            = isGapped ? QByteArrayView(gapped) : QByteArrayView(b + valueStart, valueEnd - valueStart);
-        if (isPlainAscii(value.data(), size_t(value.size()))) {
-            headers.append(
-                { QString::fromLatin1(name).trimmed(), unfoldPlain(value.data(), value.data() + value.size()) });
+        if (isPlainAscii(value.constData(), size_t(value.size()))) {
+            headers.append({ QString::fromLatin1(name).trimmed(), unfoldPlain(value.cbegin(), value.cend()) });
         } else {
-            const QByteArray copy = value.toByteArray(); // (a C string for GMime)
-            GCharPtr unfolded(g_mime_utils_header_unfold(copy.constData()));
+            GCharPtr unfolded(g_mime_utils_header_unfold(value.constData()));
             GCharPtr decoded(g_mime_utils_header_decode_text(m_options, unfolded.get()));
             headers.append({ QString::fromUtf8(name).trimmed(), QString::fromUtf8(decoded.get()).trimmed() });
         }
-        nameStart = -1;
-        isGapped = false;
-        gapped.clear();
+        name.clear();
+        value.clear();
     };
     qsizetype pos = 0;
-    while (pos < n) {
-        const char *nl = static_cast<const char *>(std::memchr(b + pos, '\n', size_t(n - pos)));
-        const qsizetype end = nl ? nl - b : n;
-        const QByteArrayView line(b + pos, end - pos);
-        const qsizetype lineStart = pos;
+    while (pos < block.size()) {
+        qsizetype end = block.indexOf('\n', pos);
+        if (end < 0)
+            end = block.size();
+        const QByteArrayView line(block.constData() + pos, end - pos);
         pos = end + 1;
         if (line.trimmed().isEmpty()) {
-            if (!headers.isEmpty() || nameStart >= 0)
+            if (!headers.isEmpty() || !name.isEmpty())
                 break;
             continue;
         }
         if (line.front() == ' ' || line.front() == '\t') {
-            if (nameStart < 0)
-                continue;
-            const qsizetype size = isGapped ? gapped.size() : valueEnd - valueStart;
-            if (size >= MessageParser::maxHeaderLength)
-                continue;
-            if (!isGapped && lineStart == valueEnd + 1) {
-                valueEnd = end; // the line feed before the line is already in the block
-            } else {
-                if (!isGapped) {
-                    gapped = QByteArray(b + valueStart, valueEnd - valueStart);
-                    isGapped = true;
-                }
-                gapped.append('\n').append(line);
-            }
+            if (!name.isEmpty() && value.size() < MessageParser::maxHeaderLength)
+                value.append('\n').append(line);
             continue;
         }
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue;
         flush();
-        nameStart = lineStart;
-        nameEnd = lineStart + colon;
-        valueStart = nameEnd + 1;
-        valueEnd = end;
+        name = line.first(colon).toByteArray();
+        value = line.sliced(colon + 1).toByteArray();
     }
     flush();
     return headers;
