@@ -861,50 +861,61 @@ void TestTranscript::mutatedFixturesDoNotCrash()
 
 void TestTranscript::reusedLineIsResetWhole()
 {
-    // A stream reuses one line: reset() must leave nothing of the line before, whatever a sink did to it.
-    ProtocolLine l;
-    l.kind = ProtocolLine::Kind::Outcome;
-    l.event = ProtocolLine::Event::Close;
-    l.line = 7;
-    l.text = QStringLiteral("text");
-    l.textView = u"view";
-    l.timestamp = QStringLiteral("old stamp");
-    l.session = QStringLiteral("#1:ABC");
-    l.continuation = true;
-    l.attach = true;
-    l.peer = QStringLiteral("peer");
-    l.implicitTls = true;
-    l.viaStartTls = true;
-    l.outcome.recipient = QStringLiteral("a@example.com");
-    l.outcome.kind = RecipientOutcome::Kind::Deferred;
-    l.outcome.step = 3;
-    l.outcome.reply.code = 451;
-    l.command = QStringLiteral("RCPT TO:<a@example.com>");
-    l.outcomeStep = false;
-    l.server = QStringLiteral("mx.example.com");
-    l.endsSession = true;
-    const QString stamp = QStringLiteral("Nov 23 10:00:00");
-    l.reset(ProtocolLine::Kind::Client, 12, stamp);
+    // A stream reuses one line: reset() must leave nothing of the line before, whatever a sink did to it, and give
+    // the payload as its own string or, transient, as a view.
+    for (const bool transient : { false, true }) {
+        ProtocolLine l;
+        l.kind = ProtocolLine::Kind::Outcome;
+        l.event = ProtocolLine::Event::Close;
+        l.line = 7;
+        l.text = QStringLiteral("text");
+        l.textView = u"view";
+        l.timestamp = QStringLiteral("old stamp");
+        l.session = QStringLiteral("#1:ABC");
+        l.continuation = true;
+        l.attach = true;
+        l.peer = QStringLiteral("peer");
+        l.implicitTls = true;
+        l.viaStartTls = true;
+        l.outcome.recipient = QStringLiteral("a@example.com");
+        l.outcome.kind = RecipientOutcome::Kind::Deferred;
+        l.outcome.step = 3;
+        l.outcome.reply.code = 451;
+        l.command = QStringLiteral("RCPT TO:<a@example.com>");
+        l.outcomeStep = false;
+        l.server = QStringLiteral("mx.example.com");
+        l.endsSession = true;
+        const QString stamp = QStringLiteral("Nov 23 10:00:00");
+        const QString payload = QStringLiteral("EHLO client.example");
+        l.reset(ProtocolLine::Kind::Client, 12, stamp, payload, transient);
 
-    const ProtocolLine fresh;
-    QCOMPARE(l.kind, ProtocolLine::Kind::Client);
-    QCOMPARE(l.line, 12);
-    QCOMPARE(l.timestamp, stamp);
-    QCOMPARE(l.event, fresh.event);
-    QVERIFY(l.text.isNull());
-    QVERIFY(l.textView.isNull());
-    QVERIFY(l.session.isNull());
-    QCOMPARE(l.continuation, fresh.continuation);
-    QCOMPARE(l.attach, fresh.attach);
-    QVERIFY(l.peer.isNull());
-    QCOMPARE(l.implicitTls, fresh.implicitTls);
-    QCOMPARE(l.viaStartTls, fresh.viaStartTls);
-    QVERIFY(l.outcome == fresh.outcome);
-    QVERIFY(l.outcome.recipient.isNull());
-    QVERIFY(l.command.isNull());
-    QCOMPARE(l.outcomeStep, fresh.outcomeStep);
-    QVERIFY(l.server.isNull());
-    QCOMPARE(l.endsSession, fresh.endsSession);
+        const ProtocolLine fresh;
+        QCOMPARE(l.kind, ProtocolLine::Kind::Client);
+        QCOMPARE(l.line, 12);
+        QCOMPARE(l.timestamp, stamp);
+        QCOMPARE(l.event, fresh.event);
+        if (transient) {
+            QVERIFY(l.text.isNull());
+            QCOMPARE(l.textView, QStringView(payload));
+            QVERIFY(l.textView.data() == payload.constData()); // a view of the payload, no copy
+        } else {
+            QCOMPARE(l.text, payload);
+            QVERIFY(l.textView.isNull());
+        }
+        QCOMPARE(l.payload(), QStringView(payload));
+        QVERIFY(l.session.isNull());
+        QCOMPARE(l.continuation, fresh.continuation);
+        QCOMPARE(l.attach, fresh.attach);
+        QVERIFY(l.peer.isNull());
+        QCOMPARE(l.implicitTls, fresh.implicitTls);
+        QCOMPARE(l.viaStartTls, fresh.viaStartTls);
+        QVERIFY(l.outcome == fresh.outcome);
+        QVERIFY(l.outcome.recipient.isNull());
+        QVERIFY(l.command.isNull());
+        QCOMPARE(l.outcomeStep, fresh.outcomeStep);
+        QVERIFY(l.server.isNull());
+        QCOMPARE(l.endsSession, fresh.endsSession);
+    }
 }
 
 void TestTranscript::streamedLinesKeepTheirText()

@@ -61,11 +61,11 @@ struct ProtocolLine
         textView = QStringView();
     }
 
-    /// Makes this line what a default-constructed one is, with @p kind, source line @p number and
-    /// @p timestamp: for a stream that reuses one line for every line it emits (a new ProtocolLine is a few
-    /// hundred bytes to clear, and as many members to destroy, per input line). Every member is reset, also
-    /// what a sink changed or moved out of it.
-    void reset(Kind kind_, int number, const QString &timestamp_)
+    /// Makes this line what make() (or, when @p transient, makeTransient()) gives for @p kind, source line
+    /// @p number, @p timestamp and @p payload: for a stream that reuses one line for every line it emits (a new
+    /// ProtocolLine is a few hundred bytes to clear, and as many members to destroy, per input line). Every member
+    /// is reset, also what a sink changed or moved out of it.
+    void reset(Kind kind_, int number, const QString &timestamp_, QStringView payload, bool transient = false)
     {
         // (Strings that are null already, as nearly all are, are left alone: no temporary to swap and destroy.)
         auto clear = [](QString &s) {
@@ -75,8 +75,13 @@ struct ProtocolLine
         kind = kind_;
         event = Event::None;
         line = number;
-        clear(text);
-        textView = QStringView();
+        if (transient) {
+            clear(text);
+            textView = payload;
+        } else {
+            text = payload.toString();
+            textView = QStringView();
+        }
         timestamp = timestamp_;
         clear(session);
         continuation = false;

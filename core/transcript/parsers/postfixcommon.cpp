@@ -268,8 +268,7 @@ bool parsePostfixDelivery(const PostfixLine &p, const SourceLineView &src, Proto
     if (!said && !refused && !delivery)
         return false;
     ProtocolLine &l = *out;
-    l.reset(ProtocolLine::Kind::Outcome, src.number, timestamp);
-    l.text = p.rest.toString();
+    l.reset(ProtocolLine::Kind::Outcome, src.number, timestamp, p.rest);
     QStringView status;
     QStringView word;
     if (delivery) {

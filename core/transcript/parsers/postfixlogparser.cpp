@@ -128,16 +128,8 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
     const QString &timestamp = m_stamps(src.timestamp);
     // The entry's line, made in place as ProtocolLine::make(), makeTransient() and makeEvent() would make it.
     ProtocolLine &l = m_line;
-    auto line = [&](Kind kind, QStringView text) {
-        l.reset(kind, src.number, timestamp);
-        l.text = text.toString();
-    };
-    auto transient = [&](Kind kind, QStringView text) {
-        l.reset(kind, src.number, timestamp);
-        l.textView = text;
-    };
     auto event = [&](Event e, QStringView text) {
-        line(Kind::Event, text);
+        l.reset(Kind::Event, src.number, timestamp, text);
         l.event = e;
     };
     const PostfixLine p = parsePostfixLine(t);
@@ -182,7 +174,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
         // The receiving side: one smtpd process serves one client connection at a time.
         const QString session = d.toString() + QLatin1Char('[') + p.pid.toString() + QLatin1Char(']');
         if (indexOfLiteral(rest, u"reject: ") >= 0 && (m = reject.match(rest))->hasMatch()) {
-            line(Kind::Outcome, rest);
+            l.reset(Kind::Outcome, src.number, timestamp, rest);
             l.session = session;
             l.outcome.recipient = m->captured(5);
             l.outcome.reply = replyFromLines({ m->captured(3) }, src.number);
@@ -204,7 +196,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             l.session = session;
             l.endsSession = l.event == Event::Close; // the next connection of this process is another session
         } else {
-            transient(Kind::Noise, t);
+            l.reset(Kind::Noise, src.number, timestamp, t, true);
         }
         sink(std::move(l));
         return;
@@ -217,7 +209,7 @@ void PostfixLogStream::entry(const SourceLineView &src, const ProtocolSink &sink
             || startsWithLiteral(rest, u"lost connection with ") || startsWithLiteral(rest, u"conversation with "))) {
         event(Event::Error, rest);
     } else {
-        transient(Kind::Noise, t);
+        l.reset(Kind::Noise, src.number, timestamp, t, true);
     }
     if (!p.queueId.isEmpty()) {
         l.session = p.queueId.toString();

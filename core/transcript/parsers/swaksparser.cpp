@@ -71,11 +71,8 @@ void SwaksStream::addView(const SourceLineView &src, const ProtocolSink &sink)
     // lines are read by the builder at once and not kept, and a server line is kept as a string the builder may
     // share with an equal one: their payload stays a view (makeTransient).
     auto line = [&](Kind kind, QStringView text) -> ProtocolLine & {
-        m_line.reset(kind, src.number, timestamp);
-        if (kind == Kind::Client || kind == Kind::Noise || kind == Kind::Server)
-            m_line.textView = text;
-        else
-            m_line.text = text.toString();
+        m_line.reset(
+            kind, src.number, timestamp, text, kind == Kind::Client || kind == Kind::Noise || kind == Kind::Server);
         return m_line;
     };
     auto event = [&](Event e, QStringView text) -> ProtocolLine & {
