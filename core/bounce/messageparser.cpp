@@ -149,8 +149,8 @@ QString utf8OrLatin1(QByteArrayView bytes, bool declaredUtf8)
     return QString::fromLatin1(bytes);
 }
 
-// Converts with iconv; bytes that are invalid in the charset become U+FFFD. Returns false when the charset
-// is unknown.
+// Converts with iconv; bytes that are invalid in the charset become U+FFFD (counted in @p invalid when given).
+// Returns false when the charset is unknown.
 // Opening a converter loads its gconv module each time (GMime 3 keeps no cache): each thread keeps the
 // converters it opened, by charset name. Unknown names are remembered too, as failures.
 class IconvCache
@@ -233,7 +233,7 @@ bool readsAsIs(const QByteArray &bytes, const quint64 asIs[2])
     return true;
 }
 
-bool convertWithIconv(const QByteArray &bytes, const char *charset, QString &text)
+bool convertWithIconv(const QByteArray &bytes, const char *charset, QString &text, qsizetype *invalid = nullptr)
 {
     thread_local IconvCache cache;
     const IconvCache::Converter &converter = cache.get(charset);
@@ -265,6 +265,8 @@ bool convertWithIconv(const QByteArray &bytes, const char *charset, QString &tex
         if (errno == E2BIG) {
             grow(qsizetype(inLeft) * 2 + 16);
         } else if (errno == EILSEQ || errno == EINVAL) {
+            if (invalid)
+                ++*invalid;
             grow(3);
             std::memcpy(outPtr, "\xEF\xBF\xBD", 3);
             outPtr += 3;
@@ -600,11 +602,42 @@ QString Walker::toUnicode(const QByteArray &bytes, const char *charset, const QS
     if (name == "iso-8859-1" || name == "latin1")
         return QString::fromLatin1(bytes);
     QString text;
+    if (name.startsWith("iso-2022-") && !isAscii(bytes) && readMislabelled(bytes, name, contentType, text))
+        return text;
     if (convertWithIconv(bytes, name.constData(), text))
         return text;
     note(QStringLiteral("unknown charset \"%1\" in %2 part: read as Latin-1")
              .arg(QString::fromLatin1(charset), contentType));
     return QString::fromLatin1(bytes);
+}
+
+// ISO-2022 charsets are 7-bit, so 8-bit bytes in a part labelled with one mean a wrong label: Japanese mailers
+// label EUC-JP and Shift_JIS text ISO-2022-JP. Such a part is read in the first charset of its family that takes
+// every byte and gives no control character (UTF-8 first, as it rarely takes text in another charset), as mail
+// readers do; false when none does.
+bool Walker::readMislabelled(
+    const QByteArray &bytes, const QByteArray &label, const QString &contentType, QString &text)
+{
+    QList<const char *> candidates { "utf-8" };
+    if (label.startsWith("iso-2022-jp"))
+        candidates << "euc-jp"
+                   << "cp932";
+    else if (label.startsWith("iso-2022-kr"))
+        candidates << "euc-kr";
+    else if (label.startsWith("iso-2022-cn"))
+        candidates << "gb18030";
+    for (const char *candidate : std::as_const(candidates)) {
+        qsizetype invalid = 0;
+        if (!convertWithIconv(bytes, candidate, text, &invalid) || invalid > 0)
+            continue;
+        // (glibc's EUC-JP reads the bytes 0x80 to 0x9F as C1 controls, which no text has: Shift_JIS lead bytes)
+        if (std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() >= 0x80 && c.unicode() < 0xA0; }))
+            continue;
+        note(QStringLiteral("%1 part labelled \"%2\" holds 8-bit bytes, which that charset never has: read as %3")
+                 .arg(contentType, QString::fromLatin1(label), QString::fromLatin1(candidate).toUpper()));
+        return true;
+    }
+    return false;
 }
 
 // The delimiter a multipart body uses when its Content-Type names none (or one it never uses): the first

@@ -60,6 +60,7 @@ public:
     void partlessMultipart(QString problem, const QString &contentType, const char *charset, const QByteArray &body,
         int depth, int index, bool inEnclosedMessage, const PartSplitter &split = {});
     QString toUnicode(const QByteArray &bytes, const char *charset, const QString &contentType);
+    bool readMislabelled(const QByteArray &bytes, const QByteArray &label, const QString &contentType, QString &text);
     QList<QPair<QString, QString>> parseHeaderBlock(const QByteArray &block);
     GMimeParserOptions *options() const { return m_options; }
 
