@@ -28,6 +28,9 @@ private Q_SLOTS:
     void parseHeaderFieldsOnFixtures();
     void findCommand_data();
     void findCommand();
+    void withoutBoilerplate_data();
+    void withoutBoilerplate();
+    void boilerplateEndsARecipientsParagraphs();
     void findCommandIsThePcre2Expression();
     void findRemoteHost_data();
     void findRemoteHost();
@@ -250,6 +253,68 @@ void TestBounceText::findCommand()
     QFETCH(QString, text);
     QFETCH(QString, command);
     QCOMPARE(TextScanner::findCommand(text), command);
+}
+
+void TestBounceText::withoutBoilerplate_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("left");
+    QTest::addRow("nothing to drop") << u"550 5.1.1 user unknown. Try again later."_s
+                                     << u"550 5.1.1 user unknown. Try again later."_s;
+    QTest::addRow("after the reason")
+        << u"Envelope expired. Please note that this is only a temporary failure report. The message is kept in the "
+           u"queue for up to 7 days. You DO NOT NEED to re-send the message to these recipients."_s
+        << u"Envelope expired."_s;
+    QTest::addRow("before the reason")
+        << u"This message was created automatically by mail delivery software. A message that you sent could not "
+           u"be delivered to one or more of its recipients. This is a permanent error. The following address(es) "
+           u"failed: mailbox is full: retry timeout exceeded"_s
+        << u"mailbox is full: retry timeout exceeded"_s;
+    QTest::addRow("decorations") << u"==== This is an automatically generated Delivery Status Notification. Routing: "
+                                    u"Could not find a gateway"_s
+                                 << u"Routing: Could not find a gateway"_s;
+    QTest::addRow("a decoration run ends a sentence")
+        << u"The mail system --- Delivery report unavailable --- 550 no such user"_s << u"550 no such user"_s;
+    QTest::addRow("only boilerplate") << u"This is the mail system at host mx.example.org. For further assistance, "
+                                         u"please send mail to postmaster."_s
+                                      << QString();
+    QTest::addRow("Japanese full stop") << u"宛先が見つかりません。本メールには返信できません。"_s
+                                        << u"宛先が見つかりません。"_s;
+    // Only at the start of a sentence: a reason that quotes such words stays whole.
+    QTest::addRow("boilerplate words inside a sentence")
+        << u"Rejected because this is a permanent error on our side."_s
+        << u"Rejected because this is a permanent error on our side."_s;
+    QTest::addRow("a dot without space ends nothing")
+        << u"Status 5.0.0.This is a permanent error."_s << u"Status 5.0.0.This is a permanent error."_s;
+}
+
+void TestBounceText::withoutBoilerplate()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, left);
+    QCOMPARE(TextScanner::withoutBoilerplate(text), left);
+}
+
+void TestBounceText::boilerplateEndsARecipientsParagraphs()
+{
+    // OpenSMTPD: the recipient's reason, then the report's own notes; a signature after them is no reason either.
+    const TextScanner::Result result = TextScanner::scan(u"A message is delayed for the following recipients:\n\n"
+                                                         u"a@example.net: Network error on destination MXs\n\n"
+                                                         u"    Please note that this is only a temporary failure "
+                                                         u"report.\n    The message is kept in the queue.\n\n"
+                                                         u"Example Mail Team\n"_s);
+    QCOMPARE(result.findings.size(), 1);
+    QCOMPARE(result.findings.at(0).recipient, u"a@example.net"_s);
+    QCOMPARE(result.findings.at(0).diagnostic, u"Network error on destination MXs"_s);
+
+    // A notice right below the address: the reason is read above it, without the report's own sentences.
+    const TextScanner::Result above
+        = TextScanner::scan(u"Delivery failed: user unknown.\n"
+                            u"The following recipients did not receive this message:\n\n"
+                            u"<b@example.net>\n\n"
+                            u"Please do not reply to this message.\n\nExample Mail Team\n"_s);
+    QCOMPARE(above.findings.size(), 1);
+    QCOMPARE(above.findings.at(0).diagnostic, u"Delivery failed: user unknown."_s);
 }
 
 namespace {

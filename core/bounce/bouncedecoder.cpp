@@ -762,7 +762,7 @@ private:
     /// the report's reason applies to it.
     void usePreambleReason(DeliveryResult &r) const
     {
-        const QString preamble = scanned().preamble.simplified();
+        const QString preamble = TextScanner::withoutBoilerplate(scanned().preamble.simplified());
         if (preamble.isEmpty() || r.diagnostic.contains(preamble))
             return;
         DeliveryResult withReport = r;
@@ -784,7 +784,7 @@ private:
             r.replyCode = any.code;
             r.status = any.status;
         } else {
-            r.diagnostic = scanned().preamble.simplified().left(1000);
+            r.diagnostic = TextScanner::withoutBoilerplate(scanned().preamble.simplified()).left(1000);
             r.status = TextScanner::findStatus(r.diagnostic);
         }
     }

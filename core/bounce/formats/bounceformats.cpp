@@ -50,6 +50,18 @@ const char kBody[] =
     R"(|automatically\s+generated\s+delivery\s+status\s+notification|delivery\s+status\s+notification)"
     R"(|this\s+is\s+the\s+mailer-daemon|following\s+recipients?\s+(?:was|were)\s+rejected)";
 
+// Sentences that reports write around their recipients whatever went wrong: about the report itself, the queue, what
+// to do with the report. Matched at the start of a sentence.
+const char kBoilerplate[] =
+    R"(this\s+message\s+was\s+created\s+automatically|a\s+message\s+that\s+you\s+sent\s+could\s+not\s+be\s+delivered)"
+    R"(|this\s+is\s+a\s+permanent\s+error|the\s+following\s+(?:address(?:\(es\)|es)?|recipients?)\s+(?:failed|did\s+not\s+receive))"
+    R"(|please\s+note\s+that\s+this\s+is\s+only\s+a\s+temporary|the\s+message\s+is\s+kept\s+in\s+the\s+queue)"
+    R"(|you\s+do\s+not\s+need\s+to\s+re-?send|below\s+is\s+a\s+copy\s+of|this\s+is\s+the\s+mail\s+system\s+at\s+host)"
+    R"(|i'?m\s+sorry\s+to\s+have\s+to\s+inform\s+you|it'?s\s+attached\s+below|for\s+further\s+assistance)"
+    R"(|if\s+you\s+do\s+so,\s+please\s+include|you\s+can\s+delete\s+your\s+own\s+text|the\s+mail\s+system\s*$|delivery\s+report\s+unavailable)"
+    R"(|this\s+is\s+an\s+automatically\s+generated\s+delivery\s+status\s+notification)"
+    R"(|(?:please\s+)?do\s+not\s+reply\s+to\s+this|рекомендуем\s+вам\s+проверить|(?:本|この)メールには返信できません)";
+
 // A line where the returned original (or its headers) begins; the report ends above it.
 const char kOriginalBoundary[] =
     R"(^\s*[-=*|]*\s*(?:-+\s*)?(?:below\s+this\s+line\s+is\s+a\s+copy\s+of\s+the\s+message)"
@@ -156,6 +168,12 @@ const Re2Pattern &BounceSignals::subject() const
 const Re2Pattern &BounceSignals::body() const
 {
     static const Re2Pattern re(kBody);
+    return re;
+}
+
+const Re2Pattern &BounceSignals::boilerplate() const
+{
+    static const Re2Pattern re(kBoilerplate);
     return re;
 }
 

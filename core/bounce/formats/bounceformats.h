@@ -20,6 +20,9 @@ struct BounceSignals
     const Re2Pattern &subject() const;
     /// Sentences that only delivery reports contain.
     const Re2Pattern &body() const;
+    /// Sentences that say nothing about any recipient ("This message was created automatically…", "Please note
+    /// that this is only a temporary failure report."), matched at the start of a sentence.
+    const Re2Pattern &boilerplate() const;
     /// A line where the copy of the original message (or its headers) begins (multi-line: ^ and $ at lines).
     const Re2Pattern &originalBoundary() const;
     /// Wording of a delay warning (the message is still queued).

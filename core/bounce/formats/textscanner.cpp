@@ -1,5 +1,6 @@
 #include "bounce/formats/textscanner.h"
 
+#include "bounce/formats/bounceformats.h"
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/re2pattern.h"
 #include "bounce/formats/regexmatch.h"
@@ -331,7 +332,46 @@ QString joinParagraph(const QStringList &lines)
     return lines.join(u' ').simplified();
 }
 
+// @p sentence without the decoration and quoting in front of it ("==== This is…", "> > The…", "・本…").
+QStringView undecorated(QStringView sentence)
+{
+    qsizetype i = 0;
+    while (i < sentence.size() && (sentence.at(i).isSpace() || QStringView(u"=*-_~#>|・").contains(sentence.at(i))))
+        ++i;
+    return sentence.sliced(i);
+}
+
+bool isBoilerplate(QStringView sentence)
+{
+    Re2Pattern::Match m;
+    return BounceSignals::instance().boilerplate().match(sentence, 0, &m) && m.start == 0;
+}
+
 } // namespace
+
+QString TextScanner::withoutBoilerplate(const QString &text)
+{
+    if (!BounceSignals::instance().boilerplate().matches(text))
+        return text;
+    QStringList kept;
+    const qsizetype n = text.size();
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = text.at(i);
+        // (a run of decorations also ends one: "The mail system --- Delivery report unavailable ---")
+        const bool end = QStringView(u"\u3002\uFF01\uFF1F").contains(c)
+            || ((c == u'.' || c == u'!' || c == u'?' || c == u':') && (i + 1 == n || text.at(i + 1).isSpace()))
+            || (i + 3 < n && text.at(i + 1) == text.at(i + 2) && text.at(i + 2) == text.at(i + 3)
+                && QStringView(u"-=*_~").contains(text.at(i + 1)) && c.isSpace());
+        if (!end && i + 1 < n)
+            continue;
+        const QStringView sentence = undecorated(QStringView(text).sliced(start, i + 1 - start)).trimmed();
+        start = i + 1;
+        if (!sentence.isEmpty() && !isBoilerplate(sentence))
+            kept.append(sentence.toString());
+    }
+    return kept.join(u' ');
+}
 
 EnhancedStatus TextScanner::findStatus(QStringView text, int statusClass)
 {
@@ -671,6 +711,12 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             if (isHostSection(line))
                 break; // the transcript of another host begins
             if (isBlankOrDecoration(line)) {
+                if (!current.isEmpty() && isBoilerplate(undecorated(current.first()))) {
+                    // The report's own words after the recipients ("Please note that this is only a temporary
+                    // failure report."): nothing more about this recipient follows.
+                    current.clear();
+                    break;
+                }
                 if (!current.isEmpty()) {
                     paragraphs.append(current);
                     const TextReply paragraphReply = findReply(current);
@@ -687,7 +733,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             }
             current.append(line);
         }
-        if (!current.isEmpty() && !haveReply && gathered < 3)
+        if (!current.isEmpty() && !haveReply && gathered < 3 && !isBoilerplate(undecorated(current.first())))
             paragraphs.append(current);
 
         TextFinding f;
@@ -721,7 +767,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
                 for (const QStringList &p : paragraphs)
                     texts.append(joinParagraph(p));
             }
-            f.diagnostic = texts.join(u' ').simplified();
+            f.diagnostic = withoutBoilerplate(texts.join(u' ').simplified());
             if (f.diagnostic.isEmpty()) {
                 // Some MTAs put the reason above the address (Notes, EZweb): read back to a blank line.
                 const int stop = k > 0 ? anchors.at(k - 1).line : -1;
@@ -731,7 +777,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
                     --i;
                 for (; i > stop && before.size() < 3 && !isBlankOrDecoration(lines.at(i)); --i)
                     before.prepend(lines.at(i));
-                f.diagnostic = joinParagraph(before);
+                f.diagnostic = withoutBoilerplate(joinParagraph(before));
             }
             f.status = findStatus(f.diagnostic);
         }

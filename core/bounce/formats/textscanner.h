@@ -82,6 +82,9 @@ public:
     static const QRegularExpression &replyStartPattern();
     static const QRegularExpression &codedAddressPattern();
     static bool mayHoldReplyCode(QStringView line);
+    /// @p text without the sentences a report writes whatever went wrong (BounceSignals::boilerplate()): what is
+    /// left is about the recipient, empty when every sentence is such.
+    static QString withoutBoilerplate(const QString &text);
 };
 
 } // namespace smtpscope::core::bounce
