@@ -234,6 +234,10 @@ void TestBounceText::findCommand_data()
     QTest::addRow("non-ASCII before mail") << u"日本語 — following MAIL could not"_s << QString();
     QTest::addRow("non-ASCII before mail command") << u"Empfänger ä after MAIL: x"_s << u"MAIL"_s;
     QTest::addRow("qmail helo") << u"Connected to 192.0.2.1 but my name was rejected."_s << u"HELO"_s;
+    QTest::addRow("qmail recipient") << u"192.0.2.1 does not like recipient.\nRemote host said: 550 no"_s << u"RCPT"_s;
+    QTest::addRow("qmail sender") << u"Connected to 192.0.2.1 but sender was rejected."_s << u"MAIL"_s;
+    QTest::addRow("qmail data") << u"192.0.2.1 failed after I sent the message."_s << u"DATA"_s;
+    QTest::addRow("qmail greeting") << u"Connected to 192.0.2.1 but greeting failed."_s << u"CONN"_s;
     QTest::addRow("transcript") << u">>> RCPT To:<a@example.com>"_s << u"RCPT"_s;
     QTest::addRow("arrow") << u"--> DATA"_s << u"DATA"_s;
     QTest::addRow("bracket") << u"[RCPT_TO]"_s << u"RCPT"_s;
@@ -338,9 +342,10 @@ QString findCommandWithPcre2(QStringView text)
     }
     if (!m.hasMatch())
         return {};
-    if (m.hasCaptured(5))
-        return QStringLiteral("HELO");
-    return TextScanner::commandFromWords(m.captured(1) + m.captured(2) + m.captured(3) + m.captured(4));
+    QStringList groups;
+    for (int i = 1; i <= 6; ++i)
+        groups.append(m.captured(i));
+    return TextScanner::commandFromGroups(groups);
 }
 
 // @p count texts of 1 to 11 pieces picked at random.
@@ -367,8 +372,9 @@ void TestBounceText::findCommandIsThePcre2Expression()
         u"following"_s, u"during"_s, u"while sending"_s, u"the"_s, u"final"_s, u"RCPT"_s, u"rcpt to"_s, u"MAIL"_s,
         u"mail from"_s, u"end of data"_s, u"DATA"_s, u"initial connection"_s, u"connect"_s, u"HELO"_s, u"EHLO"_s,
         u"STARTTLS"_s, u"AUTH"_s, u"[RCPT_TO]"_s, u"[MAIL_FROM]"_s, u"[DATA]"_s, u">>>"_s, u"-->"_s, u"sent:"_s,
-        u"SMTP command"_s, u"my name was rejected"_s, u"command"_s, u" "_s, u"  "_s, u"\t"_s, u"\n"_s, u"\v"_s,
-        u"\u00a0"_s, u"\u2003"_s, u":"_s, u"-"_s, u"."_s, u"x"_s, u"7"_s, u"_"_s, u"ſ"_s, u"\u212a"_s, u"ä"_s,
+        u"SMTP command"_s, u"my name was rejected"_s, u"does not like recipient"_s, u"but sender was rejected"_s,
+        u"failed after I sent the message"_s, u"but greeting failed"_s, u"command"_s, u" "_s, u"  "_s, u"\t"_s, u"\n"_s,
+        u"\v"_s, u"\u00a0"_s, u"\u2003"_s, u":"_s, u"-"_s, u"."_s, u"x"_s, u"7"_s, u"_"_s, u"ſ"_s, u"\u212a"_s, u"ä"_s,
         u"日本"_s, u"😀"_s, u"é"_s, u"mail"_s, u"could"_s, u"550"_s };
     int found = 0;
     for (const QString &text : randomTexts(pieces, 20000, 5)) {

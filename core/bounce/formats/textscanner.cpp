@@ -599,7 +599,8 @@ QString TextScanner::findRemoteHost(QStringView text)
 const Re2Pattern &TextScanner::commandPattern()
 {
     static const Re2Pattern re(
-        R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))",
+        R"(\b(?:after|in\s+reply\s+to|did\s+not\s+like\s+our|most\s+progress\s+was|following|during|while\s+sending)\s+(?:the\s+)?(?:final\s+)?(RCPT(?:\s+TO)?|MAIL(?:\s+FROM)?|end\s+of\s+data|DATA|initial\s+connection|connect|HELO|EHLO|STARTTLS|AUTH)\b|\[(RCPT_TO|MAIL_FROM|DATA)\]|(?:>>>|-->|\bsent:)\s*(RCPT|MAIL|DATA|HELO|EHLO)|\bSMTP\s+command\s*[:-]*\s*(RCPT|MAIL|DATA|HELO|EHLO)\b|\bmy\s+name\s+was\s+(rejected))"
+        R"(|\b(does\s+not\s+like\s+recipient|but\s+sender\s+was\s+rejected|failed\s+after\s+I\s+sent\s+the\s+message|but\s+greeting\s+failed)\b)",
         Re2Pattern::AsciiClasses);
     return re;
 }
@@ -609,7 +610,7 @@ QString TextScanner::findCommand(QStringView text)
     const Re2Pattern::Text utf8(text);
     Re2Pattern::Match m;
     bool found = false;
-    for (qsizetype from = 0; commandPattern().match(utf8, from, &m, 5); from = m.end) {
+    for (qsizetype from = 0; commandPattern().match(utf8, from, &m, 6); from = m.end) {
         // "The following mail could not be delivered" names no command: a bare MAIL counts only when it is
         // followed by "command", punctuation or the end ("in reply to MAIL command", "after MAIL:").
         if (m.groups.at(0).compare(u"MAIL", Qt::CaseInsensitive) == 0) {
@@ -623,10 +624,24 @@ QString TextScanner::findCommand(QStringView text)
     }
     if (!found)
         return {};
+    return commandFromGroups(m.groups);
+}
+
+QString TextScanner::commandFromGroups(const QStringList &groups)
+{
     // qmail: "Connected to 192.0.2.1 but my name was rejected." is the reply to HELO.
-    if (!m.groups.at(4).isEmpty())
+    if (!groups.value(4).isEmpty())
         return QStringLiteral("HELO");
-    return commandFromWords(m.groups.at(0) + m.groups.at(1) + m.groups.at(2) + m.groups.at(3));
+    // qmail's other steps: "192.0.2.1 does not like recipient.", "Connected to 192.0.2.1 but sender was rejected.",
+    // "192.0.2.1 failed after I sent the message.", "Connected to 192.0.2.1 but greeting failed."
+    if (const QString qmail = groups.value(5); !qmail.isEmpty()) {
+        if (qmail.startsWith(u"does", Qt::CaseInsensitive))
+            return QStringLiteral("RCPT");
+        if (qmail.contains(u"sender", Qt::CaseInsensitive))
+            return QStringLiteral("MAIL");
+        return qmail.startsWith(u"failed", Qt::CaseInsensitive) ? QStringLiteral("DATA") : QStringLiteral("CONN");
+    }
+    return commandFromWords(groups.value(0) + groups.value(1) + groups.value(2) + groups.value(3));
 }
 
 QString TextScanner::commandFromWords(const QString &words)

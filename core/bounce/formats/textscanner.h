@@ -75,7 +75,10 @@ public:
     static QString findCommand(QStringView text);
     /// The command findCommand() names for the words it found ("rcpt to" is RCPT, "initial connection" CONN).
     static QString commandFromWords(const QString &words);
-    /// The expression findCommand() reads (groups 1 to 4 are the command's words, 5 the HELO refusal; for tests).
+    /// The command for the capturing groups 1 to 6 of commandPattern() in one match.
+    static QString commandFromGroups(const QStringList &groups);
+    /// The expression findCommand() reads (groups 1 to 4 are the command's words, 5 the HELO refusal, 6 qmail's
+    /// wording of the other steps; for tests).
     static const Re2Pattern &commandPattern();
     /// Where findReply() sees a reply code start, and a Sendmail summary line ("550 <a@b>... reason"; group 1 the
     /// address, 2 the reason): exposed for tests, with the cheap test that every match of either passes.
