@@ -6,6 +6,7 @@
 // part's decoded text (for message/rfc822 parts: the enclosed message's header fields).
 #include "bounce/bouncedecoder.h"
 #include "bounce/dsnfields.h"
+#include "bounce/messageparser.h"
 #include "kb/knowledgebase.h"
 
 #include <QDir>
@@ -16,6 +17,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
 using namespace smtpscope::core;
 
 namespace {
@@ -157,6 +159,7 @@ private Q_SLOTS:
 
     void fixtures_data();
     void fixtures();
+    void originalWithoutWrapper();
 
     void traps_data();
     void traps();
@@ -322,6 +325,45 @@ void TestBounceDecoder::fixtures()
         QFile::remove(base + QStringLiteral(".actual"));
     }
     QCOMPARE(actual, expected);
+}
+
+void TestBounceDecoder::originalWithoutWrapper()
+{
+    // The returned message follows the report as a part of its own, its fields read as the part's: it is the
+    // original, not more report text (whose words would join the recipient's diagnostic).
+    const QByteArray raw = "From: Mail Delivery System <MAILER-DAEMON@mx.example.jp>\n"
+                           "To: ann@example.jp\n"
+                           "Subject: Returned Mail: User unknown\n"
+                           "Content-Type: multipart/mixed; boundary=\"--b1\"\n"
+                           "\n"
+                           "----b1\n"
+                           "Content-Type: text/plain\n"
+                           "\n"
+                           "---The following addresses had delivery errors---\n"
+                           "\n"
+                           "bob@example.org [User unknown]\n"
+                           "\n"
+                           "----b1\n"
+                           "Received: from relay.example.jp by mx.example.jp; Mon, 1 Jan 2024 10:00:00 +0900\n"
+                           "Message-Id: <orig-1@example.jp>\n"
+                           "From: Ann <ann@example.jp>\n"
+                           "To: bob@example.org\n"
+                           "Subject: Lunch\n"
+                           "Content-Type: text/plain; charset=us-ascii\n"
+                           "\n"
+                           "See you at noon\n"
+                           "\n"
+                           "----b1--\n";
+    for (const bool gmime : { false, true }) {
+        const ParsedMessage message = gmime ? MessageParser::parseWithGMime(raw) : MessageParser::parse(raw);
+        const BounceReport report = decoder().decode(message);
+        QCOMPARE(report.results.size(), 1);
+        QCOMPARE(report.results.at(0).recipient, u"bob@example.org"_s);
+        QCOMPARE(report.results.at(0).diagnostic, u"[User unknown]"_s);
+        QCOMPARE(report.results.at(0).classification.reason, u"userunknown"_s);
+        QCOMPARE(report.original.messageId, u"<orig-1@example.jp>"_s);
+        QCOMPARE(report.original.subject, u"Lunch"_s);
+    }
 }
 
 void TestBounceDecoder::traps_data()

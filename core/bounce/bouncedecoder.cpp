@@ -7,6 +7,7 @@
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/textscanner.h"
 #include "bounce/messageparser.h"
+#include "util/asciicase.h"
 #include "util/domain.h"
 
 #include <QRegularExpression>
@@ -51,7 +52,21 @@ struct PartMap
     QList<qsizetype> plain;
     QList<qsizetype> html;
     QList<qsizetype> nestedDsn; ///< delivery-status parts inside an attached message (a forwarded bounce)
+    QList<qsizetype> unwrapped; ///< text parts that are a returned message without its message/rfc822 wrapper
 };
+
+/// A part whose own fields are a message's (Received, Message-ID with From or Subject): the returned original,
+/// written into the multipart without a message/rfc822 wrapper.
+bool hasMessageFields(const MimePart &p)
+{
+    bool received = false, messageId = false, fromOrSubject = false;
+    for (const auto &field : p.headers) {
+        received = received || equalsCi(field.first, u"Received");
+        messageId = messageId || equalsCi(field.first, u"Message-ID");
+        fromOrSubject = fromOrSubject || equalsCi(field.first, u"From") || equalsCi(field.first, u"Subject");
+    }
+    return received || (messageId && fromOrSubject);
+}
 
 PartMap mapParts(const ParsedMessage &m)
 {
@@ -74,6 +89,9 @@ PartMap mapParts(const ParsedMessage &m)
             map.arf.append(i);
         } else if (isHeadersPart(p.contentType)) {
             map.headers.append(i);
+        } else if (p.depth > 0 && (p.contentType == u"text/plain" || p.contentType == u"text/html")
+            && hasMessageFields(p)) {
+            map.unwrapped.append(i);
         } else if (p.contentType == u"text/plain" || (p.contentType.isEmpty() && p.depth == 0)) {
             map.plain.append(i);
         } else if (p.contentType == u"text/html") {
@@ -196,6 +214,11 @@ OriginalMessage findOriginal(const ParsedMessage &m, const PartMap &map, const Q
         if (hasIdentity(o))
             return o;
         o = identityFrom(quotedHeaders(p.text));
+        if (hasIdentity(o))
+            return o;
+    }
+    for (qsizetype i : map.unwrapped) {
+        const OriginalMessage o = identityFrom(m.parts.at(i).headers);
         if (hasIdentity(o))
             return o;
     }
