@@ -282,6 +282,11 @@ void TestBounceText::withoutBoilerplate_data()
     QTest::addRow("only boilerplate") << u"This is the mail system at host mx.example.org. For further assistance, "
                                          u"please send mail to postmaster."_s
                                       << QString();
+    QTest::addRow("a blank line ends a sentence")
+        << u"Host not found\n\nThe following recipients did not receive this message:\n\n  <a@example.net>\n"_s
+        << u"Host not found <a@example.net>"_s;
+    QTest::addRow("a line break alone ends none")
+        << u"I'm sorry to have to inform you that your message could not\nbe delivered."_s << QString();
     QTest::addRow("Japanese full stop") << u"宛先が見つかりません。本メールには返信できません。"_s
                                         << u"宛先が見つかりません。"_s;
     // Only at the start of a sentence: a reason that quotes such words stays whole.

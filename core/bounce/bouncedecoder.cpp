@@ -806,7 +806,7 @@ private:
     /// the report's reason applies to it.
     void usePreambleReason(DeliveryResult &r) const
     {
-        const QString preamble = TextScanner::withoutBoilerplate(scanned().preamble.simplified());
+        const QString preamble = TextScanner::withoutBoilerplate(scanned().preamble);
         if (preamble.isEmpty() || r.diagnostic.contains(preamble))
             return;
         DeliveryResult withReport = r;
@@ -828,7 +828,7 @@ private:
             r.replyCode = any.code;
             r.status = any.status;
         } else {
-            r.diagnostic = TextScanner::withoutBoilerplate(scanned().preamble.simplified()).left(1000);
+            r.diagnostic = TextScanner::withoutBoilerplate(scanned().preamble).left(1000);
             r.status = TextScanner::findStatus(r.diagnostic);
         }
     }

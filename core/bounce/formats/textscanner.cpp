@@ -352,23 +352,30 @@ bool isBoilerplate(QStringView sentence)
 QString TextScanner::withoutBoilerplate(const QString &text)
 {
     if (!BounceSignals::instance().boilerplate().matches(text))
-        return text;
+        return text.simplified();
     QStringList kept;
     const qsizetype n = text.size();
+    const auto blankLineFollows = [&](qsizetype i) {
+        qsizetype j = i + 1;
+        while (j < n && (text.at(j) == u' ' || text.at(j) == u'\t' || text.at(j) == u'\r'))
+            ++j;
+        return j < n && text.at(j) == u'\n';
+    };
     qsizetype start = 0;
     for (qsizetype i = 0; i < n; ++i) {
         const QChar c = text.at(i);
-        // (a run of decorations also ends one: "The mail system --- Delivery report unavailable ---")
+        // (a blank line, or a run of decorations, also ends one: "The mail system --- Delivery report unavailable")
         const bool end = QStringView(u"\u3002\uFF01\uFF1F").contains(c)
             || ((c == u'.' || c == u'!' || c == u'?' || c == u':') && (i + 1 == n || text.at(i + 1).isSpace()))
             || (i + 3 < n && text.at(i + 1) == text.at(i + 2) && text.at(i + 2) == text.at(i + 3)
-                && QStringView(u"-=*_~").contains(text.at(i + 1)) && c.isSpace());
+                && QStringView(u"-=*_~").contains(text.at(i + 1)) && c.isSpace())
+            || (c == u'\n' && blankLineFollows(i));
         if (!end && i + 1 < n)
             continue;
         const QStringView sentence = undecorated(QStringView(text).sliced(start, i + 1 - start)).trimmed();
         start = i + 1;
         if (!sentence.isEmpty() && !isBoilerplate(sentence))
-            kept.append(sentence.toString());
+            kept.append(sentence.toString().simplified());
     }
     return kept.join(u' ');
 }
@@ -782,7 +789,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
                 for (const QStringList &p : paragraphs)
                     texts.append(joinParagraph(p));
             }
-            f.diagnostic = withoutBoilerplate(texts.join(u' ').simplified());
+            f.diagnostic = withoutBoilerplate(texts.join(u"\n\n"));
             if (f.diagnostic.isEmpty()) {
                 // Some MTAs put the reason above the address (Notes, EZweb): read back to a blank line.
                 const int stop = k > 0 ? anchors.at(k - 1).line : -1;

@@ -85,8 +85,8 @@ public:
     static const QRegularExpression &replyStartPattern();
     static const QRegularExpression &codedAddressPattern();
     static bool mayHoldReplyCode(QStringView line);
-    /// @p text without the sentences a report writes whatever went wrong (BounceSignals::boilerplate()): what is
-    /// left is about the recipient, empty when every sentence is such.
+    /// @p text, simplified, without the sentences a report writes whatever went wrong (BounceSignals::boilerplate()):
+    /// what is left is about the recipient, empty when every sentence is such. A blank line ends a sentence too.
     static QString withoutBoilerplate(const QString &text);
 };
 
