@@ -160,6 +160,7 @@ private Q_SLOTS:
     void fixtures_data();
     void fixtures();
     void originalWithoutWrapper();
+    void rejectionNoticeThroughMime();
 
     void traps_data();
     void traps();
@@ -366,6 +367,43 @@ void TestBounceDecoder::originalWithoutWrapper()
     }
 }
 
+void TestBounceDecoder::rejectionNoticeThroughMime()
+{
+    // Both MIME readers decode the disposition-notification part, which the decoder reads.
+    const QByteArray raw = "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.org>\n"
+                           "Subject: Rejected: Hello\n"
+                           "Content-Type: multipart/report; report-type=disposition-notification;\n"
+                           "\tboundary=\"17-1\"\n"
+                           "\n"
+                           "--17-1\n"
+                           "Content-Type: text/plain; charset=utf-8\n"
+                           "Content-Transfer-Encoding: quoted-printable\n"
+                           "\n"
+                           "Your message to <bob@example.org> was automatically rejected:\n"
+                           "Quota exceeded (mailbox for user is full)\n"
+                           "\n"
+                           "--17-1\n"
+                           "Content-Type: message/disposition-notification\n"
+                           "\n"
+                           "Reporting-UA: mail.example.org; Dovecot Mail Delivery Agent\n"
+                           "Final-Recipient: rfc822; bob@example.org\n"
+                           "Original-Message-ID: <abc@example.com>\n"
+                           "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
+                           "\n"
+                           "--17-1--\n";
+    for (const bool gmime : { false, true }) {
+        const BounceReport report
+            = decoder().decode(gmime ? MessageParser::parseWithGMime(raw) : MessageParser::parse(raw));
+        QCOMPARE(report.kind, u"mdn"_s);
+        QCOMPARE(report.results.size(), 1);
+        QCOMPARE(report.results.at(0).recipient, u"bob@example.org"_s);
+        QCOMPARE(report.results.at(0).action, u"failed"_s);
+        QCOMPARE(report.results.at(0).diagnostic, u"Quota exceeded (mailbox for user is full)"_s);
+        QCOMPARE(report.results.at(0).classification.reason, u"mailboxfull"_s);
+        QCOMPARE(report.original.messageId, u"<abc@example.com>"_s);
+    }
+}
+
 void TestBounceDecoder::traps_data()
 {
     QTest::addColumn<QString>("message");
@@ -567,6 +605,17 @@ void TestBounceDecoder::notBounces_data()
         "From: postmaster@example.de\nSubject: email bounce notification\nAuto-Submitted: auto-replied\n=== part "
         "text/plain depth=0\nThis message is to inform you that an email you sent was rejected.\n\nreject reason: "
         "Mailbox full\ntarget mail address: someone@example.net\n");
+    // RFC 8098 read receipts: the message was delivered, whatever became of it then.
+    QTest::addRow("read receipt") << QStringLiteral(
+        "From: Bob <bob@example.org>\nSubject: Read: Hello\nContent-Type: multipart/report; "
+        "report-type=disposition-notification\n=== part text/plain depth=1\nYour message to bob@example.org was "
+        "displayed.\n=== part message/disposition-notification depth=1\nReporting-UA: pc.example.org; Mail\n"
+        "Final-Recipient: rfc822; bob@example.org\nDisposition: manual-action/MDN-sent-manually; displayed\n");
+    QTest::addRow("deleted unread by its recipient") << QStringLiteral(
+        "From: Bob <bob@example.org>\nSubject: Not read: Hello\nContent-Type: multipart/report; "
+        "report-type=disposition-notification\n=== part text/plain depth=1\nYour message was deleted without being "
+        "read.\n=== part message/disposition-notification depth=1\nFinal-Recipient: rfc822; bob@example.org\n"
+        "Disposition: manual-action/MDN-sent-manually; deleted\n");
     QTest::addRow("empty") << QString();
 }
 

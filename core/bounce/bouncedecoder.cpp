@@ -32,6 +32,11 @@ bool isDeliveryStatus(const QString &type)
     return type == u"message/delivery-status" || type == u"message/global-delivery-status";
 }
 
+bool isDispositionNotification(const QString &type)
+{
+    return type == u"message/disposition-notification" || type == u"message/global-disposition-notification";
+}
+
 bool isFeedbackReport(const QString &type)
 {
     return type == u"message/feedback-report";
@@ -53,6 +58,7 @@ struct PartMap
     QList<qsizetype> html;
     QList<qsizetype> nestedDsn; ///< delivery-status parts inside an attached message (a forwarded bounce)
     QList<qsizetype> unwrapped; ///< text parts that are a returned message without its message/rfc822 wrapper
+    QList<qsizetype> mdn; ///< message/disposition-notification (RFC 8098)
 };
 
 /// A part whose own fields are a message's (Received, Message-ID with From or Subject): the returned original,
@@ -87,6 +93,8 @@ PartMap mapParts(const ParsedMessage &m)
             map.dsn.append(i);
         } else if (isFeedbackReport(p.contentType)) {
             map.arf.append(i);
+        } else if (isDispositionNotification(p.contentType)) {
+            map.mdn.append(i);
         } else if (isHeadersPart(p.contentType)) {
             map.headers.append(i);
         } else if (p.depth > 0 && (p.contentType == u"text/plain" || p.contentType == u"text/html")
@@ -431,8 +439,8 @@ public:
             return m_report;
         }
         readFacts();
-        if (decodeComplaint() || decodeSesNotification() || decodeDsn() || decodeText() || decodeDsnWithoutGroups()
-            || decodeAutoReply())
+        if (decodeComplaint() || decodeSesNotification() || decodeDsn() || decodeRejection() || decodeText()
+            || decodeDsnWithoutGroups() || decodeAutoReply())
             return m_report;
         // A mail system's message without a recipient we can read is reported, but not as a failure.
         m_report.kind = m_signals.any() ? QStringLiteral("unrecognised bounce") : QStringLiteral("not a bounce");
@@ -548,6 +556,54 @@ private:
             m_decoder.classify(r);
             m_report.results.append(r);
         }
+        return true;
+    }
+
+    /// A message disposition notification (RFC 8098) that says the message was deleted automatically: how Sieve's
+    /// "reject" (RFC 5429) and delivery agents such as Dovecot's refuse a message after accepting it. Other
+    /// dispositions (displayed, processed…) are read receipts, not failures.
+    bool decodeRejection()
+    {
+        if (m_map.mdn.isEmpty())
+            return false;
+        const HeaderList fields = parseHeaderBlock(splitLinesToBlank(m_message.parts.at(m_map.mdn.first()).text));
+        // "automatic-action/MDN-sent-automatically; deleted" (the action mode, then the disposition type)
+        const QString disposition = headerValue(fields, u"Disposition").simplified();
+        const qsizetype semicolon = disposition.indexOf(u';');
+        const QStringView mode = QStringView(disposition).left(semicolon).trimmed();
+        const QStringView type = QStringView(disposition).mid(semicolon + 1).trimmed();
+        if (semicolon < 0 || !mode.startsWith(u"automatic-action", Qt::CaseInsensitive)
+            || !type.startsWith(u"deleted", Qt::CaseInsensitive))
+            return false;
+        DeliveryResult r;
+        r.recipient = DsnFields::typedValue(headerValue(fields, u"Final-Recipient"), true).value;
+        r.originalRecipient = DsnFields::typedValue(headerValue(fields, u"Original-Recipient"), true).value;
+        if (r.recipient.isEmpty())
+            r.recipient = firstAddress(m_report.original.to);
+        r.action = QStringLiteral("failed");
+        const TextFinding *f = findingFor(r.recipient);
+        r.diagnostic = f ? f->diagnostic : TextScanner::withoutBoilerplate(m_text);
+        const TextReply reply = TextScanner::readReply(r.diagnostic);
+        r.replyCode = reply.code;
+        r.status = reply.status.isValid() ? reply.status : TextScanner::findStatus(r.diagnostic, 5);
+        if (!r.status.isValid())
+            r.status = EnhancedStatus { 5, 0, 0 };
+        m_decoder.classify(r);
+        const EvidenceSource source = r.classification.evidence.source;
+        if (source != EvidenceSource::TextRule && source != EvidenceSource::ProviderRule) {
+            // Words no rule knows ("I do not accept messages from you."): the recipient's own filter refused it.
+            r.classification = classificationFromRule(m_decoder.replyDecoder().knowledgeBase(),
+                QStringLiteral("text.filtered.message-filtered"), QStringLiteral("mdn.filtered.deleted"),
+                QStringLiteral("The recipient's mail system accepted the message, then deleted it automatically "
+                               "(disposition \"%1\"): a filter of the recipient, such as a Sieve \"reject\", "
+                               "refused it.")
+                    .arg(disposition));
+        }
+        m_report.kind = QStringLiteral("mdn");
+        if (m_report.original.messageId.isEmpty())
+            m_report.original.messageId = headerValue(fields, u"Original-Message-ID").trimmed();
+        m_report.reportingMta = headerValue(fields, u"Reporting-UA").section(u';', 0, 0).trimmed();
+        m_report.results.append(r);
         return true;
     }
 

@@ -722,7 +722,11 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         // Paragraphs after the recipient, the anchor line's own text first.
         QList<QStringList> paragraphs;
         QStringList current;
-        if (!a.firstText.isEmpty())
+        // (The recipient's own line opens the first paragraph: its words are never the report's boilerplate alone,
+        // "Your message to <a@b> was automatically rejected:" goes on with the reason; withoutBoilerplate() drops
+        // the opening.)
+        const bool ownLine = !a.firstText.isEmpty();
+        if (ownLine)
             current.append(a.firstText);
         int gathered = 0;
         bool haveReply = false;
@@ -733,7 +737,8 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             if (isHostSection(line))
                 break; // the transcript of another host begins
             if (isBlankOrDecoration(line)) {
-                if (!current.isEmpty() && isBoilerplate(undecorated(current.first()))) {
+                if (!current.isEmpty() && !(paragraphs.isEmpty() && ownLine)
+                    && isBoilerplate(undecorated(current.first()))) {
                     // The report's own words after the recipients ("Please note that this is only a temporary
                     // failure report."): nothing more about this recipient follows.
                     current.clear();
@@ -755,7 +760,8 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             }
             current.append(line);
         }
-        if (!current.isEmpty() && !haveReply && gathered < 3 && !isBoilerplate(undecorated(current.first())))
+        if (!current.isEmpty() && !haveReply && gathered < 3
+            && ((paragraphs.isEmpty() && ownLine) || !isBoilerplate(undecorated(current.first()))))
             paragraphs.append(current);
 
         TextFinding f;
