@@ -31,6 +31,7 @@ private Q_SLOTS:
     void withoutBoilerplate_data();
     void withoutBoilerplate();
     void boilerplateEndsARecipientsParagraphs();
+    void inlineAddressLeavesNoEmptyQuotes();
     void findCommandIsThePcre2Expression();
     void findRemoteHost_data();
     void findRemoteHost();
@@ -324,6 +325,17 @@ void TestBounceText::boilerplateEndsARecipientsParagraphs()
                             u"Please do not reply to this message.\n\nExample Mail Team\n"_s);
     QCOMPARE(above.findings.size(), 1);
     QCOMPARE(above.findings.at(0).diagnostic, u"Delivery failed: user unknown."_s);
+}
+
+void TestBounceText::inlineAddressLeavesNoEmptyQuotes()
+{
+    // IceWarp names the recipient inside a sentence; its brackets and quotes go with it.
+    const TextScanner::Result result = TextScanner::scan(
+        u"Failed to deliver to '<jana@example.cz>'\nLOCAL module(account jana@example.cz) reports:\n Account is disabled\n"_s);
+    QCOMPARE(result.findings.size(), 1);
+    QCOMPARE(result.findings.at(0).recipient, u"jana@example.cz"_s);
+    QCOMPARE(result.findings.at(0).diagnostic,
+        u"Failed to deliver to LOCAL module(account jana@example.cz) reports: Account is disabled"_s);
 }
 
 namespace {

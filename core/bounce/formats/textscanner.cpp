@@ -309,8 +309,18 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             const QString a = cleanAddress(m.captured(1));
             if (!ignored(a, ignore)) {
                 QString text = line;
-                text.remove(m.capturedStart(1), m.capturedLength(1));
-                text.remove(QStringLiteral("<>"));
+                const qsizetype at = m.capturedStart(1);
+                text.remove(at, m.capturedLength(1));
+                // The brackets or quotes that held it go too: "Failed to deliver to '<a@b>'" is "Failed to
+                // deliver to", not "Failed to deliver to ''".
+                const auto pairAt = [&](qsizetype i) {
+                    if (i < 0 || i + 1 >= text.size())
+                        return false;
+                    const QStringView two = QStringView(text).sliced(i, 2);
+                    return two == u"<>" || two == u"''" || two == u"\"\"" || two == u"()" || two == u"[]";
+                };
+                for (qsizetype i = at - 1; pairAt(i); --i)
+                    text.remove(i, 2);
                 weak.append({ i, a, {}, text.simplified(), true });
             }
         }
