@@ -69,6 +69,11 @@ const Row kRows[] = {
     { "domain not found", "550 5.1.2 <x@nonexistent.example>: Recipient address rejected: Domain not found", "", "", 5, "5.1.2", "hostunknown", true, "suppress" },
     { "null MX", "556 5.1.10 Recipient address has null MX", "", "", 5, "5.1.10", "notaccept", true, "suppress" },
     { "521 no mail", "521 5.3.2 mail.example.com does not accept mail", "", "", 5, "5.3.2", "notaccept", true, "suppress" },
+    // The same, in other languages: no code says more than 5.0.0, the words decide.
+    { "German mailbox does not exist", "550 Mailbox existiert nicht", "", "", 5, "", "userunknown", true, "suppress" },
+    { "French mailbox does not exist", "550 La boîte aux lettres n'existe pas", "", "", 5, "", "userunknown", true, "suppress" },
+    { "Spanish mailbox does not exist", "550 El buzón no existe", "", "", 5, "", "userunknown", true, "suppress" },
+    { "Portuguese mailbox does not exist", "550 A caixa postal não existe", "", "", 5, "", "userunknown", true, "suppress" },
 
     // Disabled and full mailboxes.
     { "gmail disabled", "550-5.2.1 The email account that you tried to reach is disabled. Learn more at\n550 5.2.1 https://support.google.com/mail/?p=DisabledUser - gsmtp", "", "", 5, "5.2.1", "suspend", false, "suppress" },
