@@ -288,6 +288,11 @@ void TestBounceText::withoutBoilerplate_data()
         << u"Host not found <a@example.net>"_s;
     QTest::addRow("a line break alone ends none")
         << u"I'm sorry to have to inform you that your message could not\nbe delivered."_s << QString();
+    QTest::addRow("quoted header fields of the original")
+        << u"Your Message\n\nTo:      <a@example.net>\n\nSubject: Lunch\n\nDate:    Thu, 29 Apr 2007 23:34:45 +0000\n"_s
+        << QString();
+    QTest::addRow("list heading") << u"Could not be delivered to: As their mailbox is full."_s
+                                  << u"As their mailbox is full."_s;
     QTest::addRow("Japanese full stop") << u"宛先が見つかりません。本メールには返信できません。"_s
                                         << u"宛先が見つかりません。"_s;
     // Only at the start of a sentence: a reason that quotes such words stays whole.

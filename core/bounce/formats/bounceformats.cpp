@@ -59,7 +59,9 @@ const char kBoilerplate[] =
     R"(|you\s+do\s+not\s+need\s+to\s+re-?send|below\s+is\s+a\s+copy\s+of|this\s+is\s+the\s+mail\s+system\s+at\s+host)"
     R"(|i'?m\s+sorry\s+to\s+have\s+to\s+inform\s+you|it'?s\s+attached\s+below|for\s+further\s+assistance)"
     R"(|if\s+you\s+do\s+so,\s+please\s+include|you\s+can\s+delete\s+your\s+own\s+text|the\s+mail\s+system\s*$|delivery\s+report\s+unavailable)"
-    R"(|your\s+message\s+to\s+(?:\S+\s+)?was\s+automatically\s+rejected:)"
+    R"(|your\s+message\s+to\s+(?:\S+\s+)?was\s+automatically\s+rejected:|your\s+message\s*:?\s*$)"
+    R"(|could\s+not\s+be\s+delivered\s+to:|did\s+not\s+reach\s+the\s+following\s+recipient|delivery\s+has\s+failed\s+to\s+these)"
+    R"(|delivery\s+to\s+the\s+following\s+recipients?\s+failed(?:\s+permanently)?:)"
     R"(|this\s+is\s+an\s+automatically\s+generated\s+delivery\s+status\s+notification)"
     R"(|(?:please\s+)?do\s+not\s+reply\s+to\s+this|рекомендуем\s+вам\s+проверить|(?:本|この)メールには返信できません)";
 

@@ -217,6 +217,16 @@ char16_t firstNonSpace(QStringView line)
     return 0;
 }
 
+// A line that quotes a header field of the original ("Subject: Lunch"): never a recipient line nor a reason. Every
+// headerLikeLine() match starts with one of these letters (case-insensitive) after white space; U+017F, the long s,
+// matches "s" case-insensitively too.
+bool isQuotedHeaderField(QStringView line)
+{
+    const char16_t first = firstNonSpace(line) | 0x20;
+    return ((first < 128 && QByteArrayView("ftcbsdrmeo").contains(char(first))) || first == u'\u017f')
+        && match(headerLikeLine(), line).hasMatch();
+}
+
 bool isHostSection(const QString &line)
 {
     // "... while talking to" or "while talking to": nothing else can start a match.
@@ -296,11 +306,7 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
             }
             continue;
         }
-        // Every header-like line starts with one of these letters (case-insensitive) after white space; U+017F,
-        // the long s, matches "s" case-insensitively too.
-        const char16_t first = firstNonSpace(line) | 0x20;
-        if (((first < 128 && QByteArrayView("ftcbsdrmeo").contains(char(first))) || first == u'\u017f')
-            && headerLikeLine().match(line, 0, QRegularExpression::NormalMatch, options).hasMatch())
+        if (isQuotedHeaderField(line))
             continue;
         m = inlineAddress().match(line, 0, QRegularExpression::NormalMatch, options);
         if (!m.hasMatch() && line.contains(u':')) // every trailingAddress() match starts with the colon
@@ -359,9 +365,21 @@ bool isBoilerplate(QStringView sentence)
 
 } // namespace
 
-QString TextScanner::withoutBoilerplate(const QString &text)
+QString TextScanner::withoutBoilerplate(const QString &input)
 {
-    if (!BounceSignals::instance().boilerplate().matches(text))
+    // Quoted header fields of the original ("Subject: Lunch", "Date: …") say nothing about a recipient either.
+    QString text = input;
+    for (qsizetype start = 0; start < text.size();) {
+        qsizetype end = text.indexOf(u'\n', start);
+        if (end < 0)
+            end = text.size();
+        if (isQuotedHeaderField(QStringView(text).sliced(start, end - start))) {
+            text.remove(start, end - start);
+            continue;
+        }
+        start = end + 1;
+    }
+    if (!hasDecorationRun(text) && !BounceSignals::instance().boilerplate().matches(text))
         return text.simplified();
     QStringList kept;
     const qsizetype n = text.size();
@@ -813,7 +831,10 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
                 int i = a.line - 1;
                 while (i > stop && lines.at(i).trimmed().isEmpty())
                     --i;
-                for (; i > stop && before.size() < 3 && !isBlankOrDecoration(lines.at(i)); --i)
+                // (A quoted header field of the original, "Date: …", is no reason.)
+                for (; i > stop && before.size() < 3 && !isBlankOrDecoration(lines.at(i))
+                     && !isQuotedHeaderField(lines.at(i));
+                     --i)
                     before.prepend(lines.at(i));
                 f.diagnostic = withoutBoilerplate(joinParagraph(before));
             }

@@ -85,9 +85,10 @@ public:
     static const QRegularExpression &replyStartPattern();
     static const QRegularExpression &codedAddressPattern();
     static bool mayHoldReplyCode(QStringView line);
-    /// @p text, simplified, without the sentences a report writes whatever went wrong (BounceSignals::boilerplate()):
-    /// what is left is about the recipient, empty when every sentence is such. A blank line ends a sentence too.
-    static QString withoutBoilerplate(const QString &text);
+    /// @p input, simplified, without the sentences a report writes whatever went wrong (BounceSignals::boilerplate())
+    /// and without lines that quote the original's header fields ("Subject: …"): what is left is about the
+    /// recipient, empty when nothing is. A blank line ends a sentence too.
+    static QString withoutBoilerplate(const QString &input);
 };
 
 } // namespace smtpscope::core::bounce
