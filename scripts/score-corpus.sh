@@ -5,7 +5,7 @@
 # Prints "skipped" and exits 0 when ../shared is absent (a fresh clone).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-floor=${1:-87.5}
+floor=${1:-87.9}
 corpus=$root/../shared/corpus/bounces
 scorer=$root/../shared/tools/score-bounces.py
 cli=$root/build/app/cli/smtpscope-cli
