@@ -150,25 +150,30 @@ namespace {
 
 // Cheap tests that every match of a pattern passes, so that most lines never reach PCRE2.
 
+// The characters reports draw rules and frames with.
+bool isDecoration(QChar c)
+{
+    switch (c.unicode()) {
+    case u'-':
+    case u'=':
+    case u'*':
+    case u'#':
+    case u'_':
+    case u'~':
+    case u'|':
+    case u'+':
+        return true;
+    default:
+        return false;
+    }
+}
+
 // Three decoration characters in a row, which every decorationLine() match has.
 bool hasDecorationRun(QStringView s)
 {
     int run = 0;
     for (QChar c : s) {
-        switch (c.unicode()) {
-        case u'-':
-        case u'=':
-        case u'*':
-        case u'#':
-        case u'_':
-        case u'~':
-        case u'|':
-        case u'+':
-            ++run;
-            break;
-        default:
-            run = 0;
-        }
+        run = isDecoration(c) ? run + 1 : 0;
         if (run == 3)
             return true;
     }
@@ -352,7 +357,9 @@ QString joinParagraph(const QStringList &lines)
 QStringView undecorated(QStringView sentence)
 {
     qsizetype i = 0;
-    while (i < sentence.size() && (sentence.at(i).isSpace() || QStringView(u"=*-_~#>|・").contains(sentence.at(i))))
+    while (i < sentence.size()
+        && (sentence.at(i).isSpace() || isDecoration(sentence.at(i)) || sentence.at(i) == u'>'
+            || sentence.at(i) == u'\u30FB'))
         ++i;
     return sentence.sliced(i);
 }
@@ -396,7 +403,7 @@ QString TextScanner::withoutBoilerplate(const QString &input)
         const bool end = QStringView(u"\u3002\uFF01\uFF1F").contains(c)
             || ((c == u'.' || c == u'!' || c == u'?' || c == u':') && (i + 1 == n || text.at(i + 1).isSpace()))
             || (i + 3 < n && text.at(i + 1) == text.at(i + 2) && text.at(i + 2) == text.at(i + 3)
-                && QStringView(u"-=*_~").contains(text.at(i + 1)) && c.isSpace())
+                && isDecoration(text.at(i + 1)) && c.isSpace())
             || (c == u'\n' && blankLineFollows(i));
         if (!end && i + 1 < n)
             continue;
