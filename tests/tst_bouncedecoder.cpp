@@ -606,16 +606,17 @@ void TestBounceDecoder::notBounces_data()
         "text/plain depth=0\nThis message is to inform you that an email you sent was rejected.\n\nreject reason: "
         "Mailbox full\ntarget mail address: someone@example.net\n");
     // RFC 8098 read receipts: the message was delivered, whatever became of it then.
-    QTest::addRow("read receipt") << QStringLiteral(
-        "From: Bob <bob@example.org>\nSubject: Read: Hello\nContent-Type: multipart/report; "
-        "report-type=disposition-notification\n=== part text/plain depth=1\nYour message to bob@example.org was "
-        "displayed.\n=== part message/disposition-notification depth=1\nReporting-UA: pc.example.org; Mail\n"
-        "Final-Recipient: rfc822; bob@example.org\nDisposition: manual-action/MDN-sent-manually; displayed\n");
-    QTest::addRow("deleted unread by its recipient") << QStringLiteral(
-        "From: Bob <bob@example.org>\nSubject: Not read: Hello\nContent-Type: multipart/report; "
-        "report-type=disposition-notification\n=== part text/plain depth=1\nYour message was deleted without being "
-        "read.\n=== part message/disposition-notification depth=1\nFinal-Recipient: rfc822; bob@example.org\n"
-        "Disposition: manual-action/MDN-sent-manually; deleted\n");
+    const auto receipt = [](const char *subject, const char *text, const char *disposition) {
+        return QStringLiteral("From: Bob <bob@example.org>\nSubject: %1\nContent-Type: multipart/report; "
+                              "report-type=disposition-notification\n=== part text/plain depth=1\n%2\n=== part "
+                              "message/disposition-notification depth=1\nFinal-Recipient: rfc822; bob@example.org\n"
+                              "Disposition: %3\n")
+            .arg(QLatin1StringView(subject), QString::fromUtf8(text), QLatin1StringView(disposition));
+    };
+    QTest::addRow("read receipt") << receipt(
+        "Read: Hello", "Your message to bob@example.org was displayed.", "manual-action/MDN-sent-manually; displayed");
+    QTest::addRow("deleted unread by its recipient") << receipt(
+        "Not read: Hello", "Your message was deleted without being read.", "manual-action/MDN-sent-manually; deleted");
     QTest::addRow("empty") << QString();
 }
 

@@ -812,18 +812,21 @@ void TestMessageReader::textCharsets_data()
     QTest::addRow("ISO-8859-2, plain ASCII")
         << QByteArray("iso-8859-2") << QByteArray("550 user unknown") << u"550 user unknown"_qs << QString();
     // ISO-2022 is 7-bit: 8-bit bytes under its label are text in another charset of the family.
+    const auto readAs = [](const char *label, const char *charset) {
+        return u"text/plain part labelled \"%1\" holds 8-bit bytes, which that charset never has: read as %2"_qs.arg(
+            QLatin1StringView(label), QLatin1StringView(charset));
+    };
     QTest::addRow("ISO-2022-JP label on EUC-JP")
         << QByteArray("ISO-2022-JP") << QByteArray("\xa5\xe1\xa1\xbc\xa5\xeb ok") << u"メール ok"_qs
-        << u"text/plain part labelled \"iso-2022-jp\" holds 8-bit bytes, which that charset never has: read as EUC-JP"_qs;
+        << readAs("iso-2022-jp", "EUC-JP");
     QTest::addRow("ISO-2022-JP label on Shift_JIS")
         << QByteArray("iso-2022-jp") << QByteArray("\x83\x81\x81\x5b\x83\x8b") << u"メール"_qs
-        << u"text/plain part labelled \"iso-2022-jp\" holds 8-bit bytes, which that charset never has: read as CP932"_qs;
+        << readAs("iso-2022-jp", "CP932");
     QTest::addRow("ISO-2022-JP label on UTF-8")
         << QByteArray("iso-2022-jp") << QByteArray("\xe3\x83\xa1\xe3\x83\xbc\xe3\x83\xab") << u"メール"_qs
-        << u"text/plain part labelled \"iso-2022-jp\" holds 8-bit bytes, which that charset never has: read as UTF-8"_qs;
+        << readAs("iso-2022-jp", "UTF-8");
     QTest::addRow("ISO-2022-KR label on EUC-KR")
-        << QByteArray("iso-2022-kr") << QByteArray("\xc7\xd1") << u"한"_qs
-        << u"text/plain part labelled \"iso-2022-kr\" holds 8-bit bytes, which that charset never has: read as EUC-KR"_qs;
+        << QByteArray("iso-2022-kr") << QByteArray("\xc7\xd1") << u"한"_qs << readAs("iso-2022-kr", "EUC-KR");
     // (0xFF is in no charset of the family: the label stays, the byte is marked.)
     QTest::addRow("ISO-2022-JP label, no charset takes the bytes")
         << QByteArray("iso-2022-jp") << QByteArray("a\xff") << u"a\uFFFD"_qs << QString();
