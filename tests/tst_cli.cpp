@@ -172,6 +172,10 @@ void TestCli::helpAndVersion()
     const Run help = runCli({ u"--help"_qs });
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains(u"decode"_qs) && help.out.contains(u"codes"_qs));
+    // Every command's name stands apart from its summary, the longest one too.
+    for (const QString &name : { u"decode"_qs, u"codes"_qs, u"transcript"_qs, u"classify"_qs }) {
+        QVERIFY2(QRegularExpression(u"\\n  "_qs + name + u"  +\\S"_qs).match(help.out).hasMatch(), qPrintable(name));
+    }
     const Run decodeHelp = runCli({ u"decode"_qs, u"--help"_qs });
     QCOMPARE(decodeHelp.exitCode, 0);
     QVERIFY(decodeHelp.out.contains(u"--host"_qs));

@@ -426,7 +426,8 @@ int runClassify(CliContext &context)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Decode and classify bounces: RFC 3464 DSNs, the free-text bounces of other MTAs, ARF "
-                       "complaint reports and auto-replies. Each recipient gets its status, reply code, reason, "
+                       "complaint reports, rejections sent as disposition notifications (Sieve, Dovecot) and "
+                       "auto-replies. Each recipient gets its status, reply code, reason, "
                        "hard/soft and retry advice. PATHs are files, folders (read recursively, Maildirs "
                        "included) or mbox files; '-' reads standard input."));
     parser.addPositionalArgument(

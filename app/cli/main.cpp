@@ -9,6 +9,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 using namespace smtpscope::cli;
 
 namespace {
@@ -33,8 +35,11 @@ void printUsage(QTextStream &out)
     out << "Usage: smtpscope-cli <command> [options] [arguments]\n\n"
            "Smtpscope decodes SMTP replies, transcripts and bounces for deliverability engineers.\n\n"
            "Commands:\n";
+    qsizetype width = 0; // the longest name and two spaces: "transcript" ran into its summary at a fixed 10
     for (const Command &c : kCommands)
-        out << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
+        width = std::max(width, qsizetype(qstrlen(c.name)) + 2);
+    for (const Command &c : kCommands)
+        out << "  " << QString::fromLatin1(c.name).leftJustified(width) << c.summary << '\n';
     out << "\nOptions:\n  -h, --help     Show this help.\n  -v, --version  Show the version.\n\n"
            "Run 'smtpscope-cli <command> --help' for a command's options.\n";
 }

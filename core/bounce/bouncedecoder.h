@@ -8,8 +8,9 @@
 
 namespace smtpscope::core {
 
-/// Turns a parsed message into a BounceReport: RFC 3464 DSNs, ARF complaint reports, RFC 3834
-/// auto-replies and the free-text bounces of other MTAs, each recipient classified with the
+/// Turns a parsed message into a BounceReport: RFC 3464 DSNs, ARF complaint reports, RFC 8098
+/// notifications of automatic deletion (Sieve rejections), RFC 3834 auto-replies and the free-text
+/// bounces of other MTAs, each recipient classified with the
 /// knowledge base. A message that is none of these gives the note "not a bounce" and no results.
 /// Cheap to copy; safe to use from several threads.
 class BounceDecoder
