@@ -341,6 +341,13 @@ void TestBounceText::inlineAddressLeavesNoEmptyQuotes()
     QCOMPARE(result.findings.at(0).recipient, u"jana@example.cz"_s);
     QCOMPARE(result.findings.at(0).diagnostic,
         u"Failed to deliver to LOCAL module(account jana@example.cz) reports: Account is disabled"_s);
+    // Nested pairs go together; an unmatched bracket stays.
+    const TextScanner::Result nested = TextScanner::scan(u"Failed to deliver to \"'<ken@example.org>'\" today\n"_s);
+    QCOMPARE(nested.findings.size(), 1);
+    QCOMPARE(nested.findings.at(0).diagnostic, u"Failed to deliver to today"_s);
+    const TextScanner::Result unmatched = TextScanner::scan(u"Failed to deliver to '<ken@example.org>\" today\n"_s);
+    QCOMPARE(unmatched.findings.size(), 1);
+    QCOMPARE(unmatched.findings.at(0).diagnostic, u"Failed to deliver to '\" today"_s);
 }
 
 namespace {

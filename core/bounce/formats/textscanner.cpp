@@ -322,16 +322,15 @@ QList<Anchor> findAnchors(const QStringList &lines, const QStringList &ignore)
                 QString text = line;
                 const qsizetype at = m.capturedStart(1);
                 text.remove(at, m.capturedLength(1));
-                // The brackets or quotes that held it go too: "Failed to deliver to '<a@b>'" is "Failed to
-                // deliver to", not "Failed to deliver to ''".
-                const auto pairAt = [&](qsizetype i) {
-                    if (i < 0 || i + 1 >= text.size())
-                        return false;
-                    const QStringView two = QStringView(text).sliced(i, 2);
-                    return two == u"<>" || two == u"''" || two == u"\"\"" || two == u"()" || two == u"[]";
+                // The brackets or quotes that held it (the expressions allow ", ' and <) go too: "Failed to
+                // deliver to '<a@b>'" is "Failed to deliver to", not "Failed to deliver to ''".
+                const auto pair = [](QChar open, QChar close) {
+                    return (open == u'<' && close == u'>') || (open == close && (open == u'\'' || open == u'"'));
                 };
-                for (qsizetype i = at - 1; pairAt(i); --i)
-                    text.remove(i, 2);
+                qsizetype k = 0; // the pairs around the address, innermost first: removed at once
+                while (at - k - 1 >= 0 && at + k < text.size() && pair(text.at(at - k - 1), text.at(at + k)))
+                    ++k;
+                text.remove(at - k, 2 * k);
                 weak.append({ i, a, {}, text.simplified(), true });
             }
         }
@@ -375,16 +374,14 @@ bool isBoilerplate(QStringView sentence)
 QString TextScanner::withoutBoilerplate(const QString &input)
 {
     // Quoted header fields of the original ("Subject: Lunch", "Date: …") say nothing about a recipient either.
-    QString text = input;
-    for (qsizetype start = 0; start < text.size();) {
-        qsizetype end = text.indexOf(u'\n', start);
-        if (end < 0)
-            end = text.size();
-        if (isQuotedHeaderField(QStringView(text).sliced(start, end - start))) {
-            text.remove(start, end - start);
-            continue;
-        }
-        start = end + 1;
+    QString text;
+    text.reserve(input.size());
+    for (qsizetype start = 0; start < input.size();) {
+        qsizetype end = input.indexOf(u'\n', start);
+        end = end < 0 ? input.size() : end + 1;
+        if (!isQuotedHeaderField(QStringView(input).sliced(start, end - start)))
+            text += QStringView(input).sliced(start, end - start);
+        start = end;
     }
     if (!hasDecorationRun(text) && !BounceSignals::instance().boilerplate().matches(text))
         return text.simplified();
