@@ -369,39 +369,44 @@ void TestBounceDecoder::originalWithoutWrapper()
 
 void TestBounceDecoder::rejectionNoticeThroughMime()
 {
-    // Both MIME readers decode the disposition-notification part, which the decoder reads.
-    const QByteArray raw = "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.org>\n"
-                           "Subject: Rejected: Hello\n"
-                           "Content-Type: multipart/report; report-type=disposition-notification;\n"
-                           "\tboundary=\"17-1\"\n"
-                           "\n"
-                           "--17-1\n"
-                           "Content-Type: text/plain; charset=utf-8\n"
-                           "Content-Transfer-Encoding: quoted-printable\n"
-                           "\n"
-                           "Your message to <bob@example.org> was automatically rejected:\n"
-                           "Quota exceeded (mailbox for user is full)\n"
-                           "\n"
-                           "--17-1\n"
-                           "Content-Type: message/disposition-notification\n"
-                           "\n"
-                           "Reporting-UA: mail.example.org; Dovecot Mail Delivery Agent\n"
-                           "Final-Recipient: rfc822; bob@example.org\n"
-                           "Original-Message-ID: <abc@example.com>\n"
-                           "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
-                           "\n"
-                           "--17-1--\n";
-    for (const bool gmime : { false, true }) {
-        const BounceReport report
-            = decoder().decode(gmime ? MessageParser::parseWithGMime(raw) : MessageParser::parse(raw));
-        QCOMPARE(report.kind, u"mdn"_s);
-        QCOMPARE(report.results.size(), 1);
-        QCOMPARE(report.results.at(0).recipient, u"bob@example.org"_s);
-        QCOMPARE(report.results.at(0).action, u"failed"_s);
-        QCOMPARE(report.results.at(0).diagnostic, u"Quota exceeded (mailbox for user is full)"_s);
-        QCOMPARE(report.results.at(0).classification.reason, u"mailboxfull"_s);
-        QCOMPARE(report.original.messageId, u"<abc@example.com>"_s);
-    }
+    // Both MIME readers decode the disposition-notification part (RFC 8098, or RFC 6533's UTF-8 one), which the
+    // decoder reads.
+    const QByteArray plain = "From: Mail Delivery Subsystem <MAILER-DAEMON@mail.example.org>\n"
+                             "Subject: Rejected: Hello\n"
+                             "Content-Type: multipart/report; report-type=disposition-notification;\n"
+                             "\tboundary=\"17-1\"\n"
+                             "\n"
+                             "--17-1\n"
+                             "Content-Type: text/plain; charset=utf-8\n"
+                             "Content-Transfer-Encoding: quoted-printable\n"
+                             "\n"
+                             "Your message to <bob@example.org> was automatically rejected:\n"
+                             "Quota exceeded (mailbox for user is full)\n"
+                             "\n"
+                             "--17-1\n"
+                             "Content-Type: message/disposition-notification\n"
+                             "\n"
+                             "Reporting-UA: mail.example.org; Dovecot Mail Delivery Agent\n"
+                             "Final-Recipient: rfc822; bob@example.org\n"
+                             "Original-Message-ID: <abc@example.com>\n"
+                             "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
+                             "\n"
+                             "--17-1--\n";
+    QByteArray global = plain;
+    global.replace("message/disposition-notification", "message/global-disposition-notification");
+    QVERIFY(global != plain);
+    for (const QByteArray &raw : { plain, global })
+        for (const bool gmime : { false, true }) {
+            const BounceReport report
+                = decoder().decode(gmime ? MessageParser::parseWithGMime(raw) : MessageParser::parse(raw));
+            QCOMPARE(report.kind, u"mdn"_s);
+            QCOMPARE(report.results.size(), 1);
+            QCOMPARE(report.results.at(0).recipient, u"bob@example.org"_s);
+            QCOMPARE(report.results.at(0).action, u"failed"_s);
+            QCOMPARE(report.results.at(0).diagnostic, u"Quota exceeded (mailbox for user is full)"_s);
+            QCOMPARE(report.results.at(0).classification.reason, u"mailboxfull"_s);
+            QCOMPARE(report.original.messageId, u"<abc@example.com>"_s);
+        }
 }
 
 void TestBounceDecoder::traps_data()

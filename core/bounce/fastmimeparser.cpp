@@ -537,7 +537,8 @@ private:
         // part: a leaf whose content is not read.)
         if (e.type == "message" && e.subtype != "rfc822" && e.subtype != "global" && e.subtype != "delivery-status"
             && e.subtype != "global-delivery-status" && e.subtype != "feedback-report" && e.subtype != "global-headers"
-            && e.subtype != "disposition-notification" && e.subtype != "partial" && e.subtype != "external-body")
+            && e.subtype != "disposition-notification" && e.subtype != "global-disposition-notification"
+            && e.subtype != "partial" && e.subtype != "external-body")
             return false; // message/news and the like: GMime reads them as messages
         return true;
     }

@@ -350,7 +350,8 @@ bool isReportType(const QString &type)
 {
     return type == QLatin1String("message/delivery-status") || type == QLatin1String("message/global-delivery-status")
         || type == QLatin1String("message/feedback-report") || type == QLatin1String("text/rfc822-headers")
-        || type == QLatin1String("message/global-headers") || type == QLatin1String("message/disposition-notification");
+        || type == QLatin1String("message/global-headers") || type == QLatin1String("message/disposition-notification")
+        || type == QLatin1String("message/global-disposition-notification");
 }
 
 bool isHeaderBlockType(const QString &type)
