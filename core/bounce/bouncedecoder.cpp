@@ -274,25 +274,6 @@ int classOfAction(const QString &action)
     return 0;
 }
 
-// A multi-line reply folded into one field keeps its code on every line ("550-5.7.26 Unauthenticated email …
-// 550-5.7.26 domain's DMARC policy."): read from its code, the reply is shown once, as the text scanner joins it.
-bool repeatsCode(const QString &diagnostic, int code)
-{
-    const QString prefix = QString::number(code);
-    if (!diagnostic.startsWith(prefix))
-        return false;
-    for (qsizetype at = diagnostic.indexOf(prefix, prefix.size()); at > 0; at = diagnostic.indexOf(prefix, at + 1)) {
-        const qsizetype end = at + prefix.size();
-        // ("550-" or "550 5.7.1": a relayed reply quoted inside, "-> 550 <a@b>: User unknown", is no fold)
-        const QStringView rest = QStringView(diagnostic).sliced(end);
-        if (diagnostic.at(at - 1).isSpace()
-            && (rest.startsWith(u'-')
-                || (rest.size() > 2 && rest.at(0) == u' ' && rest.at(1).isDigit() && rest.at(2) == u'.')))
-            return true;
-    }
-    return false;
-}
-
 bool isGeneric(const EnhancedStatus &s)
 {
     return s.isValid() && s.subject == 0 && s.detail == 0;
@@ -701,7 +682,9 @@ private:
             r.diagnostic = finding()->diagnostic;
             reply = TextScanner::readReply(r.diagnostic);
         }
-        if (reply.code && repeatsCode(r.diagnostic, reply.code))
+        // A multi-line reply folded into the field keeps its code on every line ("550-5.7.26 … 550-5.7.26 …"): shown
+        // once, as the reply reads it from the field's start.
+        if (reply.folded && r.diagnostic.startsWith(QString::number(reply.code)))
             r.diagnostic = reply.text;
         r.replyCode = reply.code;
         EnhancedStatus diagStatus = reply.status;

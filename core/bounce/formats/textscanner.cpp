@@ -513,6 +513,8 @@ TextReply readReplyUncached(QStringView input)
         const QRegularExpressionMatch m = it.next();
         if (m.captured(1) != prefix)
             continue;
+        // A fold repeats the code with '-' or with the status; "-> 550 <a@b>" is a relayed reply quoted inside.
+        r.folded = r.folded || text.at(m.capturedEnd(1)) == u'-' || m.capturedEnd() > m.capturedEnd(1) + 1;
         bare += QStringView(text).mid(last, m.capturedStart() - last);
         bare += u' ';
         last = m.capturedEnd();

@@ -36,6 +36,7 @@ struct TextReply
     EnhancedStatus status;
     QString text; ///< the reply from its code on, continuation lines joined
     QString bareText; ///< the same without codes, what classification reads
+    bool folded = false; ///< continuation lines repeated the code ("550-5.7.26 …", "550 5.7.26 …"): text drops them
 };
 
 /// The generic reader of non-standard bounce text: finds the recipient addresses a report is about
