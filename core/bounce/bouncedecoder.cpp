@@ -7,7 +7,6 @@
 #include "bounce/formats/mailtext.h"
 #include "bounce/formats/textscanner.h"
 #include "bounce/messageparser.h"
-#include "util/asciicase.h"
 #include "util/domain.h"
 
 #include <QRegularExpression>
@@ -65,13 +64,8 @@ struct PartMap
 /// written into the multipart without a message/rfc822 wrapper.
 bool hasMessageFields(const MimePart &p)
 {
-    bool received = false, messageId = false, fromOrSubject = false;
-    for (const auto &field : p.headers) {
-        received = received || equalsCi(field.first, u"Received");
-        messageId = messageId || equalsCi(field.first, u"Message-ID");
-        fromOrSubject = fromOrSubject || equalsCi(field.first, u"From") || equalsCi(field.first, u"Subject");
-    }
-    return received || (messageId && fromOrSubject);
+    const auto has = [&](QStringView name) { return !headerValue(p.headers, name).isEmpty(); };
+    return has(u"Received") || (has(u"Message-ID") && (has(u"From") || has(u"Subject")));
 }
 
 PartMap mapParts(const ParsedMessage &m)
