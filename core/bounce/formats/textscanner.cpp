@@ -646,6 +646,25 @@ const Re2Pattern &TextScanner::commandPattern()
     return re;
 }
 
+namespace {
+
+// The command the words of commandPattern()'s groups 1 to 4 name ("rcpt to" is RCPT, "initial connection" CONN).
+QString commandFromWords(const QString &words)
+{
+    const QString word = words.toUpper();
+    if (word.startsWith(u"RCPT"))
+        return QStringLiteral("RCPT");
+    if (word.startsWith(u"MAIL"))
+        return QStringLiteral("MAIL");
+    if (word.contains(u"DATA"))
+        return QStringLiteral("DATA");
+    if (word.startsWith(u"INITIAL") || word == u"CONNECT")
+        return QStringLiteral("CONN");
+    return word;
+}
+
+} // namespace
+
 QString TextScanner::findCommand(QStringView text)
 {
     const Re2Pattern::Text utf8(text);
@@ -683,20 +702,6 @@ QString TextScanner::commandFromGroups(const QStringList &groups)
         return qmail.startsWith(u"failed", Qt::CaseInsensitive) ? QStringLiteral("DATA") : QStringLiteral("CONN");
     }
     return commandFromWords(groups.value(0) + groups.value(1) + groups.value(2) + groups.value(3));
-}
-
-QString TextScanner::commandFromWords(const QString &words)
-{
-    const QString word = words.toUpper();
-    if (word.startsWith(u"RCPT"))
-        return QStringLiteral("RCPT");
-    if (word.startsWith(u"MAIL"))
-        return QStringLiteral("MAIL");
-    if (word.contains(u"DATA"))
-        return QStringLiteral("DATA");
-    if (word.startsWith(u"INITIAL") || word == u"CONNECT")
-        return QStringLiteral("CONN");
-    return word;
 }
 
 TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignore, bool findReportCommand)

@@ -74,8 +74,6 @@ public:
     static const std::array<Re2Pattern, 5> &remoteHostPatterns();
     /// The SMTP command after which delivery failed ("after RCPT TO", "in reply to DATA command").
     static QString findCommand(QStringView text);
-    /// The command findCommand() names for the words it found ("rcpt to" is RCPT, "initial connection" CONN).
-    static QString commandFromWords(const QString &words);
     /// The command for the capturing groups 1 to 6 of commandPattern() in one match.
     static QString commandFromGroups(const QStringList &groups);
     /// The expression findCommand() reads (groups 1 to 4 are the command's words, 5 the HELO refusal, 6 qmail's
