@@ -767,6 +767,11 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
         const bool ownLine = !a.firstText.isEmpty();
         if (ownLine)
             current.append(a.firstText);
+        // The report's own words after the recipients ("Please note that this is only a temporary failure report."):
+        // nothing more about this recipient follows.
+        const auto reportsOwn = [&](const QStringList &paragraph) {
+            return !(paragraphs.isEmpty() && ownLine) && isBoilerplate(undecorated(paragraph.first()));
+        };
         int gathered = 0;
         bool haveReply = false;
         TextReply firstParagraphReply; ///< findReply() of paragraphs.first(), when it was run
@@ -776,10 +781,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             if (isHostSection(line))
                 break; // the transcript of another host begins
             if (isBlankOrDecoration(line)) {
-                if (!current.isEmpty() && !(paragraphs.isEmpty() && ownLine)
-                    && isBoilerplate(undecorated(current.first()))) {
-                    // The report's own words after the recipients ("Please note that this is only a temporary
-                    // failure report."): nothing more about this recipient follows.
+                if (!current.isEmpty() && reportsOwn(current)) {
                     current.clear();
                     break;
                 }
@@ -799,8 +801,7 @@ TextScanner::Result TextScanner::scan(QStringView text, const QStringList &ignor
             }
             current.append(line);
         }
-        if (!current.isEmpty() && !haveReply && gathered < 3
-            && ((paragraphs.isEmpty() && ownLine) || !isBoilerplate(undecorated(current.first()))))
+        if (!current.isEmpty() && !haveReply && gathered < 3 && !reportsOwn(current))
             paragraphs.append(current);
 
         TextFinding f;
